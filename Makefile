@@ -1,0 +1,123 @@
+# sirecon - conventional Makefile.  `make help` lists the targets.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+PYTHON  ?= /usr/bin/python3
+
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpedantic \
+           -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+ifdef WERROR
+WARN    += -Werror
+endif
+PKGS    := xlsxwriter libutf8proc inih zlib nettle
+PKG_CF  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LD  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CF  := $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude $(PKG_CF) $(CFLAGS)
+LIBS    := $(PKG_LD) -lcsv -lpthread -lm
+
+SRCS     := $(sort $(wildcard src/*.c))
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
+TOBJS    := $(LIB_SRCS:src/%.c=$(BUILD)/tobj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNITS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BIN      := $(BUILD)/sirecon
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps demo check check-only unit e2e xlsx-check manlint asan valgrind \
+        bench install uninstall clean help
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CF) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tobj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (test)")
+	$(Q)$(CC) $(ALL_CF) -DTESTING -DSIRECON_TEST_LIMITS -MMD -MP -c -o $@ $<
+
+$(BUILD)/libsirecon.a: $(OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsirecon-test.a: $(TOBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/libsirecon.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CF) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsirecon-test.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CF) -DTESTING $(LDFLAGS) -o $@ $< $(BUILD)/libsirecon-test.a $(LIBS) -lcmocka
+
+-include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(BUILD)/obj/main.d
+
+deps: ## check build/test packages, install missing ones (apt-get)
+	@sh scripts/deps.sh
+
+demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
+	@rm -rf $(BUILD)/demo
+	@$(BIN) reconcile -t fixtures/sample/tax.csv -s fixtures/sample/si.csv \
+	    -e fixtures/sample/employers.csv -o $(BUILD)/demo; rc=$$?; \
+	 if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	 echo "demo: exit $$rc; report in $(BUILD)/demo/report.xlsx (also employers.csv, employees.csv, run.json)"
+
+check: deps ## build and run every test (unit, e2e, workbook, man page)
+	@$(MAKE) --no-print-directory check-only
+
+check-only: $(BIN) $(UNITS) unit e2e xlsx-check manlint
+
+unit: $(UNITS) ## cmocka unit tests
+	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
+
+e2e: $(BIN) ## end-to-end goldens in tests/e2e
+	@sh tests/e2e/run.sh $(BIN)
+
+xlsx-check: $(BIN) ## the workbook read back by openpyxl
+	@sh tests/xlsx/run.sh $(BIN) $(PYTHON)
+
+manlint: ## mandoc -Tlint on the man page
+	@mandoc -Tlint -W warning man/sirecon.1 && echo "man: mandoc -Tlint clean"
+
+asan: deps ## the whole suite under ASan+UBSan
+	@$(MAKE) --no-print-directory BUILD=build/asan WERROR=1 \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" check-only
+
+valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
+	@fail=0; for t in $(UNITS); do valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
+	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; exit $$fail
+
+N ?= 300000
+bench: $(BIN) ## generated data of N tax rows: rows/s and peak RSS
+	@sh bench/bench.sh $(BIN) $(N) $(PYTHON)
+
+install: $(BIN) ## install binary and man page under DESTDIR/PREFIX
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sirecon
+	install -m 0644 man/sirecon.1 $(DESTDIR)$(MANDIR)/man1/sirecon.1
+
+uninstall: ## remove what install put there
+	rm -f $(DESTDIR)$(BINDIR)/sirecon $(DESTDIR)$(MANDIR)/man1/sirecon.1
+
+clean: ## remove build/
+	rm -rf build
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14

@@ -1,0 +1,84 @@
+/*
+ * header.h - finding the table inside a form export (SPEC §2.3).
+ *
+ * Given the first rows of a file (at most HEADER_SCAN_ROWS), find the header
+ * row (the row, possibly with up to two more rows under it, whose cells match
+ * the most aliases of the file's kind), the column of each canonical field,
+ * a column-number row right under the header, and labelled values in the
+ * title block above it (employer tax code, employer name, SI unit code, tax
+ * year, form).  Alias matching compares names_fold_label() forms, so case,
+ * diacritics, punctuation and spacing do not matter.
+ */
+#ifndef SIRECON_HEADER_H
+#define SIRECON_HEADER_H
+
+#include <stddef.h>
+#include "sirecon/common.h"
+#include "sirecon/fields.h"
+
+#define HEADER_SCAN_ROWS 60
+#define HEADER_MAX_SPAN 3
+
+struct cellref {
+    const char *s; /* UTF-8, not necessarily NUL-terminated */
+    size_t n;
+};
+
+struct hrow {
+    const struct cellref *cells;
+    size_t ncells;
+    long line; /* physical line where the row starts */
+};
+
+/* Extra aliases from a profile: label (any spelling) for field of kind. */
+struct alias_extra {
+    file_kind kind;
+    field_id field;
+    const char *label;
+};
+
+struct header_map {
+    int first, last;         /* header rows, indices into the rows given */
+    int colnum_row;          /* index of a column-number row, or -1 */
+    int col[F_COUNT];        /* source column per field, -1 when absent */
+    char *label[F_COUNT];    /* header text that matched (xmalloc'd), NULL if none */
+    char *title[F_COUNT];    /* title-block value (xmalloc'd): employer tax id,
+                                employer name, unit code, tax year */
+    int schedule;            /* 1 or 2 from the form title / header set, 0 unknown */
+    int ncols;               /* width of the header */
+    char **header_cells;     /* the (merged) header cell texts, ncols of them */
+};
+
+void header_map_free(struct header_map *m);
+
+/*
+ * Detect the header of a file of kind among rows[0..nrows).  Fails with
+ * SIRECON_ERR_DATA when no row matches the required fields of the kind; the
+ * message then names the kind, the missing field(s) and the header cells of
+ * the best candidate row.  `file` is used only for the message.
+ */
+sirecon_status header_detect(file_kind kind, const struct hrow *rows, size_t nrows,
+                             const struct alias_extra *extra, size_t nextra,
+                             const char *file, struct header_map *out,
+                             struct diag *d);
+
+/* Guess the kind of a file from its first rows (for `check` without --as):
+ * the kind whose required fields are all found with the most hits, or
+ * KIND_COUNT. */
+file_kind header_guess_kind(const struct hrow *rows, size_t nrows,
+                            const struct alias_extra *extra, size_t nextra);
+
+/* Row classification after the header. */
+typedef enum row_class {
+    ROW_DATA = 0,
+    ROW_BLANK,    /* every cell empty */
+    ROW_COLNUM,   /* "[06] [07] ..." or "(1) (2) ..." or "1 2 3 ..." */
+    ROW_REPEAT,   /* the header again (concatenated files) */
+    ROW_TOTAL     /* "Tổng cộng" / "Cộng" / "Total" */
+} row_class;
+
+row_class header_classify(const struct header_map *m, const struct hrow *row);
+/* "blank", "column_numbers", "repeated_header", "totals". */
+const char *header_row_class_name(row_class c);
+
+#endif

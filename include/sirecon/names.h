@@ -1,0 +1,36 @@
+/*
+ * names.h - person-name keys (SPEC §2.5).
+ *
+ * The name key: NFC, one tone-mark placement (the "new" style, mark on the
+ * main vowel: "Hoà"->"Hòa", "Thuỷ"->"Thủy", "Khoẻ"->"Khỏe"), case folded,
+ * spaces collapsed and trimmed.  The folded key additionally removes every
+ * diacritic and maps đ->d: a weaker key that merges "Hà"/"Hạ"/"Hả".
+ */
+#ifndef SIRECON_NAMES_H
+#define SIRECON_NAMES_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include "sirecon/arena.h"
+
+typedef struct name_keys {
+    const char *key;    /* exact name key (arena), "" when the name is empty */
+    const char *folded; /* accent-free key (arena) */
+    bool has_marks;     /* the name carries any diacritic (incl. đ) */
+} name_keys;
+
+/* Compute both keys of s[0..n) (UTF-8).  Invalid UTF-8 is treated as
+ * Latin-1 bytes rather than failing.  Strings go into a. */
+void names_keys(arena *a, const char *s, size_t n, name_keys *out);
+
+/* NFC-normalize s[0..n) into a fresh malloc'd string (xmalloc). Invalid
+ * UTF-8 is returned unchanged (copied). *outn receives the length. */
+char *names_nfc(const char *s, size_t n, size_t *outn);
+
+/* Fold for alias matching of header labels: remove diacritics, đ->d, lower
+ * case, drop everything that is not a letter or digit.  "Mã số BHXH",
+ * "MA SO BHXH" and "ma_so_bhxh" all give "masobhxh".  Writes at most outsz-1
+ * bytes plus NUL and returns the length. */
+size_t names_fold_label(const char *s, size_t n, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * records.h - the in-memory model of a run: input files, tax records, SI
+ * records, registry and crosswalk rows, and the decisions made about them.
+ *
+ * One owner: a struct dataset holds every array and the arena with every
+ * string.  Records live in growable arrays (never one malloc each); indexes
+ * (index.h) point into them and must be rebuilt if an array grows.
+ */
+#ifndef SIRECON_RECORDS_H
+#define SIRECON_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "sirecon/arena.h"
+#include "sirecon/fields.h"
+#include "sirecon/ids.h"
+#include "sirecon/values.h"
+
+#define MONTH_OPEN INT32_MAX /* to_month of an ongoing SI span */
+
+/* Record flags (bit set).  The low bits are the IDF_* quality flags of ids.h. */
+enum {
+    RF_LEADING_ZERO_RESTORED = IDF_LEADING_ZERO_RESTORED,
+    RF_ID_CORRUPTED          = IDF_CORRUPTED,
+    RF_TAX_ID_CHECK_DIGIT    = IDF_TAX_CHECK_DIGIT,
+    RF_ID_PLACEHOLDER        = IDF_PLACEHOLDER,
+    RF_ID_MALFORMED          = IDF_MALFORMED,
+    RF_ID_BIRTH_YEAR_MISMATCH = 1u << 5,
+    RF_DEDUCTED_NOT_ENROLLED = 1u << 6,
+    RF_LOW_BASE              = 1u << 7,
+    RF_FOLDED_NAME           = 1u << 8, /* decided on the accent-free name key */
+    RF_FLAG_COUNT            = 9
+};
+/* "LEADING_ZERO_RESTORED", ... for bit i (0-based). */
+const char *records_flag_name(unsigned bit);
+
+typedef enum rec_status {
+    ST_ENROLLED = 0,
+    ST_PARTIAL,
+    ST_NOT_ENROLLED,
+    ST_COVERED_ELSEWHERE,
+    ST_REVIEW,
+    ST_COUNT
+} rec_status;
+const char *records_status_name(rec_status s);
+
+typedef enum rec_rule {
+    RULE_NONE = 0,
+    RULE_R1_ID,
+    RULE_R2_NAME_DOB,
+    RULE_R3_NAME,
+    RULE_R4_ELSEWHERE,
+    RULE_COUNT
+} rec_rule;
+const char *records_rule_name(rec_rule r); /* "", "R1_ID", ... */
+
+typedef enum rec_reason {
+    RS_NONE = 0,
+    RS_NO_SI_RECORD_AT_EMPLOYER,
+    RS_EMPLOYER_NOT_REGISTERED,
+    RS_COVERAGE_OUTSIDE_PERIOD,
+    RS_FEWER_MONTHS_THAN_INCOME,
+    RS_ENROLLED_AT_OTHER_EMPLOYER,
+    RS_AMBIGUOUS_NAME,
+    RS_SHORT_CONTRACT_OR_NON_RESIDENT,
+    RS_PAST_RETIREMENT_AGE,
+    RS_ID_CORRUPTED,
+    RS_COUNT
+} rec_reason;
+const char *records_reason_name(rec_reason r);
+
+/* One input file as the manifest and `check` describe it. */
+struct input_file {
+    const char *path;       /* as given (arena) */
+    file_kind kind;
+    char sha256[65];
+    uint64_t bytes;
+    const char *encoding;   /* encoding_name() */
+    char delimiter;
+    int header_first, header_last; /* physical lines, 0 when none */
+    uint64_t read, loaded, skipped, rejected, duplicate;
+    uint64_t skipped_by[5];        /* by row_class (header.h) */
+    uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
+};
+
+/* A personal identity: up to one value per id kind (arena strings or NULL). */
+struct person_ids {
+    const char *id[IDK_COUNT];
+};
+
+struct tax_rec {
+    const char *emp;          /* employer tax code, 10 or 13 digits */
+    const char *emp_name;     /* may be "" */
+    const char *full_name;    /* NFC, as written */
+    const char *name_key, *name_fold;
+    bool name_marks;          /* the written name has diacritics */
+    struct person_ids ids;
+    id_kind pid_kind;         /* kind of the displayed person_id, IDK_NONE if none */
+    sdate birth;              /* 0 unknown */
+    int tax_year;
+    int income_months;        /* 0 unknown */
+    int64_t taxable_income;
+    int64_t insurance_deduction; /* 0 when absent */
+    int64_t tax_withheld;
+    uint8_t schedule;         /* 1 = 05-1, 2 = 05-2 */
+    bool non_resident;
+    uint32_t file;            /* index into dataset.files */
+    uint32_t line;            /* physical line of the row */
+    uint32_t flags;           /* RF_* */
+    uint32_t person;          /* person cluster id (index.c) */
+    /* decisions (match.c) */
+    rec_status status;
+    rec_reason reason;
+    rec_rule rule;
+    char confidence;          /* 'A' 'B' 'C' or 0 */
+    int covered_months;
+    const char *other_emp;    /* COVERED_ELSEWHERE: where */
+};
+
+struct si_rec {
+    const char *emp;          /* employer tax code (10/13 digits) or NULL until resolved */
+    const char *unit_code;    /* "" when absent */
+    const char *full_name;
+    const char *name_key, *name_fold;
+    bool name_marks;
+    struct person_ids ids;
+    sdate birth;
+    int64_t salary;           /* 0 unknown */
+    int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
+    const char *plan_code;
+    uint32_t file, line, flags, person;
+    bool matched;             /* claimed by a tax record (diagnostics) */
+};
+
+struct employer_rec {
+    const char *emp;          /* 10 or 13 digits */
+    const char *name, *unit_code, *area, *address;
+    int wage_region;          /* 1..4, 0 unknown */
+    uint32_t file, line;
+};
+
+struct identity_rec {
+    struct person_ids ids;
+    uint32_t file, line;
+};
+
+struct reject {
+    uint32_t file, line;
+    const char *reason;       /* reason code, e.g. "BAD_MONEY" */
+    const char *column;       /* canonical field or "" */
+    const char *detail;       /* never a personal ID */
+};
+
+struct dataset {
+    arena a;
+    struct input_file *files; size_t nfiles, capfiles;
+    struct tax_rec *tax; size_t ntax, captax;
+    struct si_rec *si; size_t nsi, capsi;
+    struct employer_rec *emps; size_t nemps, capemps;
+    struct identity_rec *idents; size_t nidents, capidents;
+    struct reject *rejects; size_t nrejects, caprejects;
+};
+
+void dataset_init(struct dataset *ds);
+void dataset_free(struct dataset *ds);
+/* Append a zeroed item and return it (pointers into the array move!). */
+struct input_file *dataset_add_file(struct dataset *ds);
+struct tax_rec *dataset_add_tax(struct dataset *ds);
+struct si_rec *dataset_add_si(struct dataset *ds);
+struct employer_rec *dataset_add_employer(struct dataset *ds);
+struct identity_rec *dataset_add_identity(struct dataset *ds);
+void dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
+                        const char *reason, const char *column, const char *detail);
+
+/* The identifier shown for a tax record (its first present id), and its kind. */
+const char *records_person_id(const struct person_ids *p, id_kind *kind);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * report.h - what the report writers (CSV, workbook, manifest) are given:
+ * one read-only view of the whole run.  Writers never decide anything; they
+ * lay out what match.c and employers.c decided.
+ */
+#ifndef SIRECON_REPORT_H
+#define SIRECON_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "sirecon/common.h"
+#include "sirecon/records.h"
+#include "sirecon/employers.h"
+#include "sirecon/profile.h"
+
+typedef enum lang { LANG_EN = 0, LANG_VI } lang;
+
+struct run_info {
+    const struct dataset *ds;
+    const struct result *res;
+    const struct profile *pf;
+    const struct match_opts *mo;
+    lang lang;
+    bool mask_ids;
+    int min_missing;
+    double max_reject_rate;
+    time_t started;            /* SOURCE_DATE_EPOCH when set */
+    const char *const *argv; int argc; /* the command line, for the manifest */
+    const char **resolved; size_t nresolved; /* --previous: employers no longer listed */
+    char profile_hash[65];
+};
+
+/* The person id of a tax record as it must appear in outputs (masked when
+ * ri->mask_ids).  buf holds IDS_MAX bytes. */
+const char *report_person_id(const struct run_info *ri, const struct tax_rec *t,
+                             char buf[IDS_MAX]);
+/* "FILE:LINE" of a record's source (buf >= 600). */
+const char *report_source(const struct run_info *ri, uint32_t file, uint32_t line,
+                          char *buf, size_t n);
+
+/* employers.csv, employees.csv, rejects.csv into dir (UTF-8 BOM, RFC 4180,
+ * formula guard, mode 0600). */
+sirecon_status report_csv_write(const struct run_info *ri, const char *dir,
+                                struct diag *d);
+/* report.xlsx into dir. */
+sirecon_status report_xlsx_write(const struct run_info *ri, const char *dir,
+                                 struct diag *d);
+
+#endif

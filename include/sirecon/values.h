@@ -1,0 +1,53 @@
+/*
+ * values.h - dates, months and money from the text of a cell (SPEC §2.5).
+ *
+ * Day-first dates; Excel serial numbers in date columns; months as month
+ * indices (year*12 + month-1) so spans compare as integers; money in whole
+ * VND with consistent grouping only.
+ */
+#ifndef SIRECON_VALUES_H
+#define SIRECON_VALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum val_result {
+    VAL_OK = 0,
+    VAL_EMPTY,        /* blank cell (after trimming) */
+    VAL_BAD,          /* not a value of this type */
+    VAL_BAD_GROUPING, /* money: thousands separators inconsistent */
+    VAL_NEGATIVE      /* money: a negative amount */
+} val_result;
+
+/* A date packed as yyyymmdd; mm and dd are 00 when only the year is known. */
+typedef int32_t sdate;
+
+/*
+ * Parse a date: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
+ * an Excel serial number (1..2958465, 1900 system, 60 = the fictitious
+ * 29 Feb 1900), or a year alone (1900..2100).  Validates the calendar.
+ */
+val_result values_date(const char *s, size_t n, sdate *out);
+
+/* Parse a month: mm/yyyy, m/yyyy, mm-yyyy, yyyy-mm, yyyymm, or a full date
+ * (its month).  *out = year*12 + (month-1). */
+val_result values_month(const char *s, size_t n, int *out);
+
+/*
+ * Parse whole VND: "12.345.678", "12,345,678", "12 345 678" (also NBSP),
+ * "12345678"; a trailing ",00"/".00" decimal part of zeros is accepted
+ * ("12345678.00" -> 12345678) but other fractions round half up.  Groups must
+ * be 3 digits after the first 1-3; mixing separators is VAL_BAD_GROUPING; a
+ * leading '-' or parentheses is VAL_NEGATIVE.
+ */
+val_result values_money(const char *s, size_t n, int64_t *out);
+
+/* Parse a small non-negative integer (months, counts): "12", "12.0". */
+val_result values_int(const char *s, size_t n, int *out);
+
+/* Format a month index as "yyyy-mm" (buf >= 8). */
+void values_month_str(int ym, char *buf);
+/* Format a sdate as "yyyy-mm-dd", "yyyy" when only the year (buf >= 11). */
+void values_date_str(sdate d, char *buf);
+
+#endif

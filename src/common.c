@@ -1,0 +1,121 @@
+/*
+ * common.c - status strings, exit codes, diagnostics and the die-on-OOM
+ * allocation wrappers (the one place the core may exit: memory is gone).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sirecon/common.h"
+
+const char *
+sirecon_strerror(sirecon_status st)
+{
+    switch (st) {
+    case SIRECON_OK: return "success";
+    case SIRECON_ERR_USAGE: return "usage error";
+    case SIRECON_ERR_DATA: return "input data error";
+    case SIRECON_ERR_NOINPUT: return "cannot open input";
+    case SIRECON_ERR_CANTCREAT: return "cannot create output";
+    case SIRECON_ERR_IO: return "input/output error";
+    case SIRECON_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+int
+sirecon_exit_code(sirecon_status st)
+{
+    switch (st) {
+    case SIRECON_OK: return 0;
+    case SIRECON_ERR_USAGE: return 64;
+    case SIRECON_ERR_DATA: return 65;
+    case SIRECON_ERR_NOINPUT: return 66;
+    case SIRECON_ERR_CANTCREAT: return 73;
+    case SIRECON_ERR_IO: return 74;
+    case SIRECON_ERR_INTERNAL: return 70;
+    }
+    return 70;
+}
+
+sirecon_status
+diag_set(struct diag *d, sirecon_status st, const char *file, long line,
+         const char *fmt, ...)
+{
+    va_list ap;
+
+    if (d == NULL)
+        return st;
+    snprintf(d->file, sizeof d->file, "%s", file ? file : "");
+    d->line = line;
+    va_start(ap, fmt);
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static void
+oom(size_t n)
+{
+    fprintf(stderr, "sirecon: out of memory (%zu bytes)\n", n);
+    exit(70);
+}
+
+void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        oom(n);
+    return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        oom(n * size);
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL)
+        oom(n);
+    return q;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+void *
+xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    size_t c = *cap;
+
+    if (need <= c)
+        return p;
+    if (c < 16)
+        c = 16;
+    while (c < need)
+        c += c / 2;
+    if (c > SIZE_MAX / size)
+        oom(SIZE_MAX);
+    *cap = c;
+    return xrealloc(p, c * size);
+}
