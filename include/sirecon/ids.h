@@ -53,7 +53,8 @@ bool ids_tax_check(const char *d);
  * value that validates with a leading zero restored is restored (flag).  A bad
  * check digit keeps the digits and sets IDF_TAX_CHECK_DIGIT.  Returns true
  * when out holds a usable code; false for empty/placeholder/corrupted/
- * malformed input (the reason is in *flags).
+ * malformed input (the reason is in *flags, which is set, not or-ed, and
+ * may be NULL).
  */
 bool ids_employer(const char *in, size_t n, char out[IDS_MAX], unsigned *flags);
 
@@ -66,8 +67,12 @@ bool ids_employer(const char *in, size_t n, char out[IDS_MAX], unsigned *flags);
  * code (check digit checked, IDF_TAX_CHECK_DIGIT when wrong, still
  * returned), 12 digits a personal ID, 9 digits a legacy code that validates
  * with a restored zero; in IDCOL_IDNUMBER 9 digits is a CMND, 12 a personal
- * ID, letters+digits (6-9 chars, starting with a letter) a passport
+ * ID, letters+digits (1-2 letters then 6-8 digits) a passport
  * (upper-cased); in IDCOL_SI 10 digits is an SI number, 12 a personal ID.
+ * Details: 8 digits in an IDCOL_IDNUMBER/IDCOL_CMND column is a CMND
+ * missing its zero; 9 in IDCOL_SI an SI number missing its zero; 11 in
+ * IDCOL_TAXCODE only when it reads as a domestic CCCD (province 001-096,
+ * century digit 0-3).  *flags is set, not or-ed (flags may be NULL).
  */
 id_kind ids_person(id_column col, const char *in, size_t n, char out[IDS_MAX],
                    unsigned *flags);
@@ -75,6 +80,9 @@ id_kind ids_person(id_column col, const char *in, size_t n, char out[IDS_MAX],
 /* Birth year encoded in a 12-digit personal ID (century digit + 2 digits),
  * or 0 when the ID is not one. */
 int ids_cccd_birth_year(const char *pid);
+
+/* Sex encoded in a 12-digit personal ID: 1 male, 2 female, 0 unknown. */
+int ids_cccd_sex(const char *pid);
 
 /* Short English name of a kind: "personal_id", "tax_code", "cmnd", "si_number", "passport". */
 const char *ids_kind_name(id_kind k);

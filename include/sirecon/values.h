@@ -26,11 +26,17 @@ typedef int32_t sdate;
  * Parse a date: dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
  * an Excel serial number (1..2958465, 1900 system, 60 = the fictitious
  * 29 Feb 1900), or a year alone (1900..2100).  Validates the calendar.
+ * Also yyyy/mm/dd, a trailing time (" 00:00:00") and a serial or year
+ * written "45658.0".  Serial 60 and 4-digit numbers outside 1900..2100 are
+ * VAL_BAD (a 4-digit number is a year, never a serial of 1902-1927).
+ * Day-first dates are limited to years 1900..2100.  *out is written only
+ * on VAL_OK (true of every parser here).
  */
 val_result values_date(const char *s, size_t n, sdate *out);
 
-/* Parse a month: mm/yyyy, m/yyyy, mm-yyyy, yyyy-mm, yyyymm, or a full date
- * (its month).  *out = year*12 + (month-1). */
+/* Parse a month: mm/yyyy, m/yyyy, mm-yyyy, mm.yyyy, yyyy-mm, yyyy/mm,
+ * yyyymm, or a full date or Excel serial (its month); a year alone is
+ * VAL_BAD.  *out = year*12 + (month-1). */
 val_result values_month(const char *s, size_t n, int *out);
 
 /*
@@ -38,16 +44,20 @@ val_result values_month(const char *s, size_t n, int *out);
  * "12345678"; a trailing ",00"/".00" decimal part of zeros is accepted
  * ("12345678.00" -> 12345678) but other fractions round half up.  Groups must
  * be 3 digits after the first 1-3; mixing separators is VAL_BAD_GROUPING; a
- * leading '-' or parentheses is VAL_NEGATIVE.
+ * leading '-' or parentheses is VAL_NEGATIVE.  A trailing "đ", "₫", "VND"
+ * or "VNĐ" is ignored; a lone "-" (Excel's accounting zero) is 0; more than
+ * 10^15 is VAL_BAD.
  */
 val_result values_money(const char *s, size_t n, int64_t *out);
 
 /* Parse a small non-negative integer (months, counts): "12", "12.0". */
 val_result values_int(const char *s, size_t n, int *out);
 
-/* Format a month index as "yyyy-mm" (buf >= 8). */
+/* Format a month index as "yyyy-mm" (buf >= 8); "" when out of range
+ * (negative, MONTH_OPEN). */
 void values_month_str(int ym, char *buf);
-/* Format a sdate as "yyyy-mm-dd", "yyyy" when only the year (buf >= 11). */
+/* Format a sdate as "yyyy-mm-dd", "yyyy" when only the year (buf >= 11);
+ * "" for 0 or a value that is no date. */
 void values_date_str(sdate d, char *buf);
 
 #endif
