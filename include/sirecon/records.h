@@ -18,6 +18,7 @@
 #include "sirecon/values.h"
 
 #define MONTH_OPEN INT32_MAX /* to_month of an ongoing SI span */
+#define PERSON_NONE UINT32_MAX /* a record with no usable identifier */
 
 /* Record flags (bit set).  The low bits are the IDF_* quality flags of ids.h. */
 enum {
@@ -108,7 +109,8 @@ struct tax_rec {
     uint32_t file;            /* index into dataset.files */
     uint32_t line;            /* physical line of the row */
     uint32_t flags;           /* RF_* */
-    uint32_t person;          /* person cluster id (index.c) */
+    uint32_t person;          /* person cluster id (index.c), PERSON_NONE if no ID */
+    bool duplicate;           /* merged into an identical earlier record */
     /* decisions (match.c) */
     rec_status status;
     rec_reason reason;

@@ -1,0 +1,55 @@
+/*
+ * index.h - lookups over the loaded records (uthash).
+ *
+ * Persons: every identifier (kind + value) is a node; a record or a
+ * crosswalk row that carries several identifiers joins their nodes
+ * (union-find), so a person known by a legacy tax code on one side and a
+ * personal ID on the other is one cluster.  SI records are chained by
+ * employer, by (employer, person) and by person: one hash item per key,
+ * the records of a key linked through next-index arrays (4 bytes a record,
+ * not a hash handle each).
+ */
+#ifndef SIRECON_INDEX_H
+#define SIRECON_INDEX_H
+
+#include <stdint.h>
+#include "sirecon/records.h"
+
+#define CHAIN_END UINT32_MAX
+
+struct idnode;
+struct emp_node;
+struct ep_node;
+struct p_node;
+
+struct emp_node_view {
+    const char *emp;
+    uint32_t si_head;   /* first SI record at this employer, CHAIN_END if none */
+    int registry;       /* index into ds->emps, -1 when not in the registry */
+};
+
+struct index {
+    struct idnode *ids;        /* identifier -> node (uthash head) */
+    uint32_t *parent; size_t nnodes, capnodes;
+    struct emp_node *emps;     /* employer code -> SI chain (uthash head) */
+    struct ep_node *eps;       /* (employer, person) -> SI chain */
+    struct p_node *persons;    /* person -> SI chain */
+    uint32_t *next_emp, *next_ep, *next_p; /* per SI record */
+};
+
+/* Build the person clusters (fills tax[].person and si[].person) and the SI
+ * chains.  SI records must have their employer resolved. */
+void index_build(struct index *ix, struct dataset *ds);
+void index_free(struct index *ix);
+
+/* First SI record at employer emp, CHAIN_END if none; *registry receives the
+ * registry row (-1 none) when not NULL. */
+uint32_t index_emp_si(const struct index *ix, const char *emp, int *registry);
+/* First SI record of person at employer emp, CHAIN_END if none. */
+uint32_t index_emp_person_si(const struct index *ix, const char *emp, uint32_t person);
+/* First SI record of person anywhere, CHAIN_END if none. */
+uint32_t index_person_si(const struct index *ix, uint32_t person);
+/* Registry row of an employer code, -1 if none. */
+int index_registry(const struct index *ix, const char *emp);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * table.h - delimited text -> rows of cells with their physical line
+ * numbers, through libcsv in strict mode.  Knows nothing of headers.
+ */
+#ifndef SIRECON_TABLE_H
+#define SIRECON_TABLE_H
+
+#include <stddef.h>
+#include "sirecon/common.h"
+#include "sirecon/header.h"
+
+#define TABLE_MAX_FIELD (64 * 1024) /* a longer field rejects its row */
+
+struct table_row {
+    const struct cellref *cells;
+    size_t ncells;
+    long line;          /* physical line (1-based) where the row starts */
+    const char *error;  /* NULL, or a reason code: UNTERMINATED_QUOTE,
+                           MALFORMED_QUOTE, FIELD_TOO_LONG */
+};
+
+/* Called once per row; a non-zero return stops the parse (table_parse then
+ * returns SIRECON_OK).  Cells are valid only during the call. */
+typedef int (*table_row_fn)(void *ctx, const struct table_row *row);
+
+/* The delimiter of text: ',', ';', '\t' or '|', sniffed from the first
+ * lines (outside quotes); ',' when nothing decides. */
+char table_sniff_delim(const char *text, size_t n);
+
+/* Parse text[0..n) with delimiter delim, calling fn per row.  Blank lines
+ * come through as rows with one empty cell.  Returns SIRECON_OK; row-level
+ * problems arrive as rows with error set. */
+sirecon_status table_parse(const char *text, size_t n, char delim,
+                           table_row_fn fn, void *ctx, struct diag *d);
+
+#endif

@@ -1,0 +1,273 @@
+/*
+ * employers.c - per-employer roll-up, findings, estimated arrears and the
+ * ranking (SPEC §3.5).  Reads decided records; writes only struct result.
+ *
+ * Arrears (an estimate for ranking): for each NOT_ENROLLED record,
+ * months = income_months or the period's months; monthly base =
+ * (deduction > 0 ? deduction / employee_rate : taxable income) / months,
+ * clamped to [regional minimum wage, cap]; arrears = base * months *
+ * (employer_rate + employee_rate), rounded to whole VND.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sirecon/employers.h"
+
+#undef uthash_fatal
+#define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
+#define uthash_malloc(sz) xmalloc(sz)
+#include <uthash.h>
+
+static const char *const finding_names[FIND_COUNT] = {
+    "", "NO_SI_REGISTRATION", "UNDER_ENROLLMENT", "PARTIAL_ENROLLMENT",
+};
+
+const char *
+employers_finding_name(finding f)
+{
+    return (unsigned)f < FIND_COUNT ? finding_names[f] : "?";
+}
+
+int64_t
+employers_arrears(const struct tax_rec *t, const struct profile *pf, int wage_region,
+                  int period_months)
+{
+    int months = t->income_months > 0 ? t->income_months : period_months;
+    double total, base;
+    int64_t minw;
+
+    if (months <= 0)
+        return 0;
+    if (t->insurance_deduction > 0 && pf->employee_rate > 0)
+        total = (double)t->insurance_deduction / pf->employee_rate;
+    else
+        total = (double)t->taxable_income;
+    base = total / months;
+    minw = pf->min_wage[(wage_region >= 1 && wage_region <= 4 ? wage_region : 1) - 1];
+    if (base < (double)minw)
+        base = (double)minw;
+    if (base > (double)pf->base_cap)
+        base = (double)pf->base_cap;
+    double a = base * months * (pf->employer_rate + pf->employee_rate);
+    return isfinite(a) ? (int64_t)llround(a) : 0;
+}
+
+struct emp_acc {
+    const char *emp;
+    size_t idx; /* into r->emps */
+    UT_hash_handle hh;
+};
+
+static const struct dataset *g_ds; /* qsort context */
+
+static int
+cmp_emp(const void *pa, const void *pb)
+{
+    const struct employer_sum *a = pa, *b = pb;
+
+    if (a->listed != b->listed)
+        return a->listed ? -1 : 1;
+    if (a->listed) {
+        if (a->est_arrears != b->est_arrears)
+            return a->est_arrears > b->est_arrears ? -1 : 1;
+        if (a->not_enrolled != b->not_enrolled)
+            return a->not_enrolled > b->not_enrolled ? -1 : 1;
+    }
+    return strcmp(a->emp, b->emp);
+}
+
+/* Records of one employer in output order: status, then name, then source. */
+static int
+cmp_rec(const void *pa, const void *pb)
+{
+    const struct tax_rec *a = &g_ds->tax[*(const size_t *)pa];
+    const struct tax_rec *b = &g_ds->tax[*(const size_t *)pb];
+    static const int rankst[ST_COUNT] = {
+        [ST_NOT_ENROLLED] = 0, [ST_PARTIAL] = 1, [ST_REVIEW] = 2,
+        [ST_COVERED_ELSEWHERE] = 3, [ST_ENROLLED] = 4};
+    int c;
+
+    if (a->status != b->status)
+        return rankst[a->status] - rankst[b->status];
+    if ((c = strcmp(a->name_key, b->name_key)) != 0)
+        return c;
+    if ((c = strcmp(a->full_name, b->full_name)) != 0)
+        return c;
+    const char *pa_id = records_person_id(&a->ids, NULL);
+    const char *pb_id = records_person_id(&b->ids, NULL);
+    if ((c = strcmp(pa_id ? pa_id : "", pb_id ? pb_id : "")) != 0)
+        return c;
+    if ((c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
+        return c;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+void
+employers_rollup(const struct dataset *ds, const struct profile *pf,
+                 const struct period *p, int min_missing, bool branch_level,
+                 struct result *r)
+{
+    struct emp_acc *tab = NULL, *e, *tmp;
+    size_t cap = 0, i;
+    int pm = match_period_months(p);
+
+    (void)branch_level; /* records already carry their block code (match.c) */
+    memset(r, 0, sizeof *r);
+    r->period = *p;
+    /* registry lookups for name, area and wage region */
+    struct emp_acc *reg = NULL;
+    for (i = 0; i < ds->nemps; i++) {
+        HASH_FIND(hh, reg, ds->emps[i].emp, strlen(ds->emps[i].emp), e);
+        if (e)
+            continue;
+        e = xcalloc(1, sizeof *e);
+        e->emp = ds->emps[i].emp;
+        e->idx = i;
+        HASH_ADD_KEYPTR(hh, reg, e->emp, strlen(e->emp), e);
+    }
+    size_t *eidx = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *eidx);
+    for (i = 0; i < ds->ntax; i++) {
+        const struct tax_rec *t = &ds->tax[i];
+        if (t->duplicate) {
+            r->duplicates++;
+            continue;
+        }
+        r->by_status[t->status]++;
+        r->by_rule[t->rule]++;
+        HASH_FIND(hh, tab, t->emp, strlen(t->emp), e);
+        if (e == NULL) {
+            e = xcalloc(1, sizeof *e);
+            e->emp = t->emp;
+            e->idx = r->nemps;
+            HASH_ADD_KEYPTR(hh, tab, e->emp, strlen(e->emp), e);
+            r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
+            memset(&r->emps[r->nemps], 0, sizeof *r->emps);
+            struct employer_sum *s = &r->emps[r->nemps++];
+            struct emp_acc *g;
+            s->emp = t->emp;
+            s->name = "";
+            s->area = "";
+            s->trend = "";
+            s->wage_region = 1;
+            HASH_FIND(hh, reg, t->emp, strlen(t->emp), g);
+            if (g) {
+                const struct employer_rec *er = &ds->emps[g->idx];
+                if (er->name && er->name[0])
+                    s->name = er->name;
+                s->area = er->area ? er->area : "";
+                if (er->wage_region)
+                    s->wage_region = er->wage_region;
+            }
+        }
+        eidx[i] = e->idx;
+        r->emps[e->idx].nrecs++;
+    }
+    for (size_t k = 0; k < r->nemps; k++) {
+        r->emps[k].recs = xmalloc((r->emps[k].nrecs ? r->emps[k].nrecs : 1) *
+                                  sizeof *r->emps[k].recs);
+        r->emps[k].nrecs = 0;
+    }
+    for (i = 0; i < ds->ntax; i++)
+        if (!ds->tax[i].duplicate) {
+            struct employer_sum *s = &r->emps[eidx[i]];
+            s->recs[s->nrecs++] = i;
+        }
+    free(eidx);
+    /* which employers have any SI record */
+    struct emp_acc *withsi = NULL;
+    for (i = 0; i < ds->nsi; i++) {
+        const char *c = ds->si[i].emp;
+        if (c == NULL)
+            continue;
+        HASH_FIND(hh, withsi, c, strlen(c), e);
+        if (e)
+            continue;
+        e = xcalloc(1, sizeof *e);
+        e->emp = c;
+        HASH_ADD_KEYPTR(hh, withsi, e->emp, strlen(e->emp), e);
+    }
+    for (size_t k = 0; k < r->nemps; k++) {
+        struct employer_sum *s = &r->emps[k];
+        HASH_FIND(hh, withsi, s->emp, strlen(s->emp), e);
+        s->has_si = e != NULL;
+        const char *regname = s->name;
+        for (size_t j = 0; j < s->nrecs; j++) {
+            const struct tax_rec *t = &ds->tax[s->recs[j]];
+            if (regname[0] == '\0' && t->emp_name[0] &&
+                (s->name[0] == '\0' || strcmp(t->emp_name, s->name) < 0))
+                s->name = t->emp_name; /* smallest declared name: order-free */
+            s->taxed++;
+            switch (t->status) {
+            case ST_ENROLLED: s->enrolled++; break;
+            case ST_PARTIAL: s->partial++; break;
+            case ST_NOT_ENROLLED:
+                s->not_enrolled++;
+                s->unenrolled_income += t->taxable_income;
+                s->est_arrears += employers_arrears(t, pf, s->wage_region, pm);
+                if (t->flags & RF_DEDUCTED_NOT_ENROLLED)
+                    s->deducted_not_enrolled++;
+                break;
+            case ST_COVERED_ELSEWHERE: s->covered_elsewhere++; break;
+            case ST_REVIEW: s->review++; break;
+            default: break;
+            }
+        }
+        s->coverage_pct = s->taxed ? 100.0 * s->enrolled / s->taxed : 0.0;
+        if (s->not_enrolled >= (uint32_t)(min_missing > 0 ? min_missing : 1)) {
+            s->listed = true;
+            s->finding = s->has_si ? FIND_UNDER_ENROLLMENT : FIND_NO_SI_REGISTRATION;
+        } else if (s->not_enrolled == 0 &&
+                   s->partial >= (uint32_t)(min_missing > 0 ? min_missing : 1)) {
+            s->listed = true;
+            s->finding = FIND_PARTIAL_ENROLLMENT;
+        }
+    }
+    qsort(r->emps, r->nemps, sizeof *r->emps, cmp_emp);
+    g_ds = ds;
+    size_t cape = 0, capr = 0;
+    for (size_t k = 0; k < r->nemps; k++) {
+        struct employer_sum *s = &r->emps[k];
+        qsort(s->recs, s->nrecs, sizeof *s->recs, cmp_rec);
+        if (s->listed) {
+            s->rank = (int)++r->nlisted;
+            r->by_finding[s->finding]++;
+            for (size_t j = 0; j < s->nrecs; j++)
+                if (ds->tax[s->recs[j]].status != ST_ENROLLED) {
+                    r->employees = xgrow(r->employees, &cape, r->nemployees + 1,
+                                         sizeof *r->employees);
+                    r->employees[r->nemployees++] = s->recs[j];
+                }
+        }
+        for (size_t j = 0; j < s->nrecs; j++)
+            if (ds->tax[s->recs[j]].status == ST_REVIEW) {
+                r->review = xgrow(r->review, &capr, r->nreview + 1, sizeof *r->review);
+                r->review[r->nreview++] = s->recs[j];
+            }
+    }
+    /* REVIEW records of employers not listed follow the listed ones. */
+    for (size_t k = 0; k < r->nemps; k++) {
+        struct employer_sum *s = &r->emps[k];
+        if (s->listed)
+            continue;
+        for (size_t j = 0; j < s->nrecs; j++)
+            if (ds->tax[s->recs[j]].status == ST_REVIEW) {
+                r->employees = xgrow(r->employees, &cape, r->nemployees + 1,
+                                     sizeof *r->employees);
+                r->employees[r->nemployees++] = s->recs[j];
+            }
+    }
+    HASH_ITER(hh, tab, e, tmp) { HASH_DEL(tab, e); free(e); }
+    HASH_ITER(hh, reg, e, tmp) { HASH_DEL(reg, e); free(e); }
+    HASH_ITER(hh, withsi, e, tmp) { HASH_DEL(withsi, e); free(e); }
+}
+
+void
+employers_free(struct result *r)
+{
+    for (size_t k = 0; k < r->nemps; k++)
+        free(r->emps[k].recs);
+    free(r->emps);
+    free(r->employees);
+    free(r->review);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,642 @@
+/*
+ * load.c - rows of one input file -> typed records (SPEC §2.3-2.6).
+ *
+ * The first HEADER_SCAN_ROWS rows are held back (copied) until the header
+ * is found; then those after the header and every later row are classified
+ * and converted as they stream out of libcsv.  Title-block values (employer
+ * tax code, name, unit code, tax year, schedule) apply to rows that lack the
+ * column.  Conversion uses the normalizers (ids, names, values); a value a
+ * required field cannot do without rejects the row with a reason code and
+ * the field's name, and never with the value of a personal ID.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "sirecon/load.h"
+#include "sirecon/names.h"
+#include "sirecon/source.h"
+#include "sirecon/table.h"
+#include "sirecon/values.h"
+
+struct brow {
+    struct cellref *cells;
+    size_t n;
+    long line;
+    const char *error;
+};
+
+struct lstate {
+    struct dataset *ds;
+    uint32_t fi;
+    file_kind kind;
+    const struct load_opts *o;
+    const char *path;
+    struct diag *d;
+    sirecon_status fail;
+    /* rows held back until the header is known */
+    struct brow *rows; size_t nrows, caprows;
+    arena tmp;
+    bool have_header;
+    struct header_map map;
+    /* title-block values, normalized */
+    const char *t_emp, *t_emp_name, *t_unit;
+    unsigned t_emp_flags;
+    int t_year;
+};
+
+static struct input_file *
+file_of(struct lstate *st)
+{
+    return &st->ds->files[st->fi];
+}
+
+static struct cellref
+cell(const struct lstate *st, const struct table_row *r, field_id f)
+{
+    struct cellref c = {"", 0};
+    int col = st->map.col[f];
+
+    if (col >= 0 && (size_t)col < r->ncells)
+        c = r->cells[col];
+    while (c.n && (c.s[0] == ' ' || c.s[0] == '\t')) {
+        c.s++;
+        c.n--;
+    }
+    while (c.n && (c.s[c.n - 1] == ' ' || c.s[c.n - 1] == '\t' || c.s[c.n - 1] == '\r'))
+        c.n--;
+    return c;
+}
+
+static void
+reject(struct lstate *st, long line, const char *reason, field_id f,
+       const char *detail)
+{
+    dataset_add_reject(st->ds, st->fi, (uint32_t)line, reason,
+                       f == F_COUNT ? "" : fields_name(f), detail);
+}
+
+/* Copy a display string (trimmed, NFC when not ASCII) into the arena. */
+static const char *
+text(struct lstate *st, struct cellref c)
+{
+    for (size_t i = 0; i < c.n; i++)
+        if ((unsigned char)c.s[i] >= 0x80) {
+            size_t n;
+            char *nfc = names_nfc(c.s, c.n, &n);
+            const char *r = arena_strndup(&st->ds->a, nfc, n);
+            free(nfc);
+            return r;
+        }
+    return arena_strndup(&st->ds->a, c.s, c.n);
+}
+
+static void
+count_id_flags(struct lstate *st, unsigned fl)
+{
+    struct input_file *f = file_of(st);
+
+    if (fl & IDF_LEADING_ZERO_RESTORED) f->id_restored++;
+    if (fl & IDF_CORRUPTED) f->id_corrupted++;
+    if (fl & IDF_TAX_CHECK_DIGIT) f->id_check_digit++;
+    if (fl & IDF_PLACEHOLDER) f->id_placeholder++;
+}
+
+/* A personal identifier from field f read as column kind col. */
+static void
+person_id(struct lstate *st, const struct table_row *r, field_id f, id_column col,
+          struct person_ids *ids, unsigned *flags)
+{
+    char buf[IDS_MAX];
+    unsigned fl = 0;
+    struct cellref c = cell(st, r, f);
+    id_kind k;
+
+    if (c.n == 0)
+        return;
+    k = ids_person(col, c.s, c.n, buf, &fl);
+    count_id_flags(st, fl);
+    *flags |= fl;
+    if (k != IDK_NONE && ids->id[k] == NULL)
+        ids->id[k] = arena_strdup(&st->ds->a, buf);
+}
+
+/* Employer tax code: column, else the title block.  NULL when none. */
+static const char *
+employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *bad)
+{
+    char buf[IDS_MAX];
+    unsigned fl = 0;
+    struct cellref c = cell(st, r, F_EMPLOYER_TAX_ID);
+
+    *bad = false;
+    if (c.n == 0) {
+        *flags |= st->t_emp_flags;
+        return st->t_emp;
+    }
+    if (!ids_employer(c.s, c.n, buf, &fl)) {
+        *bad = true;
+        return NULL;
+    }
+    *flags |= fl;
+    return arena_strdup(&st->ds->a, buf);
+}
+
+/* Money: false (and the row rejected) on a bad value. */
+static bool
+money(struct lstate *st, const struct table_row *r, field_id f, int64_t *out,
+      bool required)
+{
+    struct cellref c = cell(st, r, f);
+    char det[96];
+
+    *out = 0;
+    switch (values_money(c.s, c.n, out)) {
+    case VAL_OK:
+        return true;
+    case VAL_EMPTY:
+        if (!required)
+            return true;
+        reject(st, r->line, "MISSING_VALUE", f, "required amount is empty");
+        return false;
+    case VAL_NEGATIVE:
+        snprintf(det, sizeof det, "negative amount \"%.40s\"", c.s);
+        reject(st, r->line, "NEGATIVE_AMOUNT", f, det);
+        return false;
+    case VAL_BAD_GROUPING:
+        snprintf(det, sizeof det, "inconsistent thousands grouping \"%.*s\"",
+                 (int)(c.n > 40 ? 40 : c.n), c.s);
+        reject(st, r->line, "BAD_GROUPING", f, det);
+        return false;
+    default:
+        snprintf(det, sizeof det, "not an amount \"%.*s\"", (int)(c.n > 40 ? 40 : c.n), c.s);
+        reject(st, r->line, "BAD_AMOUNT", f, det);
+        return false;
+    }
+}
+
+static sdate
+birth(struct lstate *st, const struct table_row *r)
+{
+    struct cellref c = cell(st, r, F_BIRTH_DATE);
+    sdate dt = 0;
+
+    if (values_date(c.s, c.n, &dt) != VAL_OK)
+        return 0; /* optional: an unreadable birth date is ignored */
+    return dt;
+}
+
+static void
+check_birth_year(const struct person_ids *ids, sdate b, uint32_t *flags)
+{
+    int y;
+
+    if (b == 0 || ids->id[IDK_PERSONAL] == NULL)
+        return;
+    y = ids_cccd_birth_year(ids->id[IDK_PERSONAL]);
+    if (y != 0 && y != b / 10000)
+        *flags |= RF_ID_BIRTH_YEAR_MISMATCH;
+}
+
+static bool
+truthy(struct cellref c)
+{
+    char f[32];
+    size_t n = names_fold_label(c.s, c.n, f, sizeof f);
+
+    if (n == 0)
+        return false;
+    return strcmp(f, "0") != 0 && strcmp(f, "khong") != 0 && strcmp(f, "no") != 0 &&
+           strcmp(f, "false") != 0 && strcmp(f, "n") != 0;
+}
+
+static void
+load_tax_row(struct lstate *st, const struct table_row *r)
+{
+    struct tax_rec t;
+    unsigned fl = 0;
+    bool bad;
+    struct cellref c;
+    name_keys nk;
+
+    memset(&t, 0, sizeof t);
+    t.emp = employer(st, r, &fl, &bad);
+    if (t.emp == NULL) {
+        reject(st, r->line, bad ? "BAD_EMPLOYER_TAX_ID" : "MISSING_EMPLOYER_TAX_ID",
+               F_EMPLOYER_TAX_ID,
+               bad ? "employer tax code is not a valid 10/13-digit code"
+                   : "no employer tax code in the row or the title block");
+        return;
+    }
+    c = cell(st, r, F_EMPLOYER_NAME);
+    t.emp_name = c.n ? text(st, c) : (st->t_emp_name ? st->t_emp_name : "");
+    c = cell(st, r, F_FULL_NAME);
+    if (c.n == 0) {
+        reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
+        return;
+    }
+    t.full_name = text(st, c);
+    names_keys(&st->ds->a, t.full_name, strlen(t.full_name), &nk);
+    t.name_key = nk.key;
+    t.name_fold = nk.folded;
+    t.name_marks = nk.has_marks;
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
+    records_person_id(&t.ids, &t.pid_kind);
+    t.birth = birth(st, r);
+    if (!money(st, r, F_TAXABLE_INCOME, &t.taxable_income, true) ||
+        !money(st, r, F_INSURANCE_DEDUCTION, &t.insurance_deduction, false) ||
+        !money(st, r, F_TAX_WITHHELD, &t.tax_withheld, false))
+        return;
+    c = cell(st, r, F_TAX_YEAR);
+    if (c.n) {
+        sdate y;
+        if (values_date(c.s, c.n, &y) != VAL_OK || y % 10000 != 0) {
+            reject(st, r->line, "BAD_YEAR", F_TAX_YEAR, "tax year is not a year");
+            return;
+        }
+        t.tax_year = y / 10000;
+    } else {
+        t.tax_year = st->t_year ? st->t_year : st->o->default_year;
+    }
+    c = cell(st, r, F_INCOME_MONTHS);
+    if (c.n && (values_int(c.s, c.n, &t.income_months) != VAL_OK ||
+                t.income_months < 0 || t.income_months > 12)) {
+        reject(st, r->line, "BAD_MONTHS", F_INCOME_MONTHS, "income months not 0-12");
+        return;
+    }
+    t.schedule = st->map.schedule == 2 ? 2 : 1;
+    c = cell(st, r, F_SCHEDULE);
+    if (c.n) {
+        char f[16];
+        names_fold_label(c.s, c.n, f, sizeof f);
+        if (strcmp(f, "052") == 0 || strcmp(f, "2") == 0 ||
+            strcmp(f, "052bkqtttncn") == 0)
+            t.schedule = 2;
+        else if (strcmp(f, "051") == 0 || strcmp(f, "1") == 0 ||
+                 strcmp(f, "051bkqtttncn") == 0)
+            t.schedule = 1;
+        else {
+            reject(st, r->line, "BAD_SCHEDULE", F_SCHEDULE, "schedule is not 05-1 or 05-2");
+            return;
+        }
+    }
+    t.non_resident = truthy(cell(st, r, F_NON_RESIDENT));
+    check_birth_year(&t.ids, t.birth, &t.flags);
+    t.flags |= fl & (IDF_LEADING_ZERO_RESTORED | IDF_CORRUPTED | IDF_TAX_CHECK_DIGIT |
+                     IDF_PLACEHOLDER | IDF_MALFORMED);
+    t.file = st->fi;
+    t.line = (uint32_t)r->line;
+    *dataset_add_tax(st->ds) = t;
+    file_of(st)->loaded++;
+}
+
+static void
+load_si_row(struct lstate *st, const struct table_row *r)
+{
+    struct si_rec s;
+    unsigned fl = 0;
+    bool bad;
+    struct cellref c;
+    name_keys nk;
+    char det[96];
+
+    memset(&s, 0, sizeof s);
+    s.emp = employer(st, r, &fl, &bad);
+    if (bad) {
+        reject(st, r->line, "BAD_EMPLOYER_TAX_ID", F_EMPLOYER_TAX_ID,
+               "employer tax code is not a valid 10/13-digit code");
+        return;
+    }
+    c = cell(st, r, F_UNIT_CODE);
+    s.unit_code = c.n ? text(st, c) : (st->t_unit ? st->t_unit : "");
+    if (s.emp == NULL && s.unit_code[0] == '\0') {
+        reject(st, r->line, "MISSING_EMPLOYER_TAX_ID", F_EMPLOYER_TAX_ID,
+               "neither an employer tax code nor a unit code");
+        return;
+    }
+    c = cell(st, r, F_FULL_NAME);
+    if (c.n == 0) {
+        reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
+        return;
+    }
+    s.full_name = text(st, c);
+    names_keys(&st->ds->a, s.full_name, strlen(s.full_name), &nk);
+    s.name_key = nk.key;
+    s.name_fold = nk.folded;
+    s.name_marks = nk.has_marks;
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &s.ids, &fl);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &s.ids, &fl);
+    s.birth = birth(st, r);
+    if (!money(st, r, F_SALARY, &s.salary, false))
+        return;
+    c = cell(st, r, F_FROM_MONTH);
+    int m;
+    switch (values_month(c.s, c.n, &m)) {
+    case VAL_OK:
+        s.from_month = m;
+        break;
+    case VAL_EMPTY:
+        reject(st, r->line, "MISSING_VALUE", F_FROM_MONTH, "start month is empty");
+        return;
+    default:
+        snprintf(det, sizeof det, "not a month \"%.*s\"", (int)(c.n > 30 ? 30 : c.n), c.s);
+        reject(st, r->line, "BAD_MONTH", F_FROM_MONTH, det);
+        return;
+    }
+    c = cell(st, r, F_TO_MONTH);
+    switch (values_month(c.s, c.n, &m)) {
+    case VAL_OK:
+        s.to_month = m;
+        break;
+    case VAL_EMPTY:
+        s.to_month = MONTH_OPEN;
+        break;
+    default:
+        snprintf(det, sizeof det, "not a month \"%.*s\"", (int)(c.n > 30 ? 30 : c.n), c.s);
+        reject(st, r->line, "BAD_MONTH", F_TO_MONTH, det);
+        return;
+    }
+    if (s.to_month < s.from_month) {
+        reject(st, r->line, "BAD_SPAN", F_TO_MONTH, "end month before start month");
+        return;
+    }
+    c = cell(st, r, F_PLAN_CODE);
+    s.plan_code = c.n ? text(st, c) : "";
+    check_birth_year(&s.ids, s.birth, &s.flags);
+    s.flags |= fl & (IDF_LEADING_ZERO_RESTORED | IDF_CORRUPTED | IDF_TAX_CHECK_DIGIT |
+                     IDF_PLACEHOLDER | IDF_MALFORMED);
+    s.file = st->fi;
+    s.line = (uint32_t)r->line;
+    *dataset_add_si(st->ds) = s;
+    file_of(st)->loaded++;
+}
+
+static void
+load_employer_row(struct lstate *st, const struct table_row *r)
+{
+    struct employer_rec e;
+    unsigned fl = 0;
+    bool bad;
+    struct cellref c;
+
+    memset(&e, 0, sizeof e);
+    e.emp = employer(st, r, &fl, &bad);
+    if (e.emp == NULL) {
+        reject(st, r->line, bad ? "BAD_EMPLOYER_TAX_ID" : "MISSING_EMPLOYER_TAX_ID",
+               F_EMPLOYER_TAX_ID, "employer tax code missing or invalid");
+        return;
+    }
+    c = cell(st, r, F_EMPLOYER_NAME);
+    e.name = text(st, c);
+    c = cell(st, r, F_UNIT_CODE);
+    e.unit_code = text(st, c);
+    c = cell(st, r, F_AREA);
+    e.area = text(st, c);
+    c = cell(st, r, F_ADDRESS);
+    e.address = text(st, c);
+    c = cell(st, r, F_WAGE_REGION);
+    if (c.n) {
+        char f[16];
+        size_t n = names_fold_label(c.s, c.n, f, sizeof f);
+        const char *p = f;
+        if (n > 4 && strncmp(p, "vung", 4) == 0)
+            p += 4;
+        else if (n > 6 && strncmp(p, "region", 6) == 0)
+            p += 6;
+        if (strcmp(p, "1") == 0 || strcmp(p, "i") == 0) e.wage_region = 1;
+        else if (strcmp(p, "2") == 0 || strcmp(p, "ii") == 0) e.wage_region = 2;
+        else if (strcmp(p, "3") == 0 || strcmp(p, "iii") == 0) e.wage_region = 3;
+        else if (strcmp(p, "4") == 0 || strcmp(p, "iv") == 0) e.wage_region = 4;
+        else {
+            reject(st, r->line, "BAD_WAGE_REGION", F_WAGE_REGION, "wage region not 1-4");
+            return;
+        }
+    }
+    e.file = st->fi;
+    e.line = (uint32_t)r->line;
+    *dataset_add_employer(st->ds) = e;
+    file_of(st)->loaded++;
+}
+
+static void
+load_identity_row(struct lstate *st, const struct table_row *r)
+{
+    struct identity_rec it;
+    unsigned fl = 0;
+    int n = 0;
+
+    memset(&it, 0, sizeof it);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &it.ids, &fl);
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &it.ids, &fl);
+    person_id(st, r, F_CMND, IDCOL_CMND, &it.ids, &fl);
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &it.ids, &fl);
+    for (int k = 0; k < IDK_COUNT; k++)
+        n += it.ids.id[k] != NULL;
+    if (n < 2) {
+        reject(st, r->line, "TOO_FEW_IDS", F_COUNT,
+               "a crosswalk row needs two or more usable identifiers");
+        return;
+    }
+    it.file = st->fi;
+    it.line = (uint32_t)r->line;
+    *dataset_add_identity(st->ds) = it;
+    file_of(st)->loaded++;
+}
+
+/* One row after the header. */
+static void
+data_row(struct lstate *st, const struct table_row *r)
+{
+    struct input_file *f = file_of(st);
+    row_class rc;
+
+    f->read++;
+    if (r->error != NULL) {
+        reject(st, r->line, r->error, F_COUNT,
+               strcmp(r->error, "UNTERMINATED_QUOTE") == 0
+                   ? "quoted field not closed before end of file"
+               : strcmp(r->error, "FIELD_TOO_LONG") == 0 ? "a field exceeds 64 KiB"
+                                                         : "stray quote in a field");
+        return;
+    }
+    struct hrow h = {r->cells, r->ncells, r->line};
+    rc = header_classify(&st->map, &h);
+    if (rc != ROW_DATA) {
+        f->skipped++;
+        f->skipped_by[rc]++;
+        return;
+    }
+    if (r->ncells != (size_t)st->map.ncols) {
+        size_t k = (size_t)st->map.ncols;
+        bool extra_empty = r->ncells > k;
+        for (size_t i = k; extra_empty && i < r->ncells; i++)
+            if (r->cells[i].n != 0)
+                extra_empty = false;
+        if (!extra_empty) {
+            char det[64];
+            snprintf(det, sizeof det, "expected %d fields, found %zu", st->map.ncols,
+                     r->ncells);
+            reject(st, r->line, "WRONG_FIELD_COUNT", F_COUNT, det);
+            return;
+        }
+    }
+    switch (st->kind) {
+    case KIND_TAX: load_tax_row(st, r); break;
+    case KIND_SI: load_si_row(st, r); break;
+    case KIND_EMPLOYERS: load_employer_row(st, r); break;
+    default: load_identity_row(st, r); break;
+    }
+}
+
+/* Title-block values, normalized once. */
+static sirecon_status
+apply_title(struct lstate *st)
+{
+    const char *v;
+    char buf[IDS_MAX];
+
+    if ((v = st->map.title[F_EMPLOYER_TAX_ID]) != NULL && v[0]) {
+        if (!ids_employer(v, strlen(v), buf, &st->t_emp_flags))
+            return diag_set(st->d, SIRECON_ERR_DATA, st->path, 0,
+                            "the title block's employer tax code is not a valid "
+                            "10/13-digit code");
+        st->t_emp = arena_strdup(&st->ds->a, buf);
+    }
+    if ((v = st->map.title[F_EMPLOYER_NAME]) != NULL && v[0])
+        st->t_emp_name = text(st, (struct cellref){v, strlen(v)});
+    if ((v = st->map.title[F_UNIT_CODE]) != NULL && v[0])
+        st->t_unit = text(st, (struct cellref){v, strlen(v)});
+    if ((v = st->map.title[F_TAX_YEAR]) != NULL && v[0]) {
+        sdate y;
+        if (values_date(v, strlen(v), &y) == VAL_OK && y % 10000 == 0)
+            st->t_year = y / 10000;
+    }
+    return SIRECON_OK;
+}
+
+/* The header is found among the held-back rows; replay the rest. */
+static sirecon_status
+find_header(struct lstate *st)
+{
+    struct hrow *h = xcalloc(st->nrows ? st->nrows : 1, sizeof *h);
+    sirecon_status rc;
+    size_t i;
+
+    for (i = 0; i < st->nrows; i++) {
+        h[i].cells = st->rows[i].cells;
+        h[i].ncells = st->rows[i].n;
+        h[i].line = st->rows[i].line;
+    }
+    if (st->kind == KIND_COUNT) {
+        st->kind = header_guess_kind(h, st->nrows, st->o->aliases, st->o->naliases);
+        if (st->kind == KIND_COUNT) {
+            free(h);
+            return diag_set(st->d, SIRECON_ERR_DATA, st->path, 0,
+                            "cannot tell what kind of list this is (no header of a "
+                            "tax, si, employers or identities file); use --as");
+        }
+        file_of(st)->kind = st->kind;
+    }
+    rc = header_detect(st->kind, h, st->nrows, st->o->aliases, st->o->naliases,
+                       st->path, &st->map, st->d);
+    free(h);
+    if (rc != SIRECON_OK)
+        return rc;
+    st->have_header = true;
+    file_of(st)->header_first = (int)st->rows[st->map.first].line;
+    file_of(st)->header_last = (int)st->rows[st->map.last].line;
+    if ((rc = apply_title(st)) != SIRECON_OK)
+        return rc;
+    for (i = (size_t)st->map.last + 1; i < st->nrows; i++) {
+        struct table_row r = {st->rows[i].cells, st->rows[i].n, st->rows[i].line,
+                              st->rows[i].error};
+        if ((int)i == st->map.colnum_row) {
+            file_of(st)->read++;
+            file_of(st)->skipped++;
+            file_of(st)->skipped_by[ROW_COLNUM]++;
+            continue;
+        }
+        data_row(st, &r);
+    }
+    return SIRECON_OK;
+}
+
+static int
+on_row(void *ctx, const struct table_row *r)
+{
+    struct lstate *st = ctx;
+
+    if (st->have_header) {
+        data_row(st, r);
+        return 0;
+    }
+    st->rows = xgrow(st->rows, &st->caprows, st->nrows + 1, sizeof *st->rows);
+    struct brow *b = &st->rows[st->nrows++];
+    b->n = r->ncells;
+    b->line = r->line;
+    b->error = r->error;
+    b->cells = arena_alloc(&st->tmp, r->ncells * sizeof *b->cells);
+    for (size_t i = 0; i < r->ncells; i++) {
+        b->cells[i].s = arena_strndup(&st->tmp, r->cells[i].s, r->cells[i].n);
+        b->cells[i].n = r->cells[i].n;
+    }
+    if (st->nrows == HEADER_SCAN_ROWS) {
+        st->fail = find_header(st);
+        return st->fail != SIRECON_OK;
+    }
+    return 0;
+}
+
+sirecon_status
+load_file(struct dataset *ds, const char *path, file_kind kind,
+          const struct load_opts *o, struct diag *d)
+{
+    struct source src;
+    struct lstate st;
+    struct input_file *f;
+    sirecon_status rc;
+
+    memset(&st, 0, sizeof st);
+    st.ds = ds;
+    st.kind = kind;
+    st.o = o;
+    st.d = d;
+    st.fi = (uint32_t)ds->nfiles;
+    f = dataset_add_file(ds);
+    f->path = arena_strdup(&ds->a, path);
+    f->kind = kind;
+    st.path = f->path;
+    for (int i = 0; i < F_COUNT; i++)
+        st.map.col[i] = -1;
+
+    rc = source_open(&src, path, o->encoding, d);
+    f = file_of(&st);
+    if (rc != SIRECON_OK) {
+        source_close(&src);
+        return rc;
+    }
+    f->bytes = src.bytes;
+    memcpy(f->sha256, src.sha256, sizeof f->sha256);
+    f->encoding = encoding_name(src.enc);
+    f->delimiter = table_sniff_delim(src.text, src.textn);
+    arena_init(&st.tmp);
+    rc = table_parse(src.text, src.textn, f->delimiter, on_row, &st, d);
+    if (rc == SIRECON_OK && st.fail != SIRECON_OK)
+        rc = st.fail;
+    if (rc == SIRECON_OK && !st.have_header) {
+        if (st.nrows == 0)
+            rc = diag_set(d, SIRECON_ERR_DATA, path, 0, "file is empty");
+        else
+            rc = find_header(&st);
+    }
+    source_close(&src);
+    arena_free(&st.tmp);
+    free(st.rows);
+    if (o->keep_map != NULL && st.have_header) {
+        *o->keep_map = st.map;
+    } else if (st.have_header) {
+        header_map_free(&st.map);
+    }
+    return rc;
+}

@@ -1,0 +1,596 @@
+/*
+ * match.c - the decision for every tax record (SPEC §3.1-3.4).
+ *
+ * 1. Employers are blocks: 13-digit branch codes fold into their 10-digit
+ *    parent unless --branch-level.
+ * 2. Exact duplicates (same employer, person, year and amounts) are merged.
+ * 3. R1_ID: the person cluster (index.c) has SI records at this employer.
+ * 4. Per employer, over what R1 left on both sides, grouped by folded name
+ *    key: R2_NAME_DOB / R3_NAME need exactly one compatible candidate on
+ *    each side; anything else with a compatible candidate is AMBIGUOUS_NAME.
+ *    Exact name keys must agree unless one side is written without any
+ *    diacritic; records whose identifiers of one kind disagree are never
+ *    the same person.
+ * 5. Coverage: months of the period inside the union of the matched spans.
+ * 6. R4_ELSEWHERE by identifier, then the REVIEW cases, then flags.
+ * Records are visited in a canonical order so that nothing depends on the
+ * order of files or rows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sirecon/match.h"
+#include "sirecon/index.h"
+
+#undef uthash_fatal
+#define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
+#define uthash_malloc(sz) xmalloc(sz)
+#include <uthash.h>
+
+sirecon_status
+match_parse_period(const char *s, struct period *p, struct diag *d)
+{
+    int y1, m1, y2, m2, n = 0;
+    char tail;
+
+    if (sscanf(s, "%4d-%2d..%4d-%2d%n", &y1, &m1, &y2, &m2, &n) == 4 && s[n] == '\0') {
+        /* range */
+    } else if (sscanf(s, "%4d-%2d%c", &y1, &m1, &tail) == 2) {
+        y2 = y1;
+        m2 = m1;
+    } else if (sscanf(s, "%4d%c", &y1, &tail) == 1 && strlen(s) == 4) {
+        m1 = 1;
+        y2 = y1;
+        m2 = 12;
+    } else {
+        return diag_set(d, SIRECON_ERR_USAGE, NULL, 0,
+                        "bad --period '%s': use 2025, 2025-07 or 2025-01..2025-06", s);
+    }
+    if (y1 < 1990 || y1 > 2100 || y2 < 1990 || y2 > 2100 || m1 < 1 || m1 > 12 ||
+        m2 < 1 || m2 > 12 || y2 * 12 + m2 < y1 * 12 + m1)
+        return diag_set(d, SIRECON_ERR_USAGE, NULL, 0,
+                        "bad --period '%s': months 01-12, end not before start", s);
+    p->first = y1 * 12 + m1 - 1;
+    p->last = y2 * 12 + m2 - 1;
+    return SIRECON_OK;
+}
+
+int
+match_period_months(const struct period *p)
+{
+    return p->last - p->first + 1;
+}
+
+/* ---- the run's working state ---- */
+
+struct mstate {
+    struct dataset *ds;
+    const struct match_opts *o;
+    const struct profile *pf;
+    struct index ix;
+    size_t *order;      /* tax indices in canonical order */
+};
+
+static int
+cmp_str0(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static const struct dataset *g_sort_ds; /* qsort has no context argument */
+
+/* Canonical order of tax records: content first, position last. */
+static int
+cmp_tax(const void *pa, const void *pb)
+{
+    const struct dataset *ds = g_sort_ds;
+    const struct tax_rec *a = &ds->tax[*(const size_t *)pa];
+    const struct tax_rec *b = &ds->tax[*(const size_t *)pb];
+    int c;
+
+    if ((c = strcmp(a->emp, b->emp)) != 0) return c;
+    if ((c = strcmp(a->name_key, b->name_key)) != 0) return c;
+    for (int k = 0; k < IDK_COUNT; k++)
+        if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0) return c;
+    if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
+    if (a->taxable_income != b->taxable_income) return a->taxable_income < b->taxable_income ? -1 : 1;
+    if (a->insurance_deduction != b->insurance_deduction)
+        return a->insurance_deduction < b->insurance_deduction ? -1 : 1;
+    if (a->birth != b->birth) return a->birth < b->birth ? -1 : 1;
+    if (a->schedule != b->schedule) return a->schedule < b->schedule ? -1 : 1;
+    if (a->income_months != b->income_months) return a->income_months < b->income_months ? -1 : 1;
+    if ((c = strcmp(a->full_name, b->full_name)) != 0) return c;
+    if ((c = strcmp(ds->files[a->file].path, ds->files[b->file].path)) != 0) return c;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Same record twice: everything but the position equal. */
+static bool
+same_content(const struct tax_rec *a, const struct tax_rec *b)
+{
+    if (strcmp(a->emp, b->emp) || strcmp(a->name_key, b->name_key))
+        return false;
+    for (int k = 0; k < IDK_COUNT; k++)
+        if (cmp_str0(a->ids.id[k], b->ids.id[k]))
+            return false;
+    return a->tax_year == b->tax_year && a->taxable_income == b->taxable_income &&
+           a->insurance_deduction == b->insurance_deduction && a->birth == b->birth &&
+           a->schedule == b->schedule && a->income_months == b->income_months;
+}
+
+/* Employer codes fold to the 10-digit parent unless branch-level. */
+static const char *
+block(struct dataset *ds, const char *emp, bool branch_level)
+{
+    if (emp == NULL || branch_level || strlen(emp) <= 10)
+        return emp;
+    return arena_strndup(&ds->a, emp, 10);
+}
+
+/* Months of p covered by the union of spans in a chain (or one entity). */
+static int
+covered(const struct dataset *ds, const uint32_t *next, uint32_t head,
+        const struct period *p)
+{
+    int n = 0;
+
+    for (int m = p->first; m <= p->last; m++)
+        for (uint32_t i = head; i != CHAIN_END; i = next[i])
+            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month) {
+                n++;
+                break;
+            }
+    return n;
+}
+
+/* Sum over covered months of the contribution base of a covering span. */
+static int64_t
+base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
+         const struct period *p, bool *known)
+{
+    int64_t sum = 0;
+
+    *known = false;
+    for (int m = p->first; m <= p->last; m++)
+        for (uint32_t i = head; i != CHAIN_END; i = next[i])
+            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month) {
+                if (ds->si[i].salary > 0)
+                    *known = true;
+                sum += ds->si[i].salary;
+                break;
+            }
+    return sum;
+}
+
+static bool
+ids_conflict(const struct person_ids *a, const struct person_ids *b)
+{
+    for (int k = 0; k < IDK_COUNT; k++)
+        if (a->id[k] && b->id[k] && strcmp(a->id[k], b->id[k]) != 0)
+            return true;
+    return false;
+}
+
+/* 0 unknown, else 1 equal, -1 different.  A year-only date equals any date of that year. */
+static int
+birth_cmp(sdate a, sdate b)
+{
+    if (a == 0 || b == 0)
+        return 0;
+    if (a % 10000 == 0 || b % 10000 == 0)
+        return a / 10000 == b / 10000 ? 1 : -1;
+    return a == b ? 1 : -1;
+}
+
+/* ---- name rules, one employer at a time ---- */
+
+/* A person on the SI side of one employer not claimed by R1: its records
+ * are chained through ent_next. */
+struct entity {
+    uint32_t head, tail;
+    const struct si_rec *rep; /* first record: name, ids, birth */
+    sdate birth;
+};
+
+struct fold_group {
+    const char *fold;
+    size_t *tax; size_t ntax, captax;       /* tax indices */
+    size_t *ent; size_t nent, capent;       /* entity indices */
+    UT_hash_handle hh;
+};
+
+struct ent_key_node {
+    uint32_t person;        /* cluster, or PERSON_NONE */
+    const char *name_key;   /* for ID-less records */
+    sdate birth;
+    size_t ent;
+    UT_hash_handle hh;
+};
+
+static bool
+names_compatible(const char *ka, bool marks_a, const char *kb, bool marks_b, bool *folded)
+{
+    /* callers guarantee equal folded keys */
+    if (strcmp(ka, kb) == 0) {
+        *folded = false;
+        return true;
+    }
+    if (!marks_a || !marks_b) {
+        *folded = true;
+        return true;
+    }
+    return false;
+}
+
+struct pair_info {
+    bool ok;        /* compatible at all */
+    int dob;        /* birth_cmp */
+    bool folded;
+};
+
+static struct pair_info
+pair(const struct tax_rec *t, const struct entity *e)
+{
+    struct pair_info pi = {false, 0, false};
+
+    if (!names_compatible(t->name_key, t->name_marks, e->rep->name_key,
+                          e->rep->name_marks, &pi.folded))
+        return pi;
+    if (ids_conflict(&t->ids, &e->rep->ids))
+        return pi;
+    pi.dob = birth_cmp(t->birth, e->birth);
+    pi.ok = pi.dob >= 0;
+    return pi;
+}
+
+static void
+set_match(struct tax_rec *t, rec_rule r, char conf, bool folded)
+{
+    t->rule = r;
+    t->confidence = conf;
+    if (folded)
+        t->flags |= RF_FOLDED_NAME;
+}
+
+/* Name rules inside one employer.  tax: unmatched tax indices at it. */
+static void
+name_rules(struct mstate *ms, const char *emp, const size_t *tax, size_t ntax,
+           uint32_t **ent_next, size_t *ent_next_cap, struct entity **ents,
+           size_t *capents, uint32_t *ent_of_tax_head)
+{
+    struct dataset *ds = ms->ds;
+    struct fold_group *groups = NULL, *g, *gt;
+    struct ent_key_node *ekeys = NULL, *ek;
+    size_t nents = 0;
+    arena tmp;
+
+    arena_init(&tmp);
+    /* entities: unclaimed SI records at emp, grouped by person */
+    for (uint32_t i = index_emp_si(&ms->ix, emp, NULL); i != CHAIN_END;
+         i = ms->ix.next_emp[i]) {
+        const struct si_rec *s = &ds->si[i];
+        struct ent_key_node key;
+        if (s->matched)
+            continue;
+        memset(&key, 0, sizeof key);
+        key.person = s->person;
+        key.name_key = s->person == PERSON_NONE ? s->name_key : "";
+        key.birth = s->person == PERSON_NONE ? s->birth : 0;
+        /* hash on (person, name_key ptr contents, birth) via a string */
+        char kbuf[600];
+        int kl = snprintf(kbuf, sizeof kbuf, "%u|%d|%s", key.person, key.birth, key.name_key);
+        if (kl < 0 || (size_t)kl >= sizeof kbuf)
+            kl = (int)sizeof kbuf - 1;
+        HASH_FIND(hh, ekeys, kbuf, (size_t)kl, ek);
+        if (ek == NULL) {
+            ek = arena_alloc(&tmp, sizeof *ek);
+            memset(ek, 0, sizeof *ek);
+            ek->name_key = arena_strndup(&tmp, kbuf, (size_t)kl);
+            *ents = xgrow(*ents, capents, nents + 1, sizeof **ents);
+            ek->ent = nents;
+            (*ents)[nents].head = (*ents)[nents].tail = CHAIN_END;
+            (*ents)[nents].rep = s;
+            (*ents)[nents].birth = 0;
+            nents++;
+            HASH_ADD_KEYPTR(hh, ekeys, ek->name_key, (size_t)kl, ek);
+        }
+        struct entity *e = &(*ents)[ek->ent];
+        *ent_next = xgrow(*ent_next, ent_next_cap, i + 1, sizeof **ent_next);
+        (*ent_next)[i] = CHAIN_END;
+        if (e->head == CHAIN_END)
+            e->head = i;
+        else
+            (*ent_next)[e->tail] = i;
+        e->tail = i;
+        if (e->birth == 0)
+            e->birth = s->birth;
+    }
+    HASH_CLEAR(hh, ekeys);
+    if (nents == 0) {
+        arena_free(&tmp);
+        return;
+    }
+    /* group both sides by folded name key */
+    for (size_t j = 0; j < nents; j++) {
+        const char *f = (*ents)[j].rep->name_fold;
+        HASH_FIND(hh, groups, f, strlen(f), g);
+        if (g == NULL) {
+            g = arena_alloc(&tmp, sizeof *g);
+            memset(g, 0, sizeof *g);
+            g->fold = f;
+            HASH_ADD_KEYPTR(hh, groups, g->fold, strlen(g->fold), g);
+        }
+        g->ent = xgrow(g->ent, &g->capent, g->nent + 1, sizeof *g->ent);
+        g->ent[g->nent++] = j;
+    }
+    for (size_t j = 0; j < ntax; j++) {
+        const char *f = ds->tax[tax[j]].name_fold;
+        HASH_FIND(hh, groups, f, strlen(f), g);
+        if (g == NULL)
+            continue; /* nobody of that name on the SI side */
+        g->tax = xgrow(g->tax, &g->captax, g->ntax + 1, sizeof *g->tax);
+        g->tax[g->ntax++] = tax[j];
+    }
+    HASH_ITER(hh, groups, g, gt) {
+        for (size_t a = 0; a < g->ntax; a++) {
+            struct tax_rec *t = &ds->tax[g->tax[a]];
+            size_t n2 = 0, nc = 0, e2 = 0, ec = 0;
+            bool f2 = false, fc = false;
+            for (size_t b = 0; b < g->nent; b++) {
+                struct pair_info pi = pair(t, &(*ents)[g->ent[b]]);
+                if (!pi.ok)
+                    continue;
+                nc++;
+                ec = g->ent[b];
+                fc = pi.folded;
+                if (pi.dob == 1) {
+                    n2++;
+                    e2 = g->ent[b];
+                    f2 = pi.folded;
+                }
+            }
+            if (nc == 0)
+                continue;
+            /* the chosen entity must see exactly one compatible tax record */
+            size_t pick = n2 == 1 ? e2 : ec;
+            bool by_dob = n2 == 1;
+            size_t back = 0;
+            for (size_t c = 0; c < g->ntax; c++) {
+                struct pair_info pi = pair(&ds->tax[g->tax[c]], &(*ents)[pick]);
+                if (pi.ok && (!by_dob || pi.dob == 1))
+                    back++;
+            }
+            if ((n2 == 1 || nc == 1) && back == 1) {
+                if (by_dob)
+                    set_match(t, RULE_R2_NAME_DOB, 'B', f2);
+                else
+                    set_match(t, RULE_R3_NAME, 'C', fc);
+                ent_of_tax_head[g->tax[a] ] = (*ents)[pick].head;
+            } else {
+                t->status = ST_REVIEW;
+                t->reason = RS_AMBIGUOUS_NAME;
+            }
+        }
+        free(g->tax);
+        free(g->ent);
+    }
+    HASH_CLEAR(hh, groups);
+    arena_free(&tmp);
+}
+
+/* Age in months at the end of the period, from the birth date or the
+ * personal ID's year digits; -1 unknown.  An unknown month counts as
+ * January (the oldest the person can be). */
+static int
+age_months(const struct tax_rec *t, const struct period *p, int *sex)
+{
+    int y = 0, m = 1;
+
+    *sex = t->ids.id[IDK_PERSONAL] ? ids_cccd_sex(t->ids.id[IDK_PERSONAL]) : 0;
+    if (t->birth != 0) {
+        y = t->birth / 10000;
+        if ((t->birth / 100) % 100)
+            m = (t->birth / 100) % 100;
+    } else if (t->ids.id[IDK_PERSONAL]) {
+        y = ids_cccd_birth_year(t->ids.id[IDK_PERSONAL]);
+    }
+    if (y == 0)
+        return -1;
+    return p->last - (y * 12 + m - 1);
+}
+
+static bool
+past_retirement(const struct tax_rec *t, const struct period *p, const struct profile *pf)
+{
+    int sex, age = age_months(t, p, &sex);
+    int lim = sex == 1 ? pf->retire_male_months
+            : sex == 2 ? pf->retire_female_months
+            : (pf->retire_male_months < pf->retire_female_months ? pf->retire_male_months
+                                                                  : pf->retire_female_months);
+    return age >= 0 && age >= lim;
+}
+
+/* R4: covered at another employer in the period; *other gets the smallest code. */
+static bool
+elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
+{
+    const struct dataset *ds = ms->ds;
+    const struct period *p = &ms->o->period;
+
+    *other = NULL;
+    for (uint32_t i = index_person_si(&ms->ix, t->person); i != CHAIN_END;
+         i = ms->ix.next_p[i]) {
+        const struct si_rec *s = &ds->si[i];
+        if (strcmp(s->emp, t->emp) == 0)
+            continue;
+        if (s->to_month < p->first || s->from_month > p->last)
+            continue;
+        if (*other == NULL || strcmp(s->emp, *other) < 0)
+            *other = s->emp;
+    }
+    return *other != NULL;
+}
+
+/* What a record that would be NOT_ENROLLED becomes. */
+static void
+not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
+{
+    const char *other;
+
+    if (elsewhere(ms, t, &other)) {
+        t->status = ST_COVERED_ELSEWHERE;
+        t->reason = RS_ENROLLED_AT_OTHER_EMPLOYER;
+        if (t->rule == RULE_NONE)
+            t->rule = RULE_R4_ELSEWHERE;
+        t->other_emp = other;
+        return;
+    }
+    t->status = ST_NOT_ENROLLED;
+    t->reason = why;
+    if ((t->schedule == 2 || t->non_resident) && !ms->o->include_short_contracts) {
+        t->status = ST_REVIEW;
+        t->reason = RS_SHORT_CONTRACT_OR_NON_RESIDENT;
+    } else if (past_retirement(t, &ms->o->period, ms->pf)) {
+        t->status = ST_REVIEW;
+        t->reason = RS_PAST_RETIREMENT_AGE;
+    } else if ((t->flags & RF_ID_CORRUPTED) && t->person == PERSON_NONE &&
+               t->rule == RULE_NONE) {
+        t->status = ST_REVIEW;
+        t->reason = RS_ID_CORRUPTED;
+    }
+    if (t->status == ST_NOT_ENROLLED && t->insurance_deduction > 0)
+        t->flags |= RF_DEDUCTED_NOT_ENROLLED;
+}
+
+static void
+decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint32_t head)
+{
+    const struct period *p = &ms->o->period;
+    int pm = match_period_months(p);
+    int cov = covered(ms->ds, next, head, p);
+
+    t->covered_months = cov;
+    if (cov == 0) {
+        not_enrolled(ms, t, RS_COVERAGE_OUTSIDE_PERIOD);
+        return;
+    }
+    int need = t->income_months > 0 ? (t->income_months < pm ? t->income_months : pm) : 1;
+    if (cov < need) {
+        t->status = ST_PARTIAL;
+        t->reason = RS_FEWER_MONTHS_THAN_INCOME;
+    } else {
+        t->status = ST_ENROLLED;
+        t->reason = RS_NONE;
+    }
+    bool known;
+    int64_t base = base_sum(ms->ds, next, head, p, &known);
+    double income = (double)t->taxable_income * (pm < 12 ? pm / 12.0 : 1.0);
+    if (known && (double)base < ms->pf->low_base_ratio * income)
+        t->flags |= RF_LOW_BASE;
+}
+
+sirecon_status
+match_run(struct dataset *ds, const struct match_opts *o, const struct profile *pf,
+          struct diag *d)
+{
+    struct mstate ms;
+    size_t i;
+
+    memset(&ms, 0, sizeof ms);
+    ms.ds = ds;
+    ms.o = o;
+    ms.pf = pf;
+    for (i = 0; i < ds->ntax; i++) {
+        ds->tax[i].emp = block(ds, ds->tax[i].emp, o->branch_level);
+        ds->tax[i].status = ST_NOT_ENROLLED;
+        ds->tax[i].reason = RS_NONE;
+        ds->tax[i].rule = RULE_NONE;
+    }
+    for (i = 0; i < ds->nsi; i++)
+        ds->si[i].emp = block(ds, ds->si[i].emp, o->branch_level);
+    for (i = 0; i < ds->nemps; i++)
+        ds->emps[i].emp = block(ds, ds->emps[i].emp, o->branch_level);
+    index_build(&ms.ix, ds);
+
+    ms.order = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *ms.order);
+    for (i = 0; i < ds->ntax; i++)
+        ms.order[i] = i;
+    g_sort_ds = ds;
+    qsort(ms.order, ds->ntax, sizeof *ms.order, cmp_tax);
+    for (i = 1; i < ds->ntax; i++) {
+        struct tax_rec *prev = &ds->tax[ms.order[i - 1]], *t = &ds->tax[ms.order[i]];
+        if (same_content(prev, t))
+            t->duplicate = true;
+    }
+    /* Only keep a record a duplicate of a non-duplicate: chains of copies
+     * all point back to the first, which is not marked. */
+
+    /* R1 */
+    uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
+    for (i = 0; i < ds->ntax; i++) {
+        struct tax_rec *t = &ds->tax[ms.order[i]];
+        head_of[ms.order[i]] = CHAIN_END;
+        if (t->duplicate)
+            continue;
+        uint32_t h = index_emp_person_si(&ms.ix, t->emp, t->person);
+        if (h != CHAIN_END) {
+            t->rule = RULE_R1_ID;
+            t->confidence = 'A';
+            head_of[ms.order[i]] = h;
+            for (uint32_t j = h; j != CHAIN_END; j = ms.ix.next_ep[j])
+                ds->si[j].matched = true;
+        }
+    }
+    /* R2/R3 per employer block (records are sorted by employer) */
+    uint32_t *ent_next = NULL;
+    size_t ent_next_cap = 0, capents = 0, *blk = NULL, capblk = 0;
+    struct entity *ents = NULL;
+    uint32_t *name_head = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *name_head);
+    for (i = 0; i < ds->ntax; i++)
+        name_head[i] = CHAIN_END;
+    if (ds->nsi > 0) {
+        ent_next = xmalloc(ds->nsi * sizeof *ent_next);
+        ent_next_cap = ds->nsi;
+    }
+    for (i = 0; i < ds->ntax;) {
+        const char *emp = ds->tax[ms.order[i]].emp;
+        size_t nb = 0, j = i;
+        for (; j < ds->ntax && strcmp(ds->tax[ms.order[j]].emp, emp) == 0; j++) {
+            struct tax_rec *t = &ds->tax[ms.order[j]];
+            if (t->duplicate || t->rule != RULE_NONE)
+                continue;
+            blk = xgrow(blk, &capblk, nb + 1, sizeof *blk);
+            blk[nb++] = ms.order[j];
+        }
+        if (nb > 0)
+            name_rules(&ms, emp, blk, nb, &ent_next, &ent_next_cap, &ents, &capents,
+                       name_head);
+        i = j;
+    }
+    /* statuses */
+    for (i = 0; i < ds->ntax; i++) {
+        size_t ti = ms.order[i];
+        struct tax_rec *t = &ds->tax[ti];
+        if (t->duplicate)
+            continue;
+        if (t->rule == RULE_R1_ID)
+            decide_matched(&ms, t, ms.ix.next_ep, head_of[ti]);
+        else if (t->rule == RULE_R2_NAME_DOB || t->rule == RULE_R3_NAME)
+            decide_matched(&ms, t, ent_next, name_head[ti]);
+        else if (t->status == ST_REVIEW && t->reason == RS_AMBIGUOUS_NAME)
+            ;
+        else
+            not_enrolled(&ms, t, index_emp_si(&ms.ix, t->emp, NULL) == CHAIN_END
+                                     ? RS_EMPLOYER_NOT_REGISTERED
+                                     : RS_NO_SI_RECORD_AT_EMPLOYER);
+    }
+    free(head_of);
+    free(name_head);
+    free(ent_next);
+    free(ents);
+    free(blk);
+    free(ms.order);
+    index_free(&ms.ix);
+    (void)d;
+    return SIRECON_OK;
+}

@@ -1,0 +1,140 @@
+/*
+ * records.c - the dataset that owns every record of a run, and the names of
+ * the status, rule, reason and flag codes that all outputs share.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "sirecon/records.h"
+#include "sirecon/common.h"
+
+static const char *const flag_names[RF_FLAG_COUNT] = {
+    "LEADING_ZERO_RESTORED", "ID_CORRUPTED", "TAX_ID_CHECK_DIGIT",
+    "ID_PLACEHOLDER", "ID_MALFORMED", "ID_BIRTH_YEAR_MISMATCH",
+    "DEDUCTED_NOT_ENROLLED", "LOW_BASE", "FOLDED_NAME_MATCH",
+};
+
+static const char *const status_names[ST_COUNT] = {
+    "ENROLLED", "PARTIAL", "NOT_ENROLLED", "COVERED_ELSEWHERE", "REVIEW",
+};
+
+static const char *const rule_names[RULE_COUNT] = {
+    "", "R1_ID", "R2_NAME_DOB", "R3_NAME", "R4_ELSEWHERE",
+};
+
+static const char *const reason_names[RS_COUNT] = {
+    "", "NO_SI_RECORD_AT_EMPLOYER", "EMPLOYER_NOT_REGISTERED",
+    "COVERAGE_OUTSIDE_PERIOD", "FEWER_MONTHS_THAN_INCOME",
+    "ENROLLED_AT_OTHER_EMPLOYER", "AMBIGUOUS_NAME",
+    "SHORT_CONTRACT_OR_NON_RESIDENT", "PAST_RETIREMENT_AGE", "ID_CORRUPTED",
+};
+
+const char *
+records_flag_name(unsigned bit)
+{
+    return bit < RF_FLAG_COUNT ? flag_names[bit] : "?";
+}
+
+const char *
+records_status_name(rec_status s)
+{
+    return (unsigned)s < ST_COUNT ? status_names[s] : "?";
+}
+
+const char *
+records_rule_name(rec_rule r)
+{
+    return (unsigned)r < RULE_COUNT ? rule_names[r] : "?";
+}
+
+const char *
+records_reason_name(rec_reason r)
+{
+    return (unsigned)r < RS_COUNT ? reason_names[r] : "?";
+}
+
+void
+dataset_init(struct dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    arena_init(&ds->a);
+}
+
+void
+dataset_free(struct dataset *ds)
+{
+    free(ds->files);
+    free(ds->tax);
+    free(ds->si);
+    free(ds->emps);
+    free(ds->idents);
+    free(ds->rejects);
+    arena_free(&ds->a);
+    memset(ds, 0, sizeof *ds);
+}
+
+/* Append one zeroed item to a growable array. */
+#define ADD(arr, n, cap) \
+    ((arr) = xgrow((arr), &(cap), (n) + 1, sizeof *(arr)), \
+     memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
+
+struct input_file *
+dataset_add_file(struct dataset *ds)
+{
+    return ADD(ds->files, ds->nfiles, ds->capfiles);
+}
+
+struct tax_rec *
+dataset_add_tax(struct dataset *ds)
+{
+    return ADD(ds->tax, ds->ntax, ds->captax);
+}
+
+struct si_rec *
+dataset_add_si(struct dataset *ds)
+{
+    return ADD(ds->si, ds->nsi, ds->capsi);
+}
+
+struct employer_rec *
+dataset_add_employer(struct dataset *ds)
+{
+    return ADD(ds->emps, ds->nemps, ds->capemps);
+}
+
+struct identity_rec *
+dataset_add_identity(struct dataset *ds)
+{
+    return ADD(ds->idents, ds->nidents, ds->capidents);
+}
+
+void
+dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
+                   const char *reason, const char *column, const char *detail)
+{
+    struct reject *r = ADD(ds->rejects, ds->nrejects, ds->caprejects);
+
+    r->file = file;
+    r->line = line;
+    r->reason = reason;
+    r->column = column ? column : "";
+    r->detail = detail ? arena_strdup(&ds->a, detail) : "";
+    if (file < ds->nfiles)
+        ds->files[file].rejected++;
+}
+
+const char *
+records_person_id(const struct person_ids *p, id_kind *kind)
+{
+    /* The strongest identifier first: the personal ID, then the tax code. */
+    static const id_kind order[] = {IDK_PERSONAL, IDK_TAXCODE, IDK_CMND,
+                                    IDK_SI, IDK_PASSPORT};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (p->id[order[i]] != NULL) {
+            if (kind)
+                *kind = order[i];
+            return p->id[order[i]];
+        }
+    if (kind)
+        *kind = IDK_NONE;
+    return NULL;
+}
