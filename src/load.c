@@ -640,3 +640,34 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     }
     return rc;
 }
+
+size_t
+load_resolve_units(struct dataset *ds)
+{
+    size_t bad = 0;
+
+    for (size_t i = 0; i < ds->nsi; i++) {
+        struct si_rec *s = &ds->si[i];
+        char buf[IDS_MAX];
+        unsigned fl = 0;
+
+        if (s->emp != NULL)
+            continue;
+        for (size_t j = 0; j < ds->nemps && s->emp == NULL; j++)
+            if (ds->emps[j].unit_code && strcmp(ds->emps[j].unit_code, s->unit_code) == 0)
+                s->emp = ds->emps[j].emp;
+        if (s->emp == NULL && ids_employer(s->unit_code, strlen(s->unit_code), buf, &fl) &&
+            !(fl & IDF_TAX_CHECK_DIGIT))
+            s->emp = arena_strdup(&ds->a, buf);
+        if (s->emp != NULL)
+            continue;
+        ds->files[s->file].loaded--;
+        dataset_add_reject(ds, s->file, s->line, "UNKNOWN_UNIT_CODE", "unit_code",
+                           "unit code not in the employer registry");
+        ds->si[i] = ds->si[ds->nsi - 1];
+        ds->nsi--;
+        i--;
+        bad++;
+    }
+    return bad;
+}

@@ -247,6 +247,14 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
     for (int s = 1; s < FIND_COUNT; s++)
         js_u(&j, employers_finding_name((finding)s), r->by_finding[s]);
     js_close(&j, '}');
+    js_open(&j, "by_flag", '{');
+    for (unsigned b = 0; b < RF_FLAG_COUNT; b++) {
+        uint64_t n = 0;
+        for (size_t i = 0; i < ds->ntax; i++)
+            n += !ds->tax[i].duplicate && (ds->tax[i].flags & (1u << b));
+        js_u(&j, records_flag_name(b), n);
+    }
+    js_close(&j, '}');
     int64_t arrears = 0;
     for (size_t k = 0; k < r->nlisted; k++)
         arrears += r->emps[k].est_arrears;

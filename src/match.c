@@ -482,10 +482,14 @@ decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint3
         t->status = ST_ENROLLED;
         t->reason = RS_NONE;
     }
+    /* LOW_BASE compares months with months: the declared monthly base
+     * against the monthly taxable income (over income_months, else the 12
+     * months of the tax year), so partial coverage alone does not raise it. */
     bool known;
     int64_t base = base_sum(ms->ds, next, head, p, &known);
-    double income = (double)t->taxable_income * (pm < 12 ? pm / 12.0 : 1.0);
-    if (known && (double)base < ms->pf->low_base_ratio * income)
+    int inc_months = t->income_months > 0 ? t->income_months : 12;
+    double monthly_income = (double)t->taxable_income / inc_months;
+    if (known && (double)base / cov < ms->pf->low_base_ratio * monthly_income)
         t->flags |= RF_LOW_BASE;
 }
 

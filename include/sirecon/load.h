@@ -28,4 +28,13 @@ struct load_opts {
 sirecon_status load_file(struct dataset *ds, const char *path, file_kind kind,
                          const struct load_opts *o, struct diag *d);
 
+/*
+ * Give SI records that carry only a unit code their employer tax code: from
+ * the registry (unit_code -> employer_tax_id), else the unit code itself
+ * when it is a valid tax code (unit code = tax code since 2021).  Records
+ * still without an employer move from loaded to rejected
+ * (UNKNOWN_UNIT_CODE).  Returns how many were rejected.
+ */
+size_t load_resolve_units(struct dataset *ds);
+
 #endif
