@@ -47,6 +47,10 @@ struct header_map {
     int schedule;            /* 1 or 2 from the form title / header set, 0 unknown */
     int ncols;               /* width of the header */
     char **header_cells;     /* the (merged) header cell texts, ncols of them */
+    const char *form;        /* "05-1/BK-QTT-TNCN", "05-2/BK-QTT-TNCN", "D02-LT"
+                                found in the title block (static), or NULL */
+    char **hdr_fold;         /* folded raw text of each header row, row-major:
+                                (last-first+1) * ncols; for header_classify */
 };
 
 void header_map_free(struct header_map *m);

@@ -1,0 +1,1570 @@
+/*
+ * header.c - find the table inside a form export (SPEC §2.3).
+ *
+ * Every row of the first HEADER_SCAN_ROWS, alone or merged with the one or
+ * two rows under it, is a candidate header.  Merging carries a merged
+ * parent's label right over the blank cells under which a child label sits;
+ * a column then matches a field when one of its label forms ("parent child",
+ * "child", and as a fallback the parent alone at the parent's own column)
+ * folds (names_fold_label) to an alias of the kind.  The candidate with the
+ * most distinct fields that holds the required ones wins; ties go to the
+ * smaller span, then the earlier row.  Rows above it are the title block,
+ * scanned for "label: value" pairs.  The alias tables below are static data;
+ * each call folds them once into a sorted array, so nothing is shared.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sirecon/header.h"
+#include "sirecon/names.h"
+
+#define IGN F_COUNT /* alias of a column that is no field: "STT", "Loại giấy tờ" */
+#define FOLD_MAX 512 /* folded label buffer; longer labels are cut (both sides) */
+#define DIAG_CELLS 300 /* bytes of header cells quoted in a diagnostic */
+#define TITLE_LABEL_MAX 120 /* bytes: the longest title label looked for */
+
+struct alias {
+    int field; /* field_id, or IGN */
+    const char *label;
+};
+
+/* Labels every kind shares for the person's name and birth date. */
+#define NAME_ALIASES                                                          \
+    {F_FULL_NAME, "Họ và tên"}, {F_FULL_NAME, "Họ tên"},                      \
+    {F_FULL_NAME, "Họ và tên người lao động"}, {F_FULL_NAME, "Họ tên NLĐ"},   \
+    {F_FULL_NAME, "Họ và tên NLĐ"}, {F_FULL_NAME, "Tên NLĐ"},                 \
+    {F_FULL_NAME, "Tên người lao động"}, {F_FULL_NAME, "Họ và tên cá nhân"},  \
+    {F_FULL_NAME, "Tên cá nhân"}, {F_FULL_NAME, "Họ tên nhân viên"},          \
+    {F_FULL_NAME, "Tên nhân viên"}, {F_FULL_NAME, "Họ và tên người tham gia"},\
+    {F_FULL_NAME, "Name"}, {F_FULL_NAME, "Full name"},                        \
+    {F_BIRTH_DATE, "Ngày sinh"}, {F_BIRTH_DATE, "Ngày tháng năm sinh"},       \
+    {F_BIRTH_DATE, "Năm sinh"}, {F_BIRTH_DATE, "Date of birth"},              \
+    {F_BIRTH_DATE, "DOB"},                                                    \
+    {IGN, "STT"}, {IGN, "Số thứ tự"}, {IGN, "TT"}, {IGN, "No"}
+
+/* Tax: 05-1 / 05-2/BK-QTT-TNCN of Circular 80/2021 and 92/2015, and
+ * consolidated exports.  A "Mã số thuế" column is the person's. */
+static const struct alias tax_aliases[] = {
+    NAME_ALIASES,
+    {IGN, "Loại giấy tờ"}, {IGN, "Ghi chú"},
+    {F_EMPLOYEE_TAX_ID, "Mã số thuế"}, {F_EMPLOYEE_TAX_ID, "MST"},
+    {F_EMPLOYEE_TAX_ID, "MST cá nhân"}, {F_EMPLOYEE_TAX_ID, "Mã số thuế cá nhân"},
+    {F_EMPLOYEE_TAX_ID, "Mã số thuế của cá nhân"}, {F_EMPLOYEE_TAX_ID, "MSTCN"},
+    {F_EMPLOYEE_TAX_ID, "MST NLĐ"}, {F_EMPLOYEE_TAX_ID, "Mã số thuế người lao động"},
+    {F_EMPLOYEE_TAX_ID, "Mã số thuế TNCN"}, {F_EMPLOYEE_TAX_ID, "MST TNCN"},
+    {F_EMPLOYEE_TAX_ID, "Tax code"}, {F_EMPLOYEE_TAX_ID, "Personal tax code"},
+    {F_ID_NUMBER, "Số CMND/CCCD/Hộ chiếu"}, {F_ID_NUMBER, "Số CCCD/CMND/Hộ chiếu"},
+    {F_ID_NUMBER, "Số CMND/Hộ chiếu"}, {F_ID_NUMBER, "Số CCCD/Hộ chiếu"},
+    {F_ID_NUMBER, "Số CMND/CCCD"}, {F_ID_NUMBER, "Số CCCD/CMND"},
+    {F_ID_NUMBER, "CMND/CCCD"}, {F_ID_NUMBER, "CCCD/CMND"},
+    {F_ID_NUMBER, "Số CCCD"}, {F_ID_NUMBER, "CCCD"}, {F_ID_NUMBER, "Số CMND"},
+    {F_ID_NUMBER, "CMND"}, {F_ID_NUMBER, "Số định danh cá nhân"},
+    {F_ID_NUMBER, "Số định danh"}, {F_ID_NUMBER, "Số CMND/CCCD/Hộ chiếu/Số định danh"},
+    {F_ID_NUMBER, "Số giấy tờ"}, {F_ID_NUMBER, "Số giấy tờ tùy thân"},
+    {F_ID_NUMBER, "Số hộ chiếu"},
+    {F_TAXABLE_INCOME, "Tổng thu nhập chịu thuế"},
+    {F_TAXABLE_INCOME, "Thu nhập chịu thuế Tổng số"},
+    {F_TAXABLE_INCOME, "Thu nhập chịu thuế"},
+    {F_TAXABLE_INCOME, "Tổng thu nhập chịu thuế (TNCT)"},
+    {F_TAXABLE_INCOME, "Tổng TNCT"}, {F_TAXABLE_INCOME, "TNCT"},
+    {F_TAXABLE_INCOME, "Tổng thu nhập chịu thuế trả cho cá nhân"},
+    {F_TAXABLE_INCOME, "Taxable income"},
+    {F_INSURANCE_DEDUCTION, "Bảo hiểm được trừ"},
+    {F_INSURANCE_DEDUCTION, "Các khoản bảo hiểm được trừ"},
+    {F_INSURANCE_DEDUCTION, "Bảo hiểm bắt buộc được trừ"},
+    {F_INSURANCE_DEDUCTION, "Các khoản bảo hiểm bắt buộc được trừ"},
+    {F_INSURANCE_DEDUCTION, "BH được trừ"}, {F_INSURANCE_DEDUCTION, "BHXH được trừ"},
+    {F_INSURANCE_DEDUCTION, "BHXH, BHYT, BHTN được trừ"},
+    {F_INSURANCE_DEDUCTION, "Bảo hiểm bắt buộc"},
+    {F_INSURANCE_DEDUCTION, "Insurance deduction"},
+    {F_TAX_WITHHELD, "Số thuế TNCN đã khấu trừ"}, {F_TAX_WITHHELD, "Số thuế đã khấu trừ"},
+    {F_TAX_WITHHELD, "Thuế TNCN đã khấu trừ"}, {F_TAX_WITHHELD, "Thuế đã khấu trừ"},
+    {F_TAX_WITHHELD, "Số thuế TNCN đã khấu trừ, tạm nộp"},
+    {F_TAX_WITHHELD, "Tax withheld"},
+    {F_NON_RESIDENT, "Cá nhân không cư trú"}, {F_NON_RESIDENT, "Không cư trú"},
+    {F_NON_RESIDENT, "Non resident"},
+    {F_INCOME_MONTHS, "Số tháng"}, {F_INCOME_MONTHS, "Số tháng có thu nhập"},
+    {F_INCOME_MONTHS, "Số tháng làm việc"}, {F_INCOME_MONTHS, "Income months"},
+    {F_TAX_YEAR, "Năm quyết toán"}, {F_TAX_YEAR, "Năm"}, {F_TAX_YEAR, "Kỳ tính thuế"},
+    {F_TAX_YEAR, "Năm tính thuế"}, {F_TAX_YEAR, "Year"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế đơn vị"}, {F_EMPLOYER_TAX_ID, "MST đơn vị"},
+    {F_EMPLOYER_TAX_ID, "MST doanh nghiệp"}, {F_EMPLOYER_TAX_ID, "Mã số thuế doanh nghiệp"},
+    {F_EMPLOYER_TAX_ID, "MST DN"}, {F_EMPLOYER_TAX_ID, "Mã số thuế tổ chức trả thu nhập"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế của tổ chức trả thu nhập"},
+    {F_EMPLOYER_TAX_ID, "MST tổ chức trả thu nhập"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế tổ chức"}, {F_EMPLOYER_TAX_ID, "MST tổ chức"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế người nộp thuế"}, {F_EMPLOYER_TAX_ID, "MST người nộp thuế"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế công ty"}, {F_EMPLOYER_TAX_ID, "MST công ty"},
+    {F_EMPLOYER_TAX_ID, "Employer tax code"},
+    {F_EMPLOYER_NAME, "Tên đơn vị"}, {F_EMPLOYER_NAME, "Tên doanh nghiệp"},
+    {F_EMPLOYER_NAME, "Tên tổ chức trả thu nhập"}, {F_EMPLOYER_NAME, "Tên người nộp thuế"},
+    {F_EMPLOYER_NAME, "Tên tổ chức"}, {F_EMPLOYER_NAME, "Tên công ty"},
+    {F_EMPLOYER_NAME, "Tên DN"}, {F_EMPLOYER_NAME, "Đơn vị"},
+    {F_EMPLOYER_NAME, "Doanh nghiệp"}, {F_EMPLOYER_NAME, "Employer"},
+    {F_SCHEDULE, "Mẫu"}, {F_SCHEDULE, "Mẫu số"}, {F_SCHEDULE, "Mẫu biểu"},
+    {F_SCHEDULE, "Phụ lục"}, {F_SCHEDULE, "Bảng kê"}, {F_SCHEDULE, "Loại bảng kê"},
+};
+
+/* SI: D02-LT (Decision 595 and its amendments) and the SI software export.
+ * A "Mã số thuế" column is the employer's. */
+static const struct alias si_aliases[] = {
+    NAME_ALIASES,
+    {IGN, "Giới tính"}, {IGN, "Ghi chú"},
+    {F_SI_NUMBER, "Mã số BHXH"}, {F_SI_NUMBER, "Mã BHXH"}, {F_SI_NUMBER, "MS BHXH"},
+    {F_SI_NUMBER, "Số sổ BHXH"}, {F_SI_NUMBER, "Số BHXH"}, {F_SI_NUMBER, "BHXH"},
+    {F_SI_NUMBER, "Số sổ"}, {F_SI_NUMBER, "Mã số bảo hiểm xã hội"},
+    {F_SI_NUMBER, "Mã số BHXH/Số định danh"}, {F_SI_NUMBER, "SI number"},
+    {F_ID_NUMBER, "Số CCCD/CMND/Hộ chiếu"}, {F_ID_NUMBER, "Số CMND/CCCD/Hộ chiếu"},
+    {F_ID_NUMBER, "Số CMND/Hộ chiếu"}, {F_ID_NUMBER, "Số CCCD/Hộ chiếu"},
+    {F_ID_NUMBER, "Số CCCD/CMND"}, {F_ID_NUMBER, "Số CMND/CCCD"},
+    {F_ID_NUMBER, "CCCD/CMND"}, {F_ID_NUMBER, "CMND/CCCD"},
+    {F_ID_NUMBER, "Số CCCD"}, {F_ID_NUMBER, "CCCD"}, {F_ID_NUMBER, "Số CMND"},
+    {F_ID_NUMBER, "CMND"}, {F_ID_NUMBER, "Số định danh cá nhân"},
+    {F_ID_NUMBER, "Số định danh"}, {F_ID_NUMBER, "Số giấy tờ tùy thân"},
+    {F_SALARY, "Hệ số/Mức lương"}, {F_SALARY, "Mức lương"}, {F_SALARY, "Tiền lương"},
+    {F_SALARY, "Lương đóng BHXH"}, {F_SALARY, "Mức lương đóng"},
+    {F_SALARY, "Mức lương đóng BHXH"}, {F_SALARY, "Tiền lương đóng BHXH"},
+    {F_SALARY, "Tiền lương tháng đóng BHXH"}, {F_SALARY, "Lương"},
+    {F_SALARY, "Hệ số lương/Mức lương"}, {F_SALARY, "Salary"},
+    {F_FROM_MONTH, "Thời điểm bắt đầu đóng"}, {F_FROM_MONTH, "Thời điểm bắt đầu đóng BHXH"},
+    {F_FROM_MONTH, "Thời điểm đơn vị bắt đầu đóng BHXH"},
+    {F_FROM_MONTH, "Thời điểm bắt đầu"}, {F_FROM_MONTH, "Từ tháng"},
+    {F_FROM_MONTH, "Từ tháng năm"}, {F_FROM_MONTH, "Tháng năm bắt đầu"},
+    {F_FROM_MONTH, "Tháng bắt đầu"}, {F_FROM_MONTH, "From month"},
+    {F_TO_MONTH, "Thời điểm kết thúc đóng"}, {F_TO_MONTH, "Thời điểm kết thúc đóng BHXH"},
+    {F_TO_MONTH, "Thời điểm đơn vị kết thúc đóng BHXH"},
+    {F_TO_MONTH, "Thời điểm kết thúc"}, {F_TO_MONTH, "Đến tháng"},
+    {F_TO_MONTH, "Đến tháng năm"}, {F_TO_MONTH, "Tháng năm kết thúc"},
+    {F_TO_MONTH, "Tháng kết thúc"}, {F_TO_MONTH, "To month"},
+    {F_PLAN_CODE, "Phương án"}, {F_PLAN_CODE, "Mã phương án"}, {F_PLAN_CODE, "PA"},
+    {F_PLAN_CODE, "Phương án đóng"}, {F_PLAN_CODE, "Plan"},
+    {F_UNIT_CODE, "Mã đơn vị"}, {F_UNIT_CODE, "Mã ĐV"}, {F_UNIT_CODE, "Mã đơn vị BHXH"},
+    {F_UNIT_CODE, "Unit code"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế"}, {F_EMPLOYER_TAX_ID, "MST"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế đơn vị"}, {F_EMPLOYER_TAX_ID, "MST đơn vị"},
+    {F_EMPLOYER_TAX_ID, "MST doanh nghiệp"}, {F_EMPLOYER_TAX_ID, "Mã số thuế doanh nghiệp"},
+    {F_EMPLOYER_TAX_ID, "MST DN"}, {F_EMPLOYER_TAX_ID, "Employer tax code"},
+    {F_EMPLOYER_NAME, "Tên đơn vị"}, {F_EMPLOYER_NAME, "Tên doanh nghiệp"},
+    {F_EMPLOYER_NAME, "Tên công ty"}, {F_EMPLOYER_NAME, "Tên DN"},
+    {F_EMPLOYER_NAME, "Đơn vị"}, {F_EMPLOYER_NAME, "Employer"},
+};
+
+/* Employer registry. */
+static const struct alias employer_aliases[] = {
+    {IGN, "STT"}, {IGN, "Số thứ tự"}, {IGN, "TT"}, {IGN, "Ghi chú"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế"}, {F_EMPLOYER_TAX_ID, "MST"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế đơn vị"}, {F_EMPLOYER_TAX_ID, "MST đơn vị"},
+    {F_EMPLOYER_TAX_ID, "MST doanh nghiệp"}, {F_EMPLOYER_TAX_ID, "Mã số thuế doanh nghiệp"},
+    {F_EMPLOYER_TAX_ID, "Mã số doanh nghiệp"}, {F_EMPLOYER_TAX_ID, "Mã số DN"},
+    {F_EMPLOYER_TAX_ID, "MST DN"}, {F_EMPLOYER_TAX_ID, "Tax code"},
+    {F_EMPLOYER_NAME, "Tên đơn vị"}, {F_EMPLOYER_NAME, "Tên doanh nghiệp"},
+    {F_EMPLOYER_NAME, "Tên công ty"}, {F_EMPLOYER_NAME, "Tên người nộp thuế"},
+    {F_EMPLOYER_NAME, "Tên tổ chức"}, {F_EMPLOYER_NAME, "Tên DN"},
+    {F_EMPLOYER_NAME, "Đơn vị"}, {F_EMPLOYER_NAME, "Tên"}, {F_EMPLOYER_NAME, "Name"},
+    {F_UNIT_CODE, "Mã đơn vị"}, {F_UNIT_CODE, "Mã ĐV"}, {F_UNIT_CODE, "Mã đơn vị BHXH"},
+    {F_AREA, "Địa bàn"}, {F_AREA, "Địa bàn quản lý"}, {F_AREA, "Xã/Phường"},
+    {F_AREA, "Phường/Xã"}, {F_AREA, "Xã"}, {F_AREA, "Phường"}, {F_AREA, "Huyện"},
+    {F_AREA, "Quận/Huyện"}, {F_AREA, "Huyện/Thành phố"}, {F_AREA, "Khu vực"},
+    {F_AREA, "Area"},
+    {F_WAGE_REGION, "Vùng"}, {F_WAGE_REGION, "Vùng lương tối thiểu"},
+    {F_WAGE_REGION, "Vùng lương"}, {F_WAGE_REGION, "Vùng LTT"},
+    {F_WAGE_REGION, "Region"},
+    {F_ADDRESS, "Địa chỉ"}, {F_ADDRESS, "Địa chỉ trụ sở"},
+    {F_ADDRESS, "Địa chỉ doanh nghiệp"}, {F_ADDRESS, "Address"},
+};
+
+/* Identities crosswalk: a "Mã số thuế" column is the person's. */
+static const struct alias identity_aliases[] = {
+    NAME_ALIASES,
+    {F_ID_NUMBER, "Số CCCD"}, {F_ID_NUMBER, "CCCD"}, {F_ID_NUMBER, "Số định danh cá nhân"},
+    {F_ID_NUMBER, "Số định danh"}, {F_ID_NUMBER, "Căn cước công dân"},
+    {F_ID_NUMBER, "Số căn cước công dân"}, {F_ID_NUMBER, "Số căn cước"},
+    {F_ID_NUMBER, "Personal ID"},
+    {F_EMPLOYEE_TAX_ID, "Mã số thuế"}, {F_EMPLOYEE_TAX_ID, "MST"},
+    {F_EMPLOYEE_TAX_ID, "MST cá nhân"}, {F_EMPLOYEE_TAX_ID, "Mã số thuế cá nhân"},
+    {F_EMPLOYEE_TAX_ID, "MSTCN"}, {F_EMPLOYEE_TAX_ID, "MST NLĐ"},
+    {F_EMPLOYEE_TAX_ID, "Tax code"},
+    {F_CMND, "Số CMND"}, {F_CMND, "CMND"}, {F_CMND, "Chứng minh nhân dân"},
+    {F_CMND, "Số chứng minh nhân dân"}, {F_CMND, "CMT"}, {F_CMND, "Số CMT"},
+    {F_SI_NUMBER, "Mã số BHXH"}, {F_SI_NUMBER, "Mã BHXH"}, {F_SI_NUMBER, "MS BHXH"},
+    {F_SI_NUMBER, "Số sổ BHXH"}, {F_SI_NUMBER, "Số BHXH"}, {F_SI_NUMBER, "BHXH"},
+    {F_SI_NUMBER, "Mã số bảo hiểm xã hội"},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+    const struct alias *a;
+    size_t n;
+} kind_aliases[KIND_COUNT] = {
+    [KIND_TAX] = {tax_aliases, NELEM(tax_aliases)},
+    [KIND_SI] = {si_aliases, NELEM(si_aliases)},
+    [KIND_EMPLOYERS] = {employer_aliases, NELEM(employer_aliases)},
+    [KIND_IDENTITIES] = {identity_aliases, NELEM(identity_aliases)},
+};
+
+/* Labels of the title block.  Whatever the kind, a tax code in the title
+ * block is the employer's (the payer's, [05] on the tax forms). */
+static const struct alias title_labels[] = {
+    {F_EMPLOYER_TAX_ID, "Mã số thuế"}, {F_EMPLOYER_TAX_ID, "MST"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế đơn vị"}, {F_EMPLOYER_TAX_ID, "MST đơn vị"},
+    {F_EMPLOYER_TAX_ID, "MST doanh nghiệp"}, {F_EMPLOYER_TAX_ID, "Mã số thuế doanh nghiệp"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế tổ chức trả thu nhập"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế của tổ chức trả thu nhập"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế người nộp thuế"},
+    {F_EMPLOYER_TAX_ID, "Mã số thuế của người nộp thuế"},
+    {F_EMPLOYER_TAX_ID, "Mã số doanh nghiệp"},
+    {F_EMPLOYER_NAME, "Tên người nộp thuế"}, {F_EMPLOYER_NAME, "Tên đơn vị"},
+    {F_EMPLOYER_NAME, "Tên doanh nghiệp"}, {F_EMPLOYER_NAME, "Tên tổ chức trả thu nhập"},
+    {F_EMPLOYER_NAME, "Tên tổ chức, cá nhân trả thu nhập"},
+    {F_EMPLOYER_NAME, "Tên tổ chức"}, {F_EMPLOYER_NAME, "Tên công ty"},
+    {F_EMPLOYER_NAME, "Tên cơ quan, đơn vị"}, {F_EMPLOYER_NAME, "Đơn vị"},
+    {F_UNIT_CODE, "Mã đơn vị"}, {F_UNIT_CODE, "Mã ĐV"}, {F_UNIT_CODE, "Mã đơn vị BHXH"},
+    {F_TAX_YEAR, "Kỳ tính thuế"}, {F_TAX_YEAR, "Năm quyết toán"},
+    {F_TAX_YEAR, "Năm tính thuế"}, {F_TAX_YEAR, "Năm"},
+};
+
+/* A required group: at least `min` of the fields (a -1 ends the list). */
+struct req {
+    int min;
+    int f[5];
+};
+
+static const struct req tax_req[] = {
+    {1, {F_FULL_NAME, -1}},
+    {1, {F_TAXABLE_INCOME, -1}},
+    {1, {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, -1}},
+};
+static const struct req si_req[] = {
+    {1, {F_FULL_NAME, -1}},
+    {1, {F_SI_NUMBER, F_ID_NUMBER, -1}},
+    {1, {F_FROM_MONTH, -1}},
+};
+static const struct req employer_req[] = {
+    {1, {F_EMPLOYER_TAX_ID, -1}},
+};
+static const struct req identity_req[] = {
+    {2, {F_ID_NUMBER, F_EMPLOYEE_TAX_ID, F_CMND, F_SI_NUMBER, -1}},
+};
+
+static const struct {
+    const struct req *r;
+    size_t n;
+} kind_req[KIND_COUNT] = {
+    [KIND_TAX] = {tax_req, NELEM(tax_req)},
+    [KIND_SI] = {si_req, NELEM(si_req)},
+    [KIND_EMPLOYERS] = {employer_req, NELEM(employer_req)},
+    [KIND_IDENTITIES] = {identity_req, NELEM(identity_req)},
+};
+
+/* The Vietnamese label named next to a missing field in a message. */
+static const char *
+vi_label(file_kind kind, int f)
+{
+    switch (f) {
+    case F_FULL_NAME: return "Họ và tên";
+    case F_EMPLOYEE_TAX_ID: return "Mã số thuế";
+    case F_ID_NUMBER:
+        return kind == KIND_IDENTITIES ? "Số CCCD" : "Số CMND/CCCD/Hộ chiếu";
+    case F_TAXABLE_INCOME: return "Tổng thu nhập chịu thuế";
+    case F_SI_NUMBER: return "Mã số BHXH";
+    case F_FROM_MONTH: return "Từ tháng";
+    case F_EMPLOYER_TAX_ID: return "Mã số thuế";
+    case F_CMND: return "Số CMND";
+    default: return "";
+    }
+}
+
+/* ---- cells -------------------------------------------------------------- */
+
+static int
+is_space_at(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f')
+        return 1;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0)
+        return 2; /* no-break space, common in Excel exports */
+    return 0;
+}
+
+/* Trim ASCII white space and no-break spaces from both ends. */
+static void
+trim(const char **s, size_t *n)
+{
+    const char *p = *s;
+    size_t m = *n;
+    int k;
+
+    if (p == NULL) {
+        *n = 0;
+        return;
+    }
+    while (m > 0 && (k = is_space_at(p, m, 0)) > 0) {
+        p += k;
+        m -= (size_t)k;
+    }
+    while (m > 0) {
+        unsigned char c = (unsigned char)p[m - 1];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f')
+            m--;
+        else if (c == 0xA0 && m >= 2 && (unsigned char)p[m - 2] == 0xC2)
+            m -= 2;
+        else
+            break;
+    }
+    *s = p;
+    *n = m;
+}
+
+/* A column-number body: "06", "15.1", "1a", or a single letter "A". */
+static bool
+colnum_body(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    if (n == 1 && isalpha((unsigned char)s[0]))
+        return true;
+    if (n == 0 || n > 8 || !isdigit((unsigned char)s[0]))
+        return false;
+    while (i < n) {
+        while (i < n && isdigit((unsigned char)s[i]))
+            i++;
+        if (i < n && s[i] == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1])) {
+            i++;
+            continue;
+        }
+        break;
+    }
+    if (i < n && isalpha((unsigned char)s[i]))
+        i++;
+    return i == n;
+}
+
+/* Whether a cell looks like a column number: "[06]", "(1)", "1", "[15.1]",
+ * "(1a)", "A". */
+STATIC bool
+header_is_colnum_cell(const char *s, size_t n)
+{
+    trim(&s, &n);
+    if (n >= 3 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'))) {
+        s++;
+        n -= 2;
+        trim(&s, &n);
+    }
+    return colnum_body(s, n);
+}
+
+/* A marker body inside brackets: a column number, optionally dotted. */
+static bool
+marker_body(const char *s, size_t n)
+{
+    const char *p = s;
+    size_t m = n;
+
+    trim(&p, &m);
+    return colnum_body(p, m);
+}
+
+/* A unit in parentheses after a label: "(đồng)", "(VNĐ)", "(đ)". */
+static bool
+unit_body(const char *s, size_t n)
+{
+    char f[32];
+    size_t k = names_fold_label(s, n, f, sizeof f);
+
+    return k > 0 && (strcmp(f, "dong") == 0 || strcmp(f, "vnd") == 0 ||
+                     strcmp(f, "d") == 0);
+}
+
+/*
+ * Strip a leading column-number marker ("[07] ", "(2) ", "7. ", "15.1) ")
+ * and a trailing one or a money unit ("Họ và tên (2)", "Mức lương (đồng)")
+ * from a trimmed label.  A cell that is nothing but a marker becomes empty.
+ */
+STATIC void
+header_strip_marker(const char **sp, size_t *np)
+{
+    const char *s = *sp;
+    size_t n = *np;
+
+    trim(&s, &n);
+    if (n >= 3 && (s[0] == '[' || s[0] == '(')) {
+        char close = s[0] == '[' ? ']' : ')';
+        for (size_t j = 1; j < n && j <= 10; j++) {
+            if (s[j] == close) {
+                if (marker_body(s + 1, j - 1)) {
+                    s += j + 1;
+                    n -= j + 1;
+                    while (n > 0 && (s[0] == '.' || s[0] == ':' || s[0] == '-' ||
+                                     is_space_at(s, n, 0))) {
+                        int k = is_space_at(s, n, 0);
+                        s += k ? k : 1;
+                        n -= k ? (size_t)k : 1;
+                    }
+                }
+                break;
+            }
+        }
+    } else if (n >= 2 && isdigit((unsigned char)s[0])) {
+        size_t i = 0;
+        while (i < n && i < 8 && (isdigit((unsigned char)s[i]) ||
+                                  (s[i] == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1]))))
+            i++;
+        if (i < n && (s[i] == '.' || s[i] == ')') &&
+            (i + 1 == n || is_space_at(s, n, i + 1))) {
+            s += i + 1;
+            n -= i + 1;
+            trim(&s, &n);
+        }
+    }
+    if (n >= 3 && (s[n - 1] == ']' || s[n - 1] == ')')) {
+        char open = s[n - 1] == ']' ? '[' : '(';
+        for (size_t j = n - 1; j-- > 0 && n - j <= 16;) {
+            if (s[j] == open) {
+                if (j > 0 && (marker_body(s + j + 1, n - j - 2) ||
+                              unit_body(s + j + 1, n - j - 2))) {
+                    n = j;
+                    trim(&s, &n);
+                }
+                break;
+            }
+        }
+    }
+    *sp = s;
+    *np = n;
+}
+
+/* Fold a header cell for comparison: trim, strip markers, names_fold_label. */
+STATIC size_t
+header_fold(const char *s, size_t n, char *out, size_t outsz)
+{
+    if (s == NULL)
+        n = 0;
+    header_strip_marker(&s, &n);
+    if (n == 0) {
+        if (outsz)
+            out[0] = '\0';
+        return 0;
+    }
+    return names_fold_label(s, n, out, outsz);
+}
+
+static bool
+has_long_digits(const char *s, size_t n)
+{
+    size_t run = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            if (++run >= 6)
+                return true;
+        } else {
+            run = 0;
+        }
+    }
+    return false;
+}
+
+static bool
+cell_blank(const struct hrow *row, size_t c)
+{
+    const char *s;
+    size_t n;
+
+    if (c >= row->ncells)
+        return true;
+    s = row->cells[c].s;
+    n = row->cells[c].n;
+    trim(&s, &n);
+    return n == 0;
+}
+
+/* ---- aliases ------------------------------------------------------------ */
+
+struct akey {
+    char *fold;
+    int field;
+    int prio; /* 0 profile extra, 1 built in: extras win a clash */
+};
+
+struct aset {
+    struct akey *k;
+    size_t n, cap;
+};
+
+static void
+aset_add(struct aset *as, const char *label, int field, int prio)
+{
+    char f[FOLD_MAX];
+    size_t n = header_fold(label, strlen(label), f, sizeof f);
+
+    if (n == 0)
+        return;
+    as->k = xgrow(as->k, &as->cap, as->n + 1, sizeof *as->k);
+    as->k[as->n].fold = xstrdup(f);
+    as->k[as->n].field = field;
+    as->k[as->n].prio = prio;
+    as->n++;
+}
+
+static int
+akey_cmp(const void *a, const void *b)
+{
+    const struct akey *x = a, *y = b;
+    int c = strcmp(x->fold, y->fold);
+
+    if (c)
+        return c;
+    if (x->prio != y->prio)
+        return x->prio - y->prio;
+    return x->field - y->field;
+}
+
+static void
+aset_build(struct aset *as, file_kind kind, const struct alias_extra *extra,
+           size_t nextra)
+{
+    memset(as, 0, sizeof *as);
+    for (int f = 0; f < F_COUNT; f++)
+        if (fields_in_kind(kind, (field_id)f))
+            aset_add(as, fields_name((field_id)f), f, 1);
+    for (size_t i = 0; i < kind_aliases[kind].n; i++)
+        aset_add(as, kind_aliases[kind].a[i].label, kind_aliases[kind].a[i].field, 1);
+    for (size_t i = 0; i < nextra; i++)
+        if (extra[i].kind == kind && extra[i].label != NULL &&
+            fields_in_kind(kind, extra[i].field))
+            aset_add(as, extra[i].label, extra[i].field, 0);
+    if (as->n)
+        qsort(as->k, as->n, sizeof *as->k, akey_cmp);
+}
+
+static void
+aset_free(struct aset *as)
+{
+    for (size_t i = 0; i < as->n; i++)
+        free(as->k[i].fold);
+    free(as->k);
+    memset(as, 0, sizeof *as);
+}
+
+/* The field of a folded label, IGN for an ignored column, -1 for none. */
+static int
+aset_find(const struct aset *as, const char *fold)
+{
+    size_t lo = 0, hi = as->n;
+
+    if (fold[0] == '\0')
+        return -1;
+    while (lo < hi) { /* first key >= fold */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(as->k[mid].fold, fold) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < as->n && strcmp(as->k[lo].fold, fold) == 0)
+        return as->k[lo].field;
+    return -1;
+}
+
+/* Field of a label for a kind with the built-in table only: -1 none, F_COUNT
+ * ignored.  For the tests. */
+STATIC int
+header_alias_lookup(file_kind kind, const char *label)
+{
+    struct aset as;
+    char f[FOLD_MAX];
+    int r;
+
+    if ((unsigned)kind >= KIND_COUNT)
+        return -1;
+    aset_build(&as, kind, NULL, 0);
+    header_fold(label, strlen(label), f, sizeof f);
+    r = aset_find(&as, f);
+    aset_free(&as);
+    return r;
+}
+
+/* Number of folded labels of a kind's table that map to two fields. */
+STATIC int
+header_alias_conflicts(file_kind kind)
+{
+    struct aset as;
+    int bad = 0;
+
+    aset_build(&as, kind, NULL, 0);
+    for (size_t i = 1; i < as.n; i++)
+        if (strcmp(as.k[i].fold, as.k[i - 1].fold) == 0 &&
+            as.k[i].field != as.k[i - 1].field)
+            bad++;
+    aset_free(&as);
+    return bad;
+}
+
+/* ---- scanned rows ------------------------------------------------------- */
+
+enum { CF_LABEL = 1, CF_COLNUM = 2, CF_LETTER = 4 };
+
+struct rowc {
+    int n;           /* cells up to the last non-blank one */
+    char **fold;     /* folded label (markers stripped) per cell, "" if none */
+    char *buf;       /* the folded strings */
+    unsigned char *fl; /* CF_* per cell */
+    int labels;      /* cells with a label: non-empty fold, not a column number */
+    int colnums;     /* non-blank cells that look like column numbers */
+    int others;      /* other non-blank cells (punctuation only) */
+    bool longnum;    /* a cell holds 6+ digits in a row: data or title, no header */
+};
+
+struct ctx {
+    file_kind kind;
+    const struct hrow *rows;
+    int nrows;   /* rows cached: the scan window plus the spans under it */
+    int nscan;   /* rows where a header may start */
+    struct rowc *rc;
+    struct aset as;
+    int *src;    /* per level and column: the column supplying the label */
+    size_t srccap;
+};
+
+/* A candidate header: rows r..r+s-1. */
+struct cand {
+    int r, s, w;
+    bool valid;
+    int score;
+    int labels;            /* non-blank label cells, for the diagnostic's choice */
+    int col[F_COUNT];
+    int lo[F_COUNT], hi[F_COUNT]; /* levels of the form that matched */
+};
+
+static void
+rowc_build(struct rowc *rc, const struct hrow *row)
+{
+    size_t n = row->ncells, len = 0, cap = 0;
+    size_t *off;
+    char f[FOLD_MAX];
+
+    memset(rc, 0, sizeof *rc);
+    while (n > 0 && cell_blank(row, n - 1))
+        n--;
+    if (n > 1000000)
+        n = 1000000;
+    rc->n = (int)n;
+    rc->fold = xcalloc(n ? n : 1, sizeof *rc->fold);
+    rc->fl = xcalloc(n ? n : 1, 1);
+    off = xcalloc(n ? n : 1, sizeof *off);
+    for (size_t c = 0; c < n; c++) {
+        const char *s = row->cells[c].s;
+        size_t m = row->cells[c].n, k;
+
+        trim(&s, &m);
+        off[c] = len;
+        k = 0;
+        if (m > 0) {
+            if (has_long_digits(s, m))
+                rc->longnum = true;
+            if (header_is_colnum_cell(s, m)) {
+                rc->fl[c] |= CF_COLNUM;
+                rc->colnums++;
+            } else {
+                k = header_fold(s, m, f, sizeof f);
+                if (k > 0) {
+                    rc->fl[c] |= CF_LABEL;
+                    rc->labels++;
+                    for (size_t i = 0; i < k; i++)
+                        if (!isdigit((unsigned char)f[i]))
+                            rc->fl[c] |= CF_LETTER;
+                } else {
+                    rc->others++;
+                }
+            }
+        }
+        rc->buf = xgrow(rc->buf, &cap, len + k + 1, 1);
+        memcpy(rc->buf + len, f, k);
+        rc->buf[len + k] = '\0';
+        len += k + 1;
+    }
+    for (size_t c = 0; c < n; c++)
+        rc->fold[c] = rc->buf + off[c];
+    free(off);
+}
+
+static void
+rowc_free(struct rowc *rc)
+{
+    free(rc->fold);
+    free(rc->buf);
+    free(rc->fl);
+}
+
+static void
+ctx_init(struct ctx *cx, file_kind kind, const struct hrow *rows, size_t nrows,
+         const struct alias_extra *extra, size_t nextra)
+{
+    size_t ncache = nrows;
+
+    memset(cx, 0, sizeof *cx);
+    cx->kind = kind;
+    cx->rows = rows;
+    if (ncache > HEADER_SCAN_ROWS + HEADER_MAX_SPAN)
+        ncache = HEADER_SCAN_ROWS + HEADER_MAX_SPAN;
+    cx->nrows = (int)ncache;
+    cx->nscan = cx->nrows < HEADER_SCAN_ROWS ? cx->nrows : HEADER_SCAN_ROWS;
+    cx->rc = xcalloc(ncache ? ncache : 1, sizeof *cx->rc);
+    for (size_t i = 0; i < ncache; i++)
+        rowc_build(&cx->rc[i], &rows[i]);
+    aset_build(&cx->as, kind, extra, nextra);
+}
+
+static void
+ctx_free(struct ctx *cx)
+{
+    for (int i = 0; i < cx->nrows; i++)
+        rowc_free(&cx->rc[i]);
+    free(cx->rc);
+    free(cx->src);
+    aset_free(&cx->as);
+}
+
+static bool
+has_label(const struct rowc *rc, int c)
+{
+    return c >= 0 && c < rc->n && (rc->fl[c] & CF_LABEL);
+}
+
+/*
+ * Merge rows r..r+s-1: src[l*w + c] is the column whose level-l cell labels
+ * column c, -1 when none.  A blank cell takes the nearest label to its left
+ * on the same row when a row below has a label in that column (the parent
+ * of a horizontally merged group).
+ */
+static void
+merge_block(struct ctx *cx, int r, int s, int w)
+{
+    size_t need = (size_t)s * (size_t)(w ? w : 1);
+
+    cx->src = xgrow(cx->src, &cx->srccap, need, sizeof *cx->src);
+    for (int l = 0; l < s; l++) {
+        const struct rowc *rc = &cx->rc[r + l];
+        int last = -1;
+        for (int c = 0; c < w; c++) {
+            int v = -1;
+            if (has_label(rc, c)) {
+                v = last = c;
+            } else if (last >= 0) {
+                for (int k = l + 1; k < s; k++)
+                    if (has_label(&cx->rc[r + k], c)) {
+                        v = last;
+                        break;
+                    }
+            }
+            cx->src[(size_t)l * (size_t)w + (size_t)c] = v;
+        }
+    }
+}
+
+/* Concatenate the folds of levels lo..hi of column c (folds have no spaces,
+ * so this is the fold of the joined labels). */
+static const char *
+form_fold(const struct ctx *cx, int r, int s, int w, int c, int lo, int hi,
+          char *buf, size_t bufsz)
+{
+    size_t len = 0;
+
+    (void)s;
+    buf[0] = '\0';
+    for (int l = lo; l <= hi; l++) {
+        int sc = cx->src[(size_t)l * (size_t)w + (size_t)c];
+        if (sc < 0)
+            continue;
+        const char *f = cx->rc[r + l].fold[sc];
+        size_t k = strlen(f);
+        if (len + k >= bufsz)
+            k = bufsz - 1 - len;
+        memcpy(buf + len, f, k);
+        len += k;
+        buf[len] = '\0';
+    }
+    return buf;
+}
+
+static bool
+required_ok(file_kind kind, const int col[F_COUNT])
+{
+    for (size_t g = 0; g < kind_req[kind].n; g++) {
+        const struct req *q = &kind_req[kind].r[g];
+        int have = 0;
+        for (int i = 0; i < 5 && q->f[i] >= 0; i++)
+            if (col[q->f[i]] >= 0)
+                have++;
+        if (have < q->min)
+            return false;
+    }
+    return true;
+}
+
+/* Score the block of rows r..r+s-1 (see the file comment). */
+static void
+eval_block(struct ctx *cx, int r, int s, struct cand *cd)
+{
+    int w = 0, score = 0;
+    bool *used;
+    char buf[3 * FOLD_MAX];
+
+    memset(cd, 0, sizeof *cd);
+    cd->r = r;
+    cd->s = s;
+    for (int f = 0; f < F_COUNT; f++)
+        cd->col[f] = cd->lo[f] = cd->hi[f] = -1;
+    if (r + s > cx->nrows)
+        return;
+    for (int l = 0; l < s; l++) {
+        const struct rowc *rc = &cx->rc[r + l];
+        /* a header row has labels and no ID or amount in it */
+        if (rc->longnum || rc->labels == 0)
+            return;
+        if (rc->n > w)
+            w = rc->n;
+        cd->labels += rc->labels;
+    }
+    cd->valid = true;
+    cd->w = w;
+    merge_block(cx, r, s, w);
+    used = xcalloc((size_t)(w ? w : 1), sizeof *used);
+
+    /* Pass 1: "grandparent parent child", "parent child", "child". */
+    for (int c = 0; c < w; c++) {
+        int lv[HEADER_MAX_SPAN], k = 0;
+        for (int l = 0; l < s; l++)
+            if (cx->src[(size_t)l * (size_t)w + (size_t)c] >= 0)
+                lv[k++] = l;
+        for (int i = 0; i < k; i++) {
+            int f = aset_find(&cx->as, form_fold(cx, r, s, w, c, lv[i], lv[k - 1],
+                                                 buf, sizeof buf));
+            if (f < 0)
+                continue;
+            used[c] = true;
+            if (f != IGN && cd->col[f] < 0) {
+                cd->col[f] = c;
+                cd->lo[f] = lv[i];
+                cd->hi[f] = lv[k - 1];
+                score++;
+            }
+            break;
+        }
+    }
+    /* Pass 2: a parent alone, at its own column only, for fields still
+     * missing ("Số CMND/CCCD" over "Số" / "Ngày cấp" / "Nơi cấp"). */
+    for (int c = 0; c < w; c++) {
+        if (used[c])
+            continue;
+        for (int l = 0; l < s - 1; l++) {
+            if (cx->src[(size_t)l * (size_t)w + (size_t)c] != c)
+                continue;
+            int f = aset_find(&cx->as, form_fold(cx, r, s, w, c, l, l, buf, sizeof buf));
+            if (f >= 0 && f != IGN && cd->col[f] < 0) {
+                cd->col[f] = c;
+                cd->lo[f] = cd->hi[f] = l;
+                score++;
+                used[c] = true;
+                break;
+            }
+        }
+    }
+    free(used);
+    cd->score = score;
+}
+
+/* Ordering of candidates: more fields, then the smaller span, then the
+ * earlier row. */
+static bool
+better(const struct cand *a, const struct cand *b)
+{
+    if (!b->valid)
+        return a->valid;
+    if (!a->valid)
+        return false;
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->s != b->s)
+        return a->s < b->s;
+    return a->r < b->r;
+}
+
+/* Row rr continues the block of cd (a sub-header): each of its labels sits
+ * under a horizontally merged group of some row of the block, i.e. at the
+ * group's first column (the next cell to the right is blank) or in the blank
+ * cells after it; it has no column numbers, IDs or amounts. */
+static bool
+continues_block(const struct ctx *cx, const struct cand *cd, int rr)
+{
+    const struct rowc *row = &cx->rc[rr];
+    int last[HEADER_MAX_SPAN]; /* per block row: its last label at or left of c */
+
+    if (row->labels == 0 || row->longnum || row->colnums > 0)
+        return false;
+    for (int l = 0; l < cd->s; l++)
+        last[l] = -1;
+    for (int c = 0; c < row->n; c++) {
+        bool covered = false;
+        for (int l = 0; l < cd->s; l++)
+            if (has_label(&cx->rc[cd->r + l], c))
+                last[l] = c;
+        if (!(row->fl[c] & CF_LABEL))
+            continue;
+        if (!(row->fl[c] & CF_LETTER))
+            return false;
+        for (int l = 0; l < cd->s && !covered; l++)
+            covered = last[l] >= 0 &&
+                      (last[l] < c || !has_label(&cx->rc[cd->r + l], c + 1));
+        if (!covered)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Search every block.  *best gets the best block holding the required
+ * fields (valid false when none), *top the best block of all (for the
+ * diagnostic).
+ */
+static void
+search(struct ctx *cx, struct cand *best, struct cand *top)
+{
+    struct cand cd;
+
+    memset(best, 0, sizeof *best);
+    memset(top, 0, sizeof *top);
+    for (int r = 0; r < cx->nscan; r++) {
+        for (int s = 1; s <= HEADER_MAX_SPAN && r + s <= cx->nrows; s++) {
+            eval_block(cx, r, s, &cd);
+            if (!cd.valid)
+                continue;
+            if (better(&cd, top) ||
+                (top->valid && cd.score == top->score && cd.s == top->s &&
+                 cd.score == 0 && cd.labels > top->labels))
+                *top = cd;
+            if (required_ok(cx->kind, cd.col) && better(&cd, best))
+                *best = cd;
+        }
+    }
+    /* A label-only row under the chosen block that only refines groups
+     * ("Tổng số" / "Trong đó" under "Thu nhập chịu thuế") belongs to it even
+     * when the parent alone already matched. */
+    while (best->valid && best->s < HEADER_MAX_SPAN && best->r + best->s < cx->nrows &&
+           continues_block(cx, best, best->r + best->s)) {
+        eval_block(cx, best->r, best->s + 1, &cd);
+        if (!cd.valid || !required_ok(cx->kind, cd.col) || cd.score < best->score)
+            break;
+        *best = cd;
+    }
+}
+
+/* ---- building the map --------------------------------------------------- */
+
+static void
+map_init(struct header_map *m)
+{
+    memset(m, 0, sizeof *m);
+    m->first = m->last = -1;
+    m->colnum_row = -1;
+    for (int f = 0; f < F_COUNT; f++)
+        m->col[f] = -1;
+}
+
+void
+header_map_free(struct header_map *m)
+{
+    int levels;
+
+    if (m == NULL)
+        return;
+    for (int f = 0; f < F_COUNT; f++) {
+        free(m->label[f]);
+        free(m->title[f]);
+    }
+    if (m->header_cells)
+        for (int c = 0; c < m->ncols; c++)
+            free(m->header_cells[c]);
+    free(m->header_cells);
+    levels = m->first >= 0 ? m->last - m->first + 1 : 0;
+    if (m->hdr_fold)
+        for (int i = 0; i < levels * m->ncols; i++)
+            free(m->hdr_fold[i]);
+    free(m->hdr_fold);
+    map_init(m);
+}
+
+/* Join the trimmed original text of levels lo..hi of column c with spaces. */
+static char *
+join_levels(const struct ctx *cx, const struct cand *cd, int c, int lo, int hi)
+{
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+
+    for (int l = lo; l <= hi; l++) {
+        int sc = cx->src[(size_t)l * (size_t)cd->w + (size_t)c];
+        const char *s;
+        size_t n;
+        if (sc < 0)
+            continue;
+        s = cx->rows[cd->r + l].cells[sc].s;
+        n = cx->rows[cd->r + l].cells[sc].n;
+        trim(&s, &n);
+        out = xgrow(out, &cap, len + n + 2, 1);
+        if (len)
+            out[len++] = ' ';
+        memcpy(out + len, s, n);
+        len += n;
+    }
+    if (out == NULL)
+        return xstrdup("");
+    out[len] = '\0';
+    return out;
+}
+
+/* Whether the row's non-blank cells all look like column numbers and cover
+ * at least half of a header width w. */
+static bool
+row_is_colnum(const struct hrow *row, int w)
+{
+    int num = 0;
+
+    for (size_t c = 0; c < row->ncells; c++) {
+        const char *s = row->cells[c].s;
+        size_t n = row->cells[c].n;
+        trim(&s, &n);
+        if (n == 0)
+            continue;
+        if (!header_is_colnum_cell(s, n))
+            return false;
+        num++;
+    }
+    return num > 0 && 2 * num >= w;
+}
+
+/* The first year 1900..2099 standing alone in s, written as 4 digits. */
+static bool
+find_year(const char *s, size_t n, char out[5])
+{
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((i > 0 && isdigit((unsigned char)s[i - 1])) ||
+            !isdigit((unsigned char)s[i]) || !isdigit((unsigned char)s[i + 1]) ||
+            !isdigit((unsigned char)s[i + 2]) || !isdigit((unsigned char)s[i + 3]) ||
+            (i + 4 < n && isdigit((unsigned char)s[i + 4])))
+            continue;
+        if ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) {
+            memcpy(out, s + i, 4);
+            out[4] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+struct tctx {
+    file_kind kind;
+    struct header_map *m;
+    char (*tfold)[FOLD_MAX]; /* folded title labels */
+};
+
+/* The field of a title-block label s[0..n), or -1. */
+static int
+title_field(const struct tctx *t, const char *s, size_t n)
+{
+    char f[FOLD_MAX];
+
+    if (header_fold(s, n, f, sizeof f) == 0)
+        return -1;
+    for (size_t i = 0; i < NELEM(title_labels); i++)
+        if (strcmp(f, t->tfold[i]) == 0)
+            return title_labels[i].field;
+    return -1;
+}
+
+static void
+title_set(struct tctx *t, int f, const char *v, size_t n)
+{
+    char year[5];
+
+    trim(&v, &n);
+    /* a value ending in the next field's marker: "Công ty X [05]" */
+    if (n >= 3 && (v[n - 1] == ']' || v[n - 1] == ')')) {
+        const char *p = v;
+        size_t k = n;
+        header_strip_marker(&p, &k);
+        if (p == v && k < n)
+            n = k;
+    }
+    if (f < 0 || n == 0 || t->m->title[f] != NULL || !fields_in_kind(t->kind, (field_id)f))
+        return;
+    if (f == F_TAX_YEAR) {
+        if (find_year(v, n, year))
+            t->m->title[f] = xstrdup(year);
+        return;
+    }
+    t->m->title[f] = xstrndup(v, n);
+}
+
+/* The value of a label that ends its cell: the next non-blank cell of the
+ * row; digits spread one per cell (the forms' boxes) are joined. */
+static void
+title_value_after(struct tctx *t, int f, const struct hrow *row, size_t c)
+{
+    char buf[64];
+    size_t len = 0;
+
+    for (c++; c < row->ncells && cell_blank(row, c); c++)
+        ;
+    if (c >= row->ncells)
+        return;
+    const char *s = row->cells[c].s;
+    size_t n = row->cells[c].n;
+    trim(&s, &n);
+    if (n == 1 && isdigit((unsigned char)s[0])) {
+        for (; c < row->ncells; c++) {
+            s = row->cells[c].s;
+            n = row->cells[c].n;
+            trim(&s, &n);
+            if (n == 0)
+                continue;
+            if (n != 1 || !(isdigit((unsigned char)s[0]) || s[0] == '-') ||
+                len + 1 >= sizeof buf)
+                break;
+            buf[len++] = s[0];
+        }
+        title_set(t, f, buf, len);
+        return;
+    }
+    if (strchr("[(", s[0]) == NULL && memchr(s, ':', n) == NULL &&
+        title_field(t, s, n) < 0)
+        title_set(t, f, s, n);
+}
+
+/*
+ * One title cell: "label: value" pairs, possibly several in one cell
+ * ("Tên đơn vị: Công ty A   Mã đơn vị: TA1234"), a label alone (value in the
+ * next non-blank cell), "Năm 2025", or a form code.
+ */
+static void
+title_cell(struct tctx *t, const struct hrow *row, size_t c)
+{
+    const char *s = row->cells[c].s;
+    size_t n = row->cells[c].n;
+    size_t lab_s[8], lab_e[8];
+    int lab_f[8], nl = 0;
+    size_t seg = 0;
+    char f[FOLD_MAX];
+
+    trim(&s, &n);
+    if (n == 0)
+        return;
+
+    /* form codes */
+    header_fold(s, n, f, sizeof f);
+    if (t->m->form == NULL) {
+        const char *p = strstr(f, "bkqtttncn");
+        if (p == NULL)
+            p = strstr(f, "bktncn");
+        if (p != NULL && p - f >= 3 && strncmp(p - 3, "051", 3) == 0) {
+            t->m->form = "05-1/BK-QTT-TNCN";
+            t->m->schedule = 1;
+        } else if (p != NULL && p - f >= 3 && strncmp(p - 3, "052", 3) == 0) {
+            t->m->form = "05-2/BK-QTT-TNCN";
+            t->m->schedule = 2;
+        } else if (strstr(f, "d02lt") != NULL) {
+            t->m->form = "D02-LT";
+        }
+    }
+    /* "Năm 2025", "Kỳ tính thuế Năm 2025" */
+    {
+        const char *p = f;
+        bool ky = strncmp(p, "kytinhthue", 10) == 0;
+        if (ky)
+            p += 10;
+        if (strncmp(p, "nam", 3) == 0)
+            p += 3;
+        if ((ky || p != f) && strlen(p) >= 4 && isdigit((unsigned char)p[0]) &&
+            (ky || p[4] == '\0'))
+            title_set(t, F_TAX_YEAR, p, 4);
+    }
+
+    /* label: value pairs */
+    for (size_t i = 0, colons = 0; i < n && nl < 8 && colons < 32; i++) {
+        if (s[i] != ':')
+            continue;
+        bool cut = false;
+        colons++;
+        /* labels are short: look at most TITLE_LABEL_MAX bytes back */
+        if (i - seg > TITLE_LABEL_MAX) {
+            seg = i - TITLE_LABEL_MAX;
+            cut = true;
+        }
+        for (size_t o = seg; o < i; o++) {
+            int fld;
+            if ((o > seg || cut) && !is_space_at(s, n, o - 1) && s[o - 1] != ',' &&
+                s[o - 1] != ';')
+                continue;
+            if ((fld = title_field(t, s + o, i - o)) >= 0) {
+                lab_s[nl] = o;
+                lab_e[nl] = i;
+                lab_f[nl] = fld;
+                nl++;
+                break;
+            }
+        }
+        seg = i + 1;
+    }
+    if (nl > 0) {
+        for (int k = 0; k < nl; k++) {
+            size_t vs = lab_e[k] + 1, ve = k + 1 < nl ? lab_s[k + 1] : n;
+            const char *v = s + vs;
+            size_t vn = ve - vs;
+            trim(&v, &vn);
+            if (vn == 0 && k + 1 == nl)
+                title_value_after(t, lab_f[k], row, c);
+            else
+                title_set(t, lab_f[k], v, vn);
+        }
+        return;
+    }
+    /* a label alone: the value is in the next cell */
+    {
+        int fld = title_field(t, s, n);
+        if (fld >= 0)
+            title_value_after(t, fld, row, c);
+    }
+}
+
+static void
+scan_title(file_kind kind, const struct hrow *rows, int nrows, struct header_map *m)
+{
+    struct tctx t;
+
+    t.kind = kind;
+    t.m = m;
+    t.tfold = xcalloc(NELEM(title_labels), sizeof *t.tfold);
+    for (size_t i = 0; i < NELEM(title_labels); i++)
+        header_fold(title_labels[i].label, strlen(title_labels[i].label),
+                    t.tfold[i], FOLD_MAX);
+    for (int r = 0; r < nrows; r++)
+        for (size_t c = 0; c < rows[r].ncells; c++)
+            title_cell(&t, &rows[r], c);
+    free(t.tfold);
+}
+
+static void
+fill_map(struct ctx *cx, const struct cand *cd, struct header_map *m)
+{
+    int w = cd->w;
+
+    merge_block(cx, cd->r, cd->s, w);
+    m->first = cd->r;
+    m->last = cd->r + cd->s - 1;
+    m->ncols = w;
+    for (int f = 0; f < F_COUNT; f++) {
+        m->col[f] = cd->col[f];
+        if (cd->col[f] >= 0)
+            m->label[f] = join_levels(cx, cd, cd->col[f], cd->lo[f], cd->hi[f]);
+    }
+    m->header_cells = xcalloc((size_t)(w ? w : 1), sizeof *m->header_cells);
+    for (int c = 0; c < w; c++)
+        m->header_cells[c] = join_levels(cx, cd, c, 0, cd->s - 1);
+    m->hdr_fold = xcalloc((size_t)(cd->s * (w ? w : 1)), sizeof *m->hdr_fold);
+    for (int l = 0; l < cd->s; l++) {
+        const struct rowc *rc = &cx->rc[cd->r + l];
+        for (int c = 0; c < w; c++)
+            m->hdr_fold[l * w + c] = xstrdup(c < rc->n && (rc->fl[c] & CF_LABEL) ?
+                                             rc->fold[c] : "");
+    }
+    if (m->last + 1 < cx->nrows && row_is_colnum(&cx->rows[m->last + 1], w))
+        m->colnum_row = m->last + 1;
+    scan_title(cx->kind, cx->rows, m->first, m);
+    /* 05-2 has a non-resident column and no insurance column (DOMAIN.md) */
+    if (cx->kind == KIND_TAX && m->schedule == 0) {
+        if (m->col[F_NON_RESIDENT] >= 0 && m->col[F_INSURANCE_DEDUCTION] < 0)
+            m->schedule = 2;
+        else if (m->col[F_INSURANCE_DEDUCTION] >= 0)
+            m->schedule = 1;
+    }
+}
+
+/* ---- the diagnostic ----------------------------------------------------- */
+
+static size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+static sirecon_status
+fail(struct ctx *cx, const struct cand *top, const char *file, struct diag *d)
+{
+    char miss[512], cells[DIAG_CELLS + 64];
+    size_t ml = 0, cl = 0;
+    int nmiss = 0;
+    const char *kn = fields_kind_name(cx->kind);
+
+    miss[0] = cells[0] = '\0';
+    if (!top->valid)
+        return diag_set(d, SIRECON_ERR_DATA, file, cx->nrows > 0 ? cx->rows[0].line : 0,
+                        "%s file: no header row found in the first %d rows "
+                        "(expected columns such as \"%s\")", kn, HEADER_SCAN_ROWS,
+                        vi_label(cx->kind, kind_req[cx->kind].r[0].f[0]));
+    for (size_t g = 0; g < kind_req[cx->kind].n; g++) {
+        const struct req *q = &kind_req[cx->kind].r[g];
+        int have = 0, k = 0;
+        for (k = 0; k < 5 && q->f[k] >= 0; k++)
+            if (top->col[q->f[k]] >= 0)
+                have++;
+        if (have >= q->min)
+            continue;
+        nmiss += q->min;
+        if (ml > 0)
+            ml += (size_t)snprintf(miss + ml, sizeof miss - ml, ", ");
+        if (ml < sizeof miss && q->min > 1)
+            ml += (size_t)snprintf(miss + ml, sizeof miss - ml, "at least %d of ", q->min);
+        for (int i = 0; i < k && ml < sizeof miss; i++)
+            ml += (size_t)snprintf(miss + ml, sizeof miss - ml, "%s%s (%s)",
+                                   i == 0 ? "" : q->min > 1 ? ", " : " or ",
+                                   fields_name((field_id)q->f[i]),
+                                   vi_label(cx->kind, q->f[i]));
+        if (ml >= sizeof miss)
+            ml = sizeof miss - 1;
+    }
+    merge_block(cx, top->r, top->s, top->w);
+    for (int c = 0; c < top->w; c++) {
+        char *h = join_levels(cx, top, c, 0, top->s - 1);
+        size_t hn = strlen(h), cut = utf8_cut(h, hn, 60);
+        if (hn > 0) {
+            if (cl + cut + 8 > DIAG_CELLS) {
+                snprintf(cells + cl, sizeof cells - cl, "%s...", cl ? ", " : "");
+                free(h);
+                break;
+            }
+            cl += (size_t)snprintf(cells + cl, sizeof cells - cl, "%s\"%.*s%s\"",
+                                   cl ? ", " : "", (int)cut, h, cut < hn ? "..." : "");
+        }
+        free(h);
+    }
+    return diag_set(d, SIRECON_ERR_DATA, file, cx->rows[top->r].line,
+                    "%s file: missing required column%s %s; header cells seen: %s",
+                    kn, nmiss > 1 ? "s" : "", miss, cells);
+}
+
+/* ---- the interface ------------------------------------------------------ */
+
+sirecon_status
+header_detect(file_kind kind, const struct hrow *rows, size_t nrows,
+              const struct alias_extra *extra, size_t nextra, const char *file,
+              struct header_map *out, struct diag *d)
+{
+    struct ctx cx;
+    struct cand best, top;
+    sirecon_status st = SIRECON_OK;
+
+    map_init(out);
+    if ((unsigned)kind >= KIND_COUNT || (rows == NULL && nrows > 0))
+        return diag_set(d, SIRECON_ERR_INTERNAL, file, 0, "header_detect: bad arguments");
+    ctx_init(&cx, kind, rows, nrows, extra, nextra);
+    search(&cx, &best, &top);
+    if (best.valid)
+        fill_map(&cx, &best, out);
+    else
+        st = fail(&cx, &top, file, d);
+    ctx_free(&cx);
+    return st;
+}
+
+file_kind
+header_guess_kind(const struct hrow *rows, size_t nrows,
+                  const struct alias_extra *extra, size_t nextra)
+{
+    file_kind pick = KIND_COUNT;
+    int score = -1;
+
+    /* kinds in order of preference, so a tie keeps the earlier one */
+    for (int k = 0; k < KIND_COUNT; k++) {
+        struct ctx cx;
+        struct cand best, top;
+        ctx_init(&cx, (file_kind)k, rows, nrows, extra, nextra);
+        search(&cx, &best, &top);
+        if (best.valid && best.score > score) {
+            score = best.score;
+            pick = (file_kind)k;
+        }
+        ctx_free(&cx);
+    }
+    return pick;
+}
+
+/* The total words, folded: "Tổng cộng", "Cộng", "Tổng", "Total", "Tổng số"... */
+static bool
+is_total_word(const char *f)
+{
+    static const char *const words[] = {
+        "tongcong", "cong", "tong", "total", "tongso", "grandtotal", "subtotal",
+        "congtrang", "tongcongtrang", "congphatsinh",
+    };
+    for (size_t i = 0; i < NELEM(words); i++)
+        if (strcmp(f, words[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool
+fold_cell(const struct hrow *row, int c, char *f, size_t fsz)
+{
+    if (c < 0 || (size_t)c >= row->ncells) {
+        f[0] = '\0';
+        return false;
+    }
+    return header_fold(row->cells[c].s, row->cells[c].n, f, fsz) > 0;
+}
+
+/* The first byte that folding keeps, after markers: an ASCII letter or digit
+ * (lower-cased), 0x80 for a non-ASCII one, 0 when there is none.  Lets the
+ * per-row checks reject most cells without folding them. */
+static int
+first_folded_byte(const struct hrow *row, int c)
+{
+    const char *s;
+    size_t n;
+
+    if (c < 0 || (size_t)c >= row->ncells)
+        return 0;
+    s = row->cells[c].s;
+    n = row->cells[c].n;
+    header_strip_marker(&s, &n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x80)
+            return 0x80;
+        if (isalnum(b))
+            return tolower(b);
+    }
+    return 0;
+}
+
+/* Cell c folds to the header text h (both sides folded). */
+static bool
+cell_equals(const struct hrow *row, int c, const char *h)
+{
+    char f[FOLD_MAX];
+    int b = first_folded_byte(row, c);
+
+    if (b == 0) /* nothing folding keeps: the fold is empty */
+        return h[0] == '\0';
+    if (b != 0x80 && b != (unsigned char)h[0])
+        return false;
+    fold_cell(row, c, f, sizeof f);
+    return strcmp(f, h) == 0;
+}
+
+/* Cell c folds to a total word.  Every total word starts with t, c, g or s,
+ * which no diacritic changes, so other cells are not folded. */
+static bool
+cell_is_total(const struct hrow *row, int c)
+{
+    char f[FOLD_MAX];
+    int b = first_folded_byte(row, c);
+
+    if (b != 't' && b != 'c' && b != 'g' && b != 's')
+        return false;
+    if (row->cells[c].n > 64)
+        return false;
+    return fold_cell(row, c, f, sizeof f) && is_total_word(f);
+}
+
+/*
+ * Row classes, in this order: blank; column numbers (as under the header);
+ * the header again (every matched column equals the same header row, at
+ * least one of them non-blank); totals.  A totals row is one where (a) one of
+ * the first three cells, or the first non-empty cell, is a total word and is
+ * not in a mapped name, ID, employer-name, area or address column (those
+ * may hold "Tổng Công ty ..." or a person called "Tống"), or (b) no mapped
+ * ID column holds a value and some cell, the name column included, is a
+ * total word ("Tổng cộng" written in the name column).  Called for every
+ * data row: cells are folded only when their first letter could match.
+ */
+row_class
+header_classify(const struct header_map *m, const struct hrow *row)
+{
+    static const int person[] = {F_FULL_NAME, F_EMPLOYEE_TAX_ID, F_ID_NUMBER,
+                                 F_SI_NUMBER, F_CMND, F_EMPLOYER_NAME, F_AREA,
+                                 F_ADDRESS};
+    static const int ids[] = {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, F_SI_NUMBER, F_CMND};
+    size_t c, first = row->ncells;
+
+    for (c = 0; c < row->ncells; c++)
+        if (!cell_blank(row, c)) {
+            first = c;
+            break;
+        }
+    if (first == row->ncells)
+        return ROW_BLANK;
+    if (row_is_colnum(row, m->ncols))
+        return ROW_COLNUM;
+
+    if (m->hdr_fold != NULL && m->first >= 0) {
+        int levels = m->last - m->first + 1;
+        for (int l = 0; l < levels; l++) {
+            int same = 0, nonblank = 0;
+            for (int k = 0; k < F_COUNT; k++) {
+                int col = m->col[k];
+                if (col < 0 || col >= m->ncols)
+                    continue;
+                const char *h = m->hdr_fold[l * m->ncols + col];
+                if (!cell_equals(row, col, h)) {
+                    same = -1;
+                    break;
+                }
+                same++;
+                if (h[0])
+                    nonblank++;
+            }
+            if (same > 0 && nonblank > 0)
+                return ROW_REPEAT;
+        }
+    }
+
+    for (c = 0; c < row->ncells; c++) {
+        bool excluded = false;
+        if (c >= 3 && c != first) {
+            if (c > first)
+                break;
+            continue;
+        }
+        for (size_t i = 0; i < NELEM(person); i++)
+            if (m->col[person[i]] == (int)c)
+                excluded = true;
+        if (!excluded && cell_is_total(row, (int)c))
+            return ROW_TOTAL;
+    }
+    for (size_t i = 0; i < NELEM(ids); i++)
+        if (m->col[ids[i]] >= 0 && !cell_blank(row, (size_t)m->col[ids[i]]))
+            return ROW_DATA;
+    for (c = 0; c < row->ncells; c++)
+        if (cell_is_total(row, (int)c))
+            return ROW_TOTAL;
+    return ROW_DATA;
+}
+
+const char *
+header_row_class_name(row_class c)
+{
+    switch (c) {
+    case ROW_DATA: return "data";
+    case ROW_BLANK: return "blank";
+    case ROW_COLNUM: return "column_numbers";
+    case ROW_REPEAT: return "repeated_header";
+    case ROW_TOTAL: return "totals";
+    }
+    return "?";
+}
