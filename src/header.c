@@ -6,11 +6,16 @@
  * parent's label right over the blank cells under which a child label sits;
  * a column then matches a field when one of its label forms ("parent child",
  * "child", and as a fallback the parent alone at the parent's own column)
- * folds (names_fold_label) to an alias of the kind.  The candidate with the
- * most distinct fields that holds the required ones wins; ties go to the
- * smaller span, then the earlier row.  Rows above it are the title block,
- * scanned for "label: value" pairs.  The alias tables below are static data;
- * each call folds them once into a sorted array, so nothing is shared.
+ * folds (names_fold_label, column-number markers stripped) to an alias of the
+ * kind, exactly.  Two columns for one field: the first keeps it, unless it
+ * matched through a generic label (WEAK) and a later one is specific.  The
+ * candidate with the most distinct fields that holds the required ones wins;
+ * ties go to the smaller span, then the earlier row; a row under it that only
+ * refines merged groups joins it.  Rows holding 6+ digits in a row (IDs,
+ * amounts, title values) are never header rows.  Rows above the header are
+ * the title block, scanned for "label: value" pairs.  The alias tables are
+ * static data; each call folds them into its own sorted array (no shared
+ * state, so loader threads may call this concurrently).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,9 +30,13 @@
 #define TITLE_LABEL_MAX 120 /* bytes: the longest title label looked for */
 
 struct alias {
-    int field; /* field_id, or IGN */
+    int field; /* field_id or IGN, | WEAK */
     const char *label;
 };
+
+/* A generic label: a more specific label of the same field elsewhere in the
+ * header takes the field from it (see eval_block). */
+#define WEAK 0x100
 
 /* Labels every kind shares for the person's name and birth date. */
 #define NAME_ALIASES                                                          \
@@ -48,7 +57,7 @@ struct alias {
 static const struct alias tax_aliases[] = {
     NAME_ALIASES,
     {IGN, "Loại giấy tờ"}, {IGN, "Ghi chú"},
-    {F_EMPLOYEE_TAX_ID, "Mã số thuế"}, {F_EMPLOYEE_TAX_ID, "MST"},
+    {F_EMPLOYEE_TAX_ID | WEAK, "Mã số thuế"}, {F_EMPLOYEE_TAX_ID | WEAK, "MST"},
     {F_EMPLOYEE_TAX_ID, "MST cá nhân"}, {F_EMPLOYEE_TAX_ID, "Mã số thuế cá nhân"},
     {F_EMPLOYEE_TAX_ID, "Mã số thuế của cá nhân"}, {F_EMPLOYEE_TAX_ID, "MSTCN"},
     {F_EMPLOYEE_TAX_ID, "MST NLĐ"}, {F_EMPLOYEE_TAX_ID, "Mã số thuế người lao động"},
@@ -318,7 +327,7 @@ trim(const char **s, size_t *n)
     *n = m;
 }
 
-/* A column-number body: "06", "15.1", "1a", or a single letter "A". */
+/* A column-number body: "06", "15.1", "1a", "1.", or a single letter "A". */
 static bool
 colnum_body(const char *s, size_t n)
 {
@@ -338,6 +347,8 @@ colnum_body(const char *s, size_t n)
         break;
     }
     if (i < n && isalpha((unsigned char)s[i]))
+        i++;
+    if (i + 1 == n && (s[i] == '.' || s[i] == ')')) /* "1." "2)" */
         i++;
     return i == n;
 }
@@ -379,7 +390,7 @@ unit_body(const char *s, size_t n)
 }
 
 /*
- * Strip a leading column-number marker ("[07] ", "(2) ", "7. ", "15.1) ")
+ * Strip a leading column-number marker ("[07] ", "(2) ", "7. ", "7.", "15.1) ")
  * and a trailing one or a money unit ("Họ và tên (2)", "Mức lương (đồng)")
  * from a trimmed label.  A cell that is nothing but a marker becomes empty.
  */
@@ -413,7 +424,7 @@ header_strip_marker(const char **sp, size_t *np)
                                   (s[i] == '.' && i + 1 < n && isdigit((unsigned char)s[i + 1]))))
             i++;
         if (i < n && (s[i] == '.' || s[i] == ')') &&
-            (i + 1 == n || is_space_at(s, n, i + 1))) {
+            (i + 1 == n || !isdigit((unsigned char)s[i + 1]))) {
             s += i + 1;
             n -= i + 1;
             trim(&s, &n);
@@ -487,6 +498,7 @@ struct akey {
     char *fold;
     int field;
     int prio; /* 0 profile extra, 1 built in: extras win a clash */
+    int weak; /* a generic label (WEAK) */
 };
 
 struct aset {
@@ -495,7 +507,7 @@ struct aset {
 };
 
 static void
-aset_add(struct aset *as, const char *label, int field, int prio)
+aset_add(struct aset *as, const char *label, int field, int prio, int weak)
 {
     char f[FOLD_MAX];
     size_t n = header_fold(label, strlen(label), f, sizeof f);
@@ -506,6 +518,7 @@ aset_add(struct aset *as, const char *label, int field, int prio)
     as->k[as->n].fold = xstrdup(f);
     as->k[as->n].field = field;
     as->k[as->n].prio = prio;
+    as->k[as->n].weak = weak;
     as->n++;
 }
 
@@ -529,13 +542,14 @@ aset_build(struct aset *as, file_kind kind, const struct alias_extra *extra,
     memset(as, 0, sizeof *as);
     for (int f = 0; f < F_COUNT; f++)
         if (fields_in_kind(kind, (field_id)f))
-            aset_add(as, fields_name((field_id)f), f, 1);
+            aset_add(as, fields_name((field_id)f), f, 1, 0);
     for (size_t i = 0; i < kind_aliases[kind].n; i++)
-        aset_add(as, kind_aliases[kind].a[i].label, kind_aliases[kind].a[i].field, 1);
+        aset_add(as, kind_aliases[kind].a[i].label, kind_aliases[kind].a[i].field & ~WEAK,
+                 1, (kind_aliases[kind].a[i].field & WEAK) != 0);
     for (size_t i = 0; i < nextra; i++)
         if (extra[i].kind == kind && extra[i].label != NULL &&
             fields_in_kind(kind, extra[i].field))
-            aset_add(as, extra[i].label, extra[i].field, 0);
+            aset_add(as, extra[i].label, extra[i].field, 0, 0);
     if (as->n)
         qsort(as->k, as->n, sizeof *as->k, akey_cmp);
 }
@@ -549,14 +563,14 @@ aset_free(struct aset *as)
     memset(as, 0, sizeof *as);
 }
 
-/* The field of a folded label, IGN for an ignored column, -1 for none. */
-static int
-aset_find(const struct aset *as, const char *fold)
+/* The alias of a folded label, NULL for none. */
+static const struct akey *
+aset_key(const struct aset *as, const char *fold)
 {
     size_t lo = 0, hi = as->n;
 
     if (fold[0] == '\0')
-        return -1;
+        return NULL;
     while (lo < hi) { /* first key >= fold */
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(as->k[mid].fold, fold) < 0)
@@ -565,10 +579,20 @@ aset_find(const struct aset *as, const char *fold)
             hi = mid;
     }
     if (lo < as->n && strcmp(as->k[lo].fold, fold) == 0)
-        return as->k[lo].field;
-    return -1;
+        return &as->k[lo];
+    return NULL;
 }
 
+/* The field of a folded label, IGN for an ignored column, -1 for none. */
+static int
+aset_find(const struct aset *as, const char *fold)
+{
+    const struct akey *k = aset_key(as, fold);
+
+    return k ? k->field : -1;
+}
+
+#ifdef TESTING
 /* Field of a label for a kind with the built-in table only: -1 none, F_COUNT
  * ignored.  For the tests. */
 STATIC int
@@ -602,6 +626,7 @@ header_alias_conflicts(file_kind kind)
     aset_free(&as);
     return bad;
 }
+#endif
 
 /* ---- scanned rows ------------------------------------------------------- */
 
@@ -637,6 +662,7 @@ struct cand {
     int labels;            /* non-blank label cells, for the diagnostic's choice */
     int col[F_COUNT];
     int lo[F_COUNT], hi[F_COUNT]; /* levels of the form that matched */
+    bool weak[F_COUNT];    /* matched through a generic label */
 };
 
 static void
@@ -841,15 +867,32 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
             if (cx->src[(size_t)l * (size_t)w + (size_t)c] >= 0)
                 lv[k++] = l;
         for (int i = 0; i < k; i++) {
-            int f = aset_find(&cx->as, form_fold(cx, r, s, w, c, lv[i], lv[k - 1],
-                                                 buf, sizeof buf));
-            if (f < 0)
+            const struct akey *key = aset_key(&cx->as, form_fold(cx, r, s, w, c, lv[i],
+                                                                 lv[k - 1], buf, sizeof buf));
+            int f, old, lo_old, hi_old;
+            if (key == NULL)
                 continue;
             used[c] = true;
-            if (f != IGN && cd->col[f] < 0) {
-                cd->col[f] = c;
-                cd->lo[f] = lv[i];
-                cd->hi[f] = lv[k - 1];
+            f = key->field;
+            if (f == IGN)
+                break;
+            old = cd->col[f];
+            if (old >= 0 && !(cd->weak[f] && !key->weak))
+                break; /* the field is taken: the first column keeps it */
+            lo_old = cd->lo[f];
+            hi_old = cd->hi[f];
+            cd->col[f] = c;
+            cd->lo[f] = lv[i];
+            cd->hi[f] = lv[k - 1];
+            cd->weak[f] = key->weak;
+            if (old < 0) {
+                score++;
+            } else if (cx->kind == KIND_TAX && f == F_EMPLOYEE_TAX_ID &&
+                       cd->col[F_EMPLOYER_TAX_ID] < 0) {
+                /* "Mã số thuế" beside "MST cá nhân": the payer's code */
+                cd->col[F_EMPLOYER_TAX_ID] = old;
+                cd->lo[F_EMPLOYER_TAX_ID] = lo_old;
+                cd->hi[F_EMPLOYER_TAX_ID] = hi_old;
                 score++;
             }
             break;
@@ -1428,9 +1471,9 @@ fold_cell(const struct hrow *row, int c, char *f, size_t fsz)
     return header_fold(row->cells[c].s, row->cells[c].n, f, fsz) > 0;
 }
 
-/* The first byte that folding keeps, after markers: an ASCII letter or digit
- * (lower-cased), 0x80 for a non-ASCII one, 0 when there is none.  Lets the
- * per-row checks reject most cells without folding them. */
+/* The first byte of the cell's fold (markers stripped), 0 when the fold is
+ * empty.  Folds one character, not the cell: lets the per-row checks reject
+ * most cells cheaply. */
 static int
 first_folded_byte(const struct hrow *row, int c)
 {
@@ -1442,12 +1485,21 @@ first_folded_byte(const struct hrow *row, int c)
     s = row->cells[c].s;
     n = row->cells[c].n;
     header_strip_marker(&s, &n);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
-        if (b >= 0x80)
-            return 0x80;
-        if (isalnum(b))
-            return tolower(b);
+        size_t k = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        char f[16];
+        if (b < 0x80) {
+            if (isalnum(b))
+                return tolower(b);
+            i++;
+            continue;
+        }
+        if (k > n - i)
+            k = n - i;
+        if (names_fold_label(s + i, k, f, sizeof f) > 0)
+            return (unsigned char)f[0];
+        i += k;
     }
     return 0;
 }
@@ -1459,10 +1511,10 @@ cell_equals(const struct hrow *row, int c, const char *h)
     char f[FOLD_MAX];
     int b = first_folded_byte(row, c);
 
-    if (b == 0) /* nothing folding keeps: the fold is empty */
-        return h[0] == '\0';
-    if (b != 0x80 && b != (unsigned char)h[0])
+    if (b != (unsigned char)h[0])
         return false;
+    if (b == 0)
+        return true;
     fold_cell(row, c, f, sizeof f);
     return strcmp(f, h) == 0;
 }

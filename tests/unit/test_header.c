@@ -160,7 +160,7 @@ test_colnum_cells(void **state)
         {"A", true}, {"b", true}, {" [07] ", true}, {"27", true}, {"( 3 )", true},
         {"", false}, {"Họ và tên", false}, {"AB", false}, {"[0100233488]", false},
         {"1.234.567", false}, {"(Ghi chú)", false}, {"[]", false}, {"1/2", false},
-        {"Năm", false}, {"x1", false},
+        {"Năm", false}, {"x1", false}, {"1.", true}, {"2)", true}, {"1.x", false},
     };
     (void)state;
     for (size_t i = 0; i < N_OF(cases); i++) {
@@ -181,6 +181,8 @@ test_strip_marker(void **state)
         {"(2) Họ và tên", "Họ và tên"},
         {"7. Họ và tên", "Họ và tên"},
         {"15.1. Thu nhập", "Thu nhập"},
+        {"7.Họ và tên", "Họ và tên"},
+        {"3) Mã số thuế", "Mã số thuế"},
         {"[15.1] Thu nhập", "Thu nhập"},
         {"[05] Mã số thuế", "Mã số thuế"},
         {"[05]Mã số thuế", "Mã số thuế"},
@@ -748,6 +750,42 @@ test_parent_fallback(void **state)
     table_free(&t);
 }
 
+/* Two columns for one field: the first keeps it, unless it matched through
+ * a generic label ("Mã số thuế") and a later one is specific ("MST cá
+ * nhân"); in a tax file the generic tax-code column is then the payer's. */
+static void
+test_duplicate_columns(void **state)
+{
+    const struct {
+        const char *const *hdr;
+        int name, emp, empr, id;
+    } cases[] = {
+        {R("Họ và tên", "Mã số thuế", "Tổng thu nhập chịu thuế", "Họ và tên", "Mã số thuế"),
+         0, 1, -1, -1},
+        {R("MST", "Tên đơn vị", "Họ và tên", "MST cá nhân", "Tổng thu nhập chịu thuế"),
+         2, 3, 0, -1},
+        {R("Mã số thuế", "Họ và tên", "MSTCN", "MST đơn vị", "Tổng thu nhập chịu thuế"),
+         1, 2, 0, -1},
+        {R("MST đơn vị", "Họ và tên", "Mã số thuế", "MST cá nhân", "Tổng thu nhập chịu thuế"),
+         1, 3, 0, -1},
+        {R("Họ và tên", "MST cá nhân", "Mã số thuế", "CCCD", "Tổng thu nhập chịu thuế"),
+         0, 1, -1, 3},
+    };
+    (void)state;
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        const char *const *one[1] = {cases[i].hdr};
+        struct table t = table_make(one, 1);
+        struct header_map m;
+        detect_ok(KIND_TAX, &t, &m);
+        assert_int_equal(m.col[F_FULL_NAME], cases[i].name);
+        assert_int_equal(m.col[F_EMPLOYEE_TAX_ID], cases[i].emp);
+        assert_int_equal(m.col[F_EMPLOYER_TAX_ID], cases[i].empr);
+        assert_int_equal(m.col[F_ID_NUMBER], cases[i].id);
+        header_map_free(&m);
+        table_free(&t);
+    }
+}
+
 /* ---- failures ------------------------------------------------------------ */
 
 static void
@@ -1141,6 +1179,7 @@ main(void)
         cmocka_unit_test(test_title_block),
         cmocka_unit_test(test_scan_window),
         cmocka_unit_test(test_parent_fallback),
+        cmocka_unit_test(test_duplicate_columns),
         cmocka_unit_test(test_missing_required),
         cmocka_unit_test(test_missing_message_truncated),
         cmocka_unit_test(test_classify),
