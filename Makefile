@@ -36,7 +36,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only unit e2e xlsx-check manlint asan valgrind \
+.PHONY: all deps demo check check-only unit e2e xlsx-check truth manlint asan valgrind \
         bench install uninstall clean help
 
 all: $(BIN)
@@ -81,7 +81,7 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e xlsx-check manlint
+check-only: $(BIN) $(UNITS) unit e2e xlsx-check truth manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
@@ -91,6 +91,10 @@ e2e: $(BIN) ## end-to-end goldens in tests/e2e
 
 xlsx-check: $(BIN) ## the workbook read back by openpyxl
 	@sh tests/xlsx/run.sh $(BIN) $(PYTHON)
+
+truth: $(BIN) ## generated scenarios scored against their ground truth
+	@sh tests/truth/selftest.sh $(PYTHON) >/dev/null && echo "truth: generator/scorer self-test ok"
+	@sh tests/truth/run.sh $(BIN)
 
 manlint: ## mandoc -Tlint on the man page
 	@mandoc -Tlint -W warning man/sirecon.1 && echo "man: mandoc -Tlint clean"

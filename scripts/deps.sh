@@ -4,7 +4,7 @@
 # otherwise print the exact command and fail.
 set -u
 PKGS="gcc make pkg-config libcsv-dev libxlsxwriter-dev uthash-dev libcmocka-dev
-libutf8proc-dev libinih-dev zlib1g-dev nettle-dev python3 python3-openpyxl mandoc"
+libutf8proc-dev libinih-dev zlib1g-dev nettle-dev python3 python3-openpyxl mandoc time"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

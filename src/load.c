@@ -160,7 +160,8 @@ money(struct lstate *st, const struct table_row *r, field_id f, int64_t *out,
         reject(st, r->line, "MISSING_VALUE", f, "required amount is empty");
         return false;
     case VAL_NEGATIVE:
-        snprintf(det, sizeof det, "negative amount \"%.40s\"", c.s);
+        snprintf(det, sizeof det, "negative amount \"%.*s\"", (int)(c.n > 40 ? 40 : c.n),
+                 c.s);
         reject(st, r->line, "NEGATIVE_AMOUNT", f, det);
         return false;
     case VAL_BAD_GROUPING:
@@ -444,6 +445,23 @@ load_identity_row(struct lstate *st, const struct table_row *r)
     file_of(st)->loaded++;
 }
 
+/* A row of a tax or SI file with no name, no identifier and no amount
+ * cannot be a record: it is a title-block line repeated in concatenated
+ * exports ("05-1/BK-QTT-TNCN", "Kỳ tính thuế: Năm 2025", ...). */
+static bool
+title_like(const struct lstate *st, const struct table_row *r)
+{
+    static const field_id keys[] = {F_FULL_NAME, F_EMPLOYEE_TAX_ID, F_ID_NUMBER,
+                                    F_SI_NUMBER, F_TAXABLE_INCOME, F_FROM_MONTH};
+
+    if (st->kind != KIND_TAX && st->kind != KIND_SI)
+        return false;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (cell(st, r, keys[i]).n != 0)
+            return false;
+    return true;
+}
+
 /* One row after the header. */
 static void
 data_row(struct lstate *st, const struct table_row *r)
@@ -465,6 +483,12 @@ data_row(struct lstate *st, const struct table_row *r)
     if (rc != ROW_DATA) {
         f->skipped++;
         f->skipped_by[rc]++;
+        return;
+    }
+    if (title_like(st, r)) {
+        /* the title block of a concatenated export: no name, no ID, no amount */
+        f->skipped++;
+        f->skipped_by[ROW_REPEAT]++;
         return;
     }
     if (r->ncells != (size_t)st->map.ncols) {
