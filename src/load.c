@@ -655,6 +655,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
             rc = find_header(&st);
     }
     source_close(&src);
+    names_cache_clear();
     arena_free(&st.tmp);
     free(st.rows);
     if (o->keep_map != NULL && st.have_header) {

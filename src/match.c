@@ -143,7 +143,9 @@ covered(const struct dataset *ds, const uint32_t *next, uint32_t head,
     return n;
 }
 
-/* Sum over covered months of the contribution base of a covering span. */
+/* Sum over covered months of the contribution base: per month the highest
+ * base of the spans covering it, so overlapping spans give the same sum in
+ * any row order. */
 static int64_t
 base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
          const struct period *p, bool *known)
@@ -151,14 +153,16 @@ base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
     int64_t sum = 0;
 
     *known = false;
-    for (int m = p->first; m <= p->last; m++)
+    for (int m = p->first; m <= p->last; m++) {
+        int64_t best = 0;
         for (uint32_t i = head; i != CHAIN_END; i = next[i])
-            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month) {
-                if (ds->si[i].salary > 0)
-                    *known = true;
-                sum += ds->si[i].salary;
-                break;
-            }
+            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month &&
+                ds->si[i].salary > best)
+                best = ds->si[i].salary;
+        if (best > 0)
+            *known = true;
+        sum += best;
+    }
     return sum;
 }
 
@@ -243,6 +247,38 @@ pair(const struct tax_rec *t, const struct entity *e)
     return pi;
 }
 
+/* The record that speaks for an SI entity, whatever the row order: one
+ * written with diacritics (it says which name it is), then the smallest
+ * name key and identifiers. */
+static bool
+rep_better(const struct si_rec *a, const struct si_rec *b)
+{
+    int c;
+
+    if (a->name_marks != b->name_marks)
+        return a->name_marks;
+    if ((c = strcmp(a->name_key, b->name_key)) != 0)
+        return c < 0;
+    for (int k = 0; k < IDK_COUNT; k++)
+        if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0)
+            return c < 0;
+    return false;
+}
+
+/* An entity's birth date, whatever the row order: a full date beats a
+ * year alone, then the earlier date. */
+static bool
+birth_better(sdate a, sdate b)
+{
+    if (a == 0)
+        return false;
+    if (b == 0)
+        return true;
+    if ((a % 10000 == 0) != (b % 10000 == 0))
+        return b % 10000 == 0;
+    return a < b;
+}
+
 static void
 set_match(struct tax_rec *t, rec_rule r, char conf, bool folded)
 {
@@ -254,7 +290,7 @@ set_match(struct tax_rec *t, rec_rule r, char conf, bool folded)
 
 /* Name rules inside one employer.  tax: unmatched tax indices at it. */
 static void
-name_rules(struct mstate *ms, const char *emp, const size_t *tax, size_t ntax,
+name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
            uint32_t **ent_next, size_t *ent_next_cap, struct entity **ents,
            size_t *capents, uint32_t *ent_of_tax_head)
 {
@@ -266,7 +302,7 @@ name_rules(struct mstate *ms, const char *emp, const size_t *tax, size_t ntax,
 
     arena_init(&tmp);
     /* entities: unclaimed SI records at emp, grouped by person */
-    for (uint32_t i = index_emp_si(&ms->ix, emp, NULL); i != CHAIN_END;
+    for (uint32_t i = index_emp_si_by_id(&ms->ix, emp_id); i != CHAIN_END;
          i = ms->ix.next_emp[i]) {
         const struct si_rec *s = &ds->si[i];
         struct ent_key_node key;
@@ -302,7 +338,9 @@ name_rules(struct mstate *ms, const char *emp, const size_t *tax, size_t ntax,
         else
             (*ent_next)[e->tail] = i;
         e->tail = i;
-        if (e->birth == 0)
+        if (rep_better(s, e->rep))
+            e->rep = s;
+        if (birth_better(s->birth, e->birth))
             e->birth = s->birth;
     }
     HASH_CLEAR(hh, ekeys);
@@ -421,7 +459,7 @@ elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
     for (uint32_t i = index_person_si(&ms->ix, t->person); i != CHAIN_END;
          i = ms->ix.next_p[i]) {
         const struct si_rec *s = &ds->si[i];
-        if (strcmp(s->emp, t->emp) == 0)
+        if (s->emp_id == t->emp_id)
             continue;
         if (s->to_month < p->first || s->from_month > p->last)
             continue;
@@ -536,7 +574,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         head_of[ms.order[i]] = CHAIN_END;
         if (t->duplicate)
             continue;
-        uint32_t h = index_emp_person_si(&ms.ix, t->emp, t->person);
+        uint32_t h = index_emp_person_si_by_id(&ms.ix, t->emp_id, t->person);
         if (h != CHAIN_END) {
             t->rule = RULE_R1_ID;
             t->confidence = 'A';
@@ -567,7 +605,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
             blk[nb++] = ms.order[j];
         }
         if (nb > 0)
-            name_rules(&ms, emp, blk, nb, &ent_next, &ent_next_cap, &ents, &capents,
+            name_rules(&ms, ds->tax[ms.order[i]].emp_id, blk, nb, &ent_next, &ent_next_cap, &ents, &capents,
                        name_head);
         i = j;
     }
@@ -584,7 +622,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         else if (t->status == ST_REVIEW && t->reason == RS_AMBIGUOUS_NAME)
             ;
         else
-            not_enrolled(&ms, t, index_emp_si(&ms.ix, t->emp, NULL) == CHAIN_END
+            not_enrolled(&ms, t, index_emp_si_by_id(&ms.ix, t->emp_id) == CHAIN_END
                                      ? RS_EMPLOYER_NOT_REGISTERED
                                      : RS_NO_SI_RECORD_AT_EMPLOYER);
     }

@@ -24,6 +24,11 @@
 #include "sirecon/common.h"
 #include "sirecon/names.h"
 
+#undef uthash_fatal
+#define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
+#define uthash_malloc(sz) xmalloc(sz)
+#include <uthash.h>
+
 typedef utf8proc_int32_t cp_t;
 
 /* Decode one code point of s[0..n); an invalid sequence yields its first byte
@@ -289,8 +294,8 @@ decode_nfd(const char *s, size_t n, struct cpbuf *b, bool *marks)
     canonical_order(b->v, b->n);
 }
 
-void
-names_keys(arena *a, const char *s, size_t n, name_keys *out)
+static void
+keys_slow(arena *a, const char *s, size_t n, name_keys *out)
 {
     struct cpbuf b = {NULL, 0, 0};
     size_t i, start, flen = 0;
@@ -339,6 +344,29 @@ names_keys(arena *a, const char *s, size_t n, name_keys *out)
     free(b.v);
 }
 
+/* True when s is surely NFC already: valid UTF-8 whose code points are all
+ * below U+0300 or precomposed Vietnamese (U+1E00-U+1EFF), so there is no
+ * combining mark to compose.  Anything else goes through utf8proc. */
+static bool
+nfc_quick(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        cp_t cp;
+        size_t k = next_cp(s + i, n - i, &cp);
+        if (k < 2 || !((cp >= 0x80 && cp < 0x300) || (cp >= 0x1E00 && cp <= 0x1EFF)))
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 char *
 names_nfc(const char *s, size_t n, size_t *outn)
 {
@@ -346,6 +374,11 @@ names_nfc(const char *s, size_t n, size_t *outn)
     utf8proc_ssize_t r;
     char *res;
 
+    if (nfc_quick(s, n)) {
+        if (outn != NULL)
+            *outn = n;
+        return xstrndup(s, n);
+    }
     r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
                      UTF8PROC_COMPOSE | UTF8PROC_STABLE);
     if (r == UTF8PROC_ERROR_NOMEM)
@@ -362,4 +395,90 @@ names_nfc(const char *s, size_t n, size_t *outn)
     if (outn != NULL)
         *outn = (size_t)r;
     return res;
+}
+
+/*
+ * Word cache.  A key is computed per space-separated word (tone placement
+ * is per syllable, case and folding per code point), so names_keys() can
+ * assemble a name's keys from its words' keys.  Vietnamese names are drawn
+ * from a few thousand syllables, so nearly every word is a cache hit and
+ * utf8proc runs once per distinct word.  The cache is per thread and bounded.
+ */
+struct wcache {
+    const char *raw;
+    size_t rawn;
+    name_keys k;
+    UT_hash_handle hh;
+};
+
+#define WCACHE_MAX 200000
+
+static _Thread_local struct wcache *wc_head;
+static _Thread_local arena wc_arena;
+static _Thread_local size_t wc_n;
+
+void
+names_cache_clear(void)
+{
+    HASH_CLEAR(hh, wc_head);
+    arena_free(&wc_arena);
+    wc_n = 0;
+}
+
+static const name_keys *
+word_keys(const char *w, size_t n)
+{
+    struct wcache *e;
+
+    HASH_FIND(hh, wc_head, w, n, e);
+    if (e != NULL)
+        return &e->k;
+    if (wc_n >= WCACHE_MAX)
+        names_cache_clear();
+    e = arena_alloc(&wc_arena, sizeof *e);
+    memset(e, 0, sizeof *e);
+    e->raw = arena_strndup(&wc_arena, w, n);
+    e->rawn = n;
+    keys_slow(&wc_arena, w, n, &e->k);
+    HASH_ADD_KEYPTR(hh, wc_head, e->raw, e->rawn, e);
+    wc_n++;
+    return &e->k;
+}
+
+void
+names_keys(arena *a, const char *s, size_t n, name_keys *out)
+{
+    char kbuf[512] = "", fbuf[512] = "";
+    size_t kn = 0, fn = 0, i = 0;
+
+    out->has_marks = false;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        size_t st = i;
+        while (i < n && s[i] != ' ' && s[i] != '\t')
+            i++;
+        if (i == st)
+            break;
+        const name_keys *w = word_keys(s + st, i - st);
+        size_t wk = strlen(w->key), wf = strlen(w->folded);
+        if (wk == 0 && wf == 0) {
+            out->has_marks |= w->has_marks;
+            continue; /* invisible characters only */
+        }
+        if (kn + wk + 2 > sizeof kbuf || fn + wf + 2 > sizeof fbuf) {
+            keys_slow(a, s, n, out); /* a very long name: no cache */
+            return;
+        }
+        if (kn) kbuf[kn++] = ' ';
+        if (fn) fbuf[fn++] = ' ';
+        memcpy(kbuf + kn, w->key, wk);
+        memcpy(fbuf + fn, w->folded, wf);
+        kn += wk;
+        fn += wf;
+        out->has_marks |= w->has_marks;
+    }
+    out->key = arena_strndup(a, kbuf, kn);
+    out->folded = fn == kn && memcmp(kbuf, fbuf, kn) == 0 ? out->key
+                                                            : arena_strndup(a, fbuf, fn);
 }

@@ -43,8 +43,8 @@ source_supported_name(const char *name)
 {
     static const char *const ext[] = {".csv", ".tsv", ".txt", ".csv.gz",
                                       ".tsv.gz", ".txt.gz"};
-    if (name[0] == '.')
-        return false;
+    if (name[0] == '.' || (name[0] == '~' && name[1] == '$'))
+        return false; /* hidden files and Excel's lock files ("~$tax.csv") */
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
         if (has_suffix(name, ext[i]))
             return true;
@@ -78,8 +78,13 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
             continue;
         size_t len = strlen(arg) + strlen(e->d_name) + 2;
         char *p = xmalloc(len);
+        struct stat est;
         snprintf(p, len, "%s%s%s", arg,
                  arg[strlen(arg) - 1] == '/' ? "" : "/", e->d_name);
+        if (stat(p, &est) != 0 || !S_ISREG(est.st_mode)) {
+            free(p); /* a sub-folder named like a file is not an input */
+            continue;
+        }
         *v = xgrow(*v, cap, *n + 1, sizeof **v);
         (*v)[(*n)++] = p;
     }
@@ -192,7 +197,12 @@ load_bytes(struct source *s, struct diag *d)
         if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
             return diag_set(d, SIRECON_ERR_NOINPUT, s->path, 0, "cannot open: %s",
                             strerror(errno));
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fstat(fd, &st) != 0) {
+            close(fd);
+            return diag_set(d, SIRECON_ERR_NOINPUT, s->path, 0, "cannot stat: %s",
+                            strerror(errno));
+        }
+        if (!S_ISREG(st.st_mode)) {
             rc = S_ISDIR(st.st_mode) ? SIRECON_ERR_NOINPUT : SIRECON_OK;
             if (rc != SIRECON_OK) {
                 close(fd);

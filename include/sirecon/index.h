@@ -1,7 +1,7 @@
 /*
  * index.h - lookups over the loaded records (uthash).
  *
- * Persons: every identifier (kind + value) is a node; a record or a
+ * Persons: every identifier (kind + value, packed into 64 bits) is a node; a record or a
  * crosswalk row that carries several identifiers joins their nodes
  * (union-find), so a person known by a legacy tax code on one side and a
  * personal ID on the other is one cluster.  SI records are chained by
@@ -32,13 +32,15 @@ struct index {
     struct idnode *ids;        /* identifier -> node (uthash head) */
     uint32_t *parent; size_t nnodes, capnodes;
     struct emp_node *emps;     /* employer code -> SI chain (uthash head) */
+    struct emp_node **emp_by_id; size_t nemp_ids, capemp_ids; /* number -> node */
     struct ep_node *eps;       /* (employer, person) -> SI chain */
     struct p_node *persons;    /* person -> SI chain */
     uint32_t *next_emp, *next_ep, *next_p; /* per SI record */
 };
 
-/* Build the person clusters (fills tax[].person and si[].person) and the SI
- * chains.  SI records must have their employer resolved. */
+/* Build the person clusters (fills tax[].person and si[].person), number
+ * the employers (tax[].emp_id, si[].emp_id) and build the SI chains.  SI
+ * records must have their employer resolved. */
 void index_build(struct index *ix, struct dataset *ds);
 void index_free(struct index *ix);
 
@@ -49,6 +51,11 @@ uint32_t index_emp_si(const struct index *ix, const char *emp, int *registry);
 uint32_t index_emp_person_si(const struct index *ix, const char *emp, uint32_t person);
 /* First SI record of person anywhere, CHAIN_END if none. */
 uint32_t index_person_si(const struct index *ix, uint32_t person);
+/* The same lookups by employer number (records' emp_id): no string hashing. */
+uint32_t index_emp_si_by_id(const struct index *ix, uint32_t emp_id);
+uint32_t index_emp_person_si_by_id(const struct index *ix, uint32_t emp_id,
+                                   uint32_t person);
+
 /* Registry row of an employer code, -1 if none. */
 int index_registry(const struct index *ix, const char *emp);
 

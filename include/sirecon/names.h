@@ -23,6 +23,9 @@ typedef struct name_keys {
  * Latin-1 bytes rather than failing.  Strings go into a. */
 void names_keys(arena *a, const char *s, size_t n, name_keys *out);
 
+/* Free this thread's word cache (names_keys keeps one per thread). */
+void names_cache_clear(void);
+
 /* NFC-normalize s[0..n) into a fresh malloc'd string (xmalloc). Invalid
  * UTF-8 is returned unchanged (copied). *outn receives the length. */
 char *names_nfc(const char *s, size_t n, size_t *outn);

@@ -110,6 +110,7 @@ struct tax_rec {
     uint32_t line;            /* physical line of the row */
     uint32_t flags;           /* RF_* */
     uint32_t person;          /* person cluster id (index.c), PERSON_NONE if no ID */
+    uint32_t emp_id;          /* employer's number in the index (index.c) */
     bool duplicate;           /* merged into an identical earlier record */
     /* decisions (match.c) */
     rec_status status;
@@ -132,6 +133,7 @@ struct si_rec {
     int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
     const char *plan_code;
     uint32_t file, line, flags, person;
+    uint32_t emp_id;          /* employer's number in the index (index.c) */
     bool matched;             /* claimed by a tax record (diagnostics) */
 };
 
