@@ -36,7 +36,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only unit e2e xlsx-check truth manlint asan valgrind \
+.PHONY: all deps demo check check-only unit e2e formats xlsx-check truth manlint asan valgrind \
         bench install uninstall clean help
 
 all: $(BIN)
@@ -81,13 +81,16 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e xlsx-check truth manlint
+check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check truth manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN) ## end-to-end goldens in tests/e2e
 	@sh tests/e2e/run.sh $(BIN)
+
+formats: $(BIN) ## the same data in every format and encoding gives the same result
+	@sh tests/formats/run.sh $(BIN)
 
 xlsx-check: $(BIN) ## the workbook read back by openpyxl
 	@sh tests/xlsx/run.sh $(BIN) $(PYTHON)

@@ -45,6 +45,8 @@ arena_alloc(arena *a, size_t n)
     struct arena_block *b = a->head;
     size_t need = (n + al - 1) & ~(al - 1);
 
+    if (n > SIZE_MAX / 2) /* rounding up would wrap to a tiny block */
+        return xmalloc(SIZE_MAX); /* dies with the out-of-memory message */
     if (need == 0)
         need = al;
     if (b == NULL || b->size - b->used < need) {
@@ -81,4 +83,24 @@ char *
 arena_strdup(arena *a, const char *s)
 {
     return arena_strndup(a, s, strlen(s));
+}
+
+void
+arena_adopt(arena *dst, arena *src)
+{
+    struct arena_block *b = src->head;
+
+    if (b == NULL)
+        return;
+    while (b->next != NULL)
+        b = b->next;
+    /* src's blocks go behind dst's current block, which keeps filling */
+    if (dst->head == NULL) {
+        dst->head = src->head;
+    } else {
+        b->next = dst->head->next;
+        dst->head->next = src->head;
+    }
+    dst->used += src->used;
+    arena_init(src);
 }

@@ -51,6 +51,11 @@ diag_set(struct diag *d, sirecon_status st, const char *file, long line,
     va_start(ap, fmt);
     vsnprintf(d->msg, sizeof d->msg, fmt, ap);
     va_end(ap);
+    /* one message, one line: a header cell wrapped with Alt+Enter or a
+     * stray tab must not break it */
+    for (char *p = d->msg; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
     return st;
 }
 
@@ -112,8 +117,8 @@ xgrow(void *p, size_t *cap, size_t need, size_t size)
         return p;
     if (c < 16)
         c = 16;
-    while (c < need)
-        c += c / 2;
+    while (c < need) /* grow by half; near SIZE_MAX take need (no wrap-around) */
+        c = c <= SIZE_MAX / 2 ? c + c / 2 : need;
     if (c > SIZE_MAX / size)
         oom(SIZE_MAX);
     *cap = c;

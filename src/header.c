@@ -1059,7 +1059,8 @@ join_levels(const struct ctx *cx, const struct cand *cd, int c, int lo, int hi)
         out = xgrow(out, &cap, len + n + 2, 1);
         if (len)
             out[len++] = ' ';
-        memcpy(out + len, s, n);
+        for (size_t i = 0; i < n; i++) /* wrapped cells print on one line */
+            out[len + i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
         len += n;
     }
     if (out == NULL)

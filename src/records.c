@@ -138,3 +138,34 @@ records_person_id(const struct person_ids *p, id_kind *kind)
         *kind = IDK_NONE;
     return NULL;
 }
+
+/* Append n items of src to a growable array, shifting their file index. */
+#define MERGE(field, n, cap)                                                  \
+    do {                                                                      \
+        dst->field = xgrow(dst->field, &dst->cap, dst->n + src->n,            \
+                           sizeof *dst->field);                               \
+        for (size_t i_ = 0; i_ < src->n; i_++) {                              \
+            dst->field[dst->n + i_] = src->field[i_];                         \
+            dst->field[dst->n + i_].file += off;                              \
+        }                                                                     \
+        dst->n += src->n;                                                     \
+    } while (0)
+
+void
+dataset_merge(struct dataset *dst, struct dataset *src)
+{
+    uint32_t off = (uint32_t)dst->nfiles;
+
+    dst->files = xgrow(dst->files, &dst->capfiles, dst->nfiles + src->nfiles,
+                       sizeof *dst->files);
+    memcpy(dst->files + dst->nfiles, src->files, src->nfiles * sizeof *src->files);
+    dst->nfiles += src->nfiles;
+    MERGE(tax, ntax, captax);
+    MERGE(si, nsi, capsi);
+    MERGE(emps, nemps, capemps);
+    MERGE(idents, nidents, capidents);
+    MERGE(rejects, nrejects, caprejects);
+    arena_adopt(&dst->a, &src->a);
+    src->nfiles = src->ntax = src->nsi = src->nemps = src->nidents = src->nrejects = 0;
+    dataset_free(src);
+}

@@ -24,5 +24,7 @@ void *arena_alloc(arena *a, size_t n);
 /* Copy of s[0..n) with a terminating NUL. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
+/* Move every block of src into dst (pointers stay valid); src ends empty. */
+void arena_adopt(arena *dst, arena *src);
 
 #endif

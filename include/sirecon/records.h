@@ -177,6 +177,10 @@ struct identity_rec *dataset_add_identity(struct dataset *ds);
 void dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
                         const char *reason, const char *column, const char *detail);
 
+/* Append everything of src to dst (files, records, rejects, strings); file
+ * indices of src's records are shifted.  src is left empty. */
+void dataset_merge(struct dataset *dst, struct dataset *src);
+
 /* The identifier shown for a tax record (its first present id), and its kind. */
 const char *records_person_id(const struct person_ids *p, id_kind *kind);
 
