@@ -36,7 +36,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only unit e2e formats xlsx-check truth manlint asan valgrind \
+.PHONY: all deps demo check check-only unit e2e formats xlsx-check truth determinism safety manlint asan valgrind \
         bench install uninstall clean help
 
 all: $(BIN)
@@ -81,7 +81,7 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check truth manlint
+check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check truth determinism safety manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
@@ -98,6 +98,12 @@ xlsx-check: $(BIN) ## the workbook read back by openpyxl
 truth: $(BIN) ## generated scenarios scored against their ground truth
 	@sh tests/truth/selftest.sh $(PYTHON) >/dev/null && echo "truth: generator/scorer self-test ok"
 	@sh tests/truth/run.sh $(BIN)
+
+determinism: $(BIN) ## shuffled, split, reordered inputs give identical outputs
+	@sh tests/determinism/run.sh $(BIN) $(PYTHON)
+
+safety: $(BIN) ## disk full, unwritable output, SIGKILL mid-write, permissions
+	@sh tests/safety/run.sh $(BIN) $(PYTHON)
 
 manlint: ## mandoc -Tlint on the man page
 	@mandoc -Tlint -W warning man/sirecon.1 && echo "man: mandoc -Tlint clean"
