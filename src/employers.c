@@ -222,7 +222,8 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
             s->finding = FIND_PARTIAL_ENROLLMENT;
         }
     }
-    qsort(r->emps, r->nemps, sizeof *r->emps, cmp_emp);
+    if (r->nemps > 1) /* r->emps is NULL without tax records: no qsort(NULL) */
+        qsort(r->emps, r->nemps, sizeof *r->emps, cmp_emp);
     g_ds = ds;
     size_t cape = 0, capr = 0;
     for (size_t k = 0; k < r->nemps; k++) {

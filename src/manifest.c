@@ -265,8 +265,10 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
     for (size_t i = 0; i < mi->noutputs; i++) {
         char p[4096], hex[65] = "";
         snprintf(p, sizeof p, "%s/%s", mi->dir, mi->outputs[i]);
-        if (outdir_sha256_file(p, hex) != SIRECON_OK)
-            continue;
+        if (outdir_sha256_file(p, hex) != SIRECON_OK) {
+            fclose(f);
+            return diag_set(d, SIRECON_ERR_IO, p, 0, "cannot read back an output to hash it");
+        }
         js_open(&j, NULL, '{');
         js_s(&j, "file", mi->outputs[i]);
         js_s(&j, "sha256", hex);

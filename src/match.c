@@ -476,10 +476,12 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
     const char *other;
 
     if (elsewhere(ms, t, &other)) {
+        /* R4 decides, even after a match at this employer found no
+         * coverage in the period */
         t->status = ST_COVERED_ELSEWHERE;
         t->reason = RS_ENROLLED_AT_OTHER_EMPLOYER;
-        if (t->rule == RULE_NONE)
-            t->rule = RULE_R4_ELSEWHERE;
+        t->rule = RULE_R4_ELSEWHERE;
+        t->confidence = 0;
         t->other_emp = other;
         return;
     }

@@ -1,0 +1,349 @@
+/*
+ * test_index.c - person clusters (union-find over identifiers from tax
+ * records, SI records and the identities crosswalk), the SI chains by
+ * employer, by (employer, person) and by person, and registry lookups.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "sirecon/index.h"
+
+#define EA "0100233488"
+#define EB "0300588569"
+#define EC "0101248141"
+#define ED "0100684378"
+
+/* STATIC helper of index.c */
+uint64_t index_pack_id(id_kind k, const char *v);
+
+static size_t
+tax(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
+    const char *v2)
+{
+    struct tax_rec *t = dataset_add_tax(ds);
+
+    t->emp = emp;
+    t->full_name = t->name_key = t->name_fold = "x";
+    if (v1)
+        t->ids.id[k1] = v1;
+    if (v2)
+        t->ids.id[k2] = v2;
+    return ds->ntax - 1;
+}
+
+static size_t
+si(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
+   const char *v2)
+{
+    struct si_rec *s = dataset_add_si(ds);
+
+    s->emp = emp;
+    s->full_name = s->name_key = s->name_fold = "x";
+    if (v1)
+        s->ids.id[k1] = v1;
+    if (v2)
+        s->ids.id[k2] = v2;
+    return ds->nsi - 1;
+}
+
+static void
+ident(struct dataset *ds, id_kind k1, const char *v1, id_kind k2, const char *v2)
+{
+    struct identity_rec *r = dataset_add_identity(ds);
+
+    r->ids.id[k1] = v1;
+    r->ids.id[k2] = v2;
+}
+
+static void
+test_clusters(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+    size_t tA, tB, tC, tD, tE, tF, tG, tH, sA, sB, sC, sE, sG, sH;
+
+    dataset_init(&ds);
+    /* A: legacy tax code on the tax side, CCCD on the SI side, crosswalk */
+    tA = tax(&ds, EA, IDK_TAXCODE, "8012345678", IDK_NONE, NULL);
+    sA = si(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    ident(&ds, IDK_PERSONAL, "034090000001", IDK_TAXCODE, "8012345678");
+    /* B: CCCD on the tax side, SI number on the SI side: joined only by H */
+    tB = tax(&ds, EA, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    sB = si(&ds, EA, IDK_SI, "0100000002", IDK_NONE, NULL);
+    /* C: a chain through two crosswalk rows: CMND -- CCCD, CCCD -- SI number */
+    tC = tax(&ds, EB, IDK_CMND, "123456789", IDK_NONE, NULL);
+    sC = si(&ds, EB, IDK_SI, "0100000003", IDK_NONE, NULL);
+    ident(&ds, IDK_CMND, "123456789", IDK_PERSONAL, "034090000003");
+    ident(&ds, IDK_SI, "0100000003", IDK_PERSONAL, "034090000003");
+    /* D: no identifier */
+    tD = tax(&ds, EA, IDK_NONE, NULL, IDK_NONE, NULL);
+    /* E: a record carrying two identifiers joins them (SI side) */
+    tE = tax(&ds, EB, IDK_SI, "0100000005", IDK_NONE, NULL);
+    sE = si(&ds, EB, IDK_PERSONAL, "034090000005", IDK_SI, "0100000005");
+    tF = tax(&ds, EC, IDK_PERSONAL, "034090000005", IDK_NONE, NULL);
+    /* G/H: the same digits under two kinds are two identifiers */
+    tG = tax(&ds, EA, IDK_CMND, "987654321", IDK_NONE, NULL);
+    sG = si(&ds, EA, IDK_PASSPORT, "987654321", IDK_NONE, NULL);
+    /* a crosswalk row whose ids appear nowhere else is harmless */
+    ident(&ds, IDK_PERSONAL, "034090000009", IDK_CMND, "111111111");
+    /* H: the tax side holds two ids of different people's records: it
+     * bridges them (a crosswalk in the record itself) */
+    tH = tax(&ds, ED, IDK_PERSONAL, "034090000002", IDK_SI, "0100000002");
+    sH = si(&ds, ED, IDK_SI, "0100000002", IDK_NONE, NULL);
+
+    index_build(&ix, &ds);
+    assert_int_equal(ds.tax[tA].person, ds.si[sA].person);
+    assert_int_equal(ds.tax[tC].person, ds.si[sC].person);
+    assert_int_equal(ds.tax[tE].person, ds.si[sE].person);
+    assert_int_equal(ds.tax[tF].person, ds.si[sE].person);
+    assert_int_equal(ds.tax[tD].person, PERSON_NONE);
+    assert_true(ds.tax[tG].person != ds.si[sG].person);
+    /* H ties B's personal ID to the SI number: B is now one person too */
+    assert_int_equal(ds.tax[tB].person, ds.si[sB].person);
+    assert_int_equal(ds.tax[tH].person, ds.si[sH].person);
+    assert_int_equal(ds.tax[tB].person, ds.tax[tH].person);
+    /* different people stay apart */
+    assert_true(ds.tax[tA].person != ds.tax[tB].person);
+    assert_true(ds.tax[tA].person != ds.tax[tC].person);
+    assert_true(ds.tax[tA].person != ds.tax[tE].person);
+    assert_true(ds.tax[tC].person != ds.tax[tE].person);
+    assert_true(ds.tax[tB].person != ds.tax[tE].person);
+    /* persons are cluster roots: a fixed point of the union-find */
+    for (size_t i = 0; i < ds.ntax; i++)
+        if (ds.tax[i].person != PERSON_NONE)
+            assert_int_equal(ix.parent[ds.tax[i].person], ds.tax[i].person);
+    for (size_t i = 0; i < ds.nsi; i++)
+        assert_true(ds.si[i].person != PERSON_NONE);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
+/* Clusters do not depend on the order identifiers are met. */
+static void
+test_clusters_order(void **state)
+{
+    for (int order = 0; order < 2; order++) {
+        struct dataset ds;
+        struct index ix;
+
+        dataset_init(&ds);
+        /* crosswalk rows that join a chain of four ids, in two orders */
+        if (order == 0) {
+            ident(&ds, IDK_PERSONAL, "034090000001", IDK_TAXCODE, "8000000001");
+            ident(&ds, IDK_TAXCODE, "8000000001", IDK_CMND, "100000001");
+            ident(&ds, IDK_CMND, "100000001", IDK_SI, "0100000001");
+        } else {
+            ident(&ds, IDK_CMND, "100000001", IDK_SI, "0100000001");
+            ident(&ds, IDK_TAXCODE, "8000000001", IDK_CMND, "100000001");
+            ident(&ds, IDK_PERSONAL, "034090000001", IDK_TAXCODE, "8000000001");
+        }
+        size_t s1 = si(&ds, EA, IDK_SI, "0100000001", IDK_NONE, NULL);
+        size_t t1 = tax(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+        size_t t2 = tax(&ds, EB, IDK_CMND, "100000001", IDK_NONE, NULL);
+        size_t t3 = tax(&ds, EB, IDK_CMND, "100000002", IDK_NONE, NULL);
+        index_build(&ix, &ds);
+        assert_int_equal(ds.tax[t1].person, ds.si[s1].person);
+        assert_int_equal(ds.tax[t2].person, ds.si[s1].person);
+        assert_true(ds.tax[t3].person != ds.si[s1].person);
+        assert_int_equal(index_emp_person_si(&ix, EA, ds.tax[t1].person), s1);
+        assert_int_equal(index_person_si(&ix, ds.tax[t2].person), s1);
+        index_free(&ix);
+        dataset_free(&ds);
+    }
+}
+
+static void
+test_chains(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+    size_t s0, s1, s2, s3, s4, s5, s6;
+    int reg;
+
+    dataset_init(&ds);
+    s0 = si(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    s1 = si(&ds, EB, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    s2 = si(&ds, EA, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    s3 = si(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL); /* a second span */
+    s4 = si(&ds, NULL, IDK_PERSONAL, "034090000001", IDK_NONE, NULL); /* employer unresolved */
+    s5 = si(&ds, EA, IDK_NONE, NULL, IDK_NONE, NULL);                 /* no identifier */
+    s6 = si(&ds, EA "001", IDK_PERSONAL, "034090000001", IDK_NONE, NULL); /* a branch */
+    size_t t = tax(&ds, EC, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    {
+        struct employer_rec *e = dataset_add_employer(&ds);
+        e->emp = EC;
+        e = dataset_add_employer(&ds);
+        e->emp = EA;
+        e = dataset_add_employer(&ds);
+        e->emp = EC; /* a repeated registry row: the first one wins */
+    }
+    index_build(&ix, &ds);
+    uint32_t p1 = ds.si[s0].person;
+    assert_int_equal(ds.tax[t].person, p1);
+    assert_int_equal(ds.si[s4].person, p1);
+    assert_int_equal(ds.si[s5].person, PERSON_NONE);
+
+    /* by employer: every SI record at EA in record order */
+    uint32_t i = index_emp_si(&ix, EA, &reg);
+    assert_int_equal(reg, 1);
+    assert_int_equal(i, s0);
+    i = ix.next_emp[i];
+    assert_int_equal(i, s2);
+    i = ix.next_emp[i];
+    assert_int_equal(i, s3);
+    i = ix.next_emp[i];
+    assert_int_equal(i, s5);
+    assert_int_equal(ix.next_emp[i], CHAIN_END);
+    /* a branch code is its own key here (folding is match.c's job) */
+    assert_int_equal(index_emp_si(&ix, EA "001", &reg), s6);
+    assert_int_equal(reg, -1);
+    assert_int_equal(ix.next_emp[s6], CHAIN_END);
+    assert_int_equal(index_emp_si(&ix, EB, NULL), s1);
+    assert_int_equal(ix.next_emp[s1], CHAIN_END);
+    /* in the registry, no SI record */
+    assert_int_equal(index_emp_si(&ix, EC, &reg), CHAIN_END);
+    assert_int_equal(reg, 0);
+    /* unknown code */
+    assert_int_equal(index_emp_si(&ix, ED, &reg), CHAIN_END);
+    assert_int_equal(reg, -1);
+
+    /* by (employer, person) */
+    i = index_emp_person_si(&ix, EA, p1);
+    assert_int_equal(i, s0);
+    assert_int_equal(ix.next_ep[i], s3);
+    assert_int_equal(ix.next_ep[s3], CHAIN_END);
+    assert_int_equal(index_emp_person_si(&ix, EA, ds.si[s2].person), s2);
+    assert_int_equal(ix.next_ep[s2], CHAIN_END);
+    assert_int_equal(index_emp_person_si(&ix, EB, p1), s1);
+    assert_int_equal(index_emp_person_si(&ix, EC, p1), CHAIN_END);
+    assert_int_equal(index_emp_person_si(&ix, EB, ds.si[s2].person), CHAIN_END);
+    assert_int_equal(index_emp_person_si(&ix, EA, PERSON_NONE), CHAIN_END);
+
+    /* by person, across employers, not the unresolved record */
+    i = index_person_si(&ix, p1);
+    assert_int_equal(i, s0);
+    i = ix.next_p[i];
+    assert_int_equal(i, s1);
+    i = ix.next_p[i];
+    assert_int_equal(i, s3);
+    i = ix.next_p[i];
+    assert_int_equal(i, s6);
+    assert_int_equal(ix.next_p[i], CHAIN_END);
+    assert_int_equal(index_person_si(&ix, PERSON_NONE), CHAIN_END);
+    assert_int_equal(ix.next_emp[s4], CHAIN_END);
+    assert_int_equal(ix.next_p[s4], CHAIN_END);
+
+    /* registry */
+    assert_int_equal(index_registry(&ix, EA), 1);
+    assert_int_equal(index_registry(&ix, EC), 0);
+    assert_int_equal(index_registry(&ix, EB), -1);
+    assert_int_equal(index_registry(&ix, "9999999999"), -1);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
+/* Employers are numbered once: a code has one number on both sides, and
+ * the by-number lookups agree with the by-code ones. */
+static void
+test_employer_numbers(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+
+    dataset_init(&ds);
+    size_t t0 = tax(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    size_t t1 = tax(&ds, EB, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    size_t t2 = tax(&ds, EA, IDK_PERSONAL, "034090000003", IDK_NONE, NULL);
+    size_t t3 = tax(&ds, ED, IDK_PERSONAL, "034090000004", IDK_NONE, NULL);
+    size_t s0 = si(&ds, EB, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    size_t s1 = si(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    size_t s2 = si(&ds, NULL, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    size_t s3 = si(&ds, EC, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    index_build(&ix, &ds);
+    assert_int_equal(ds.tax[t0].emp_id, ds.tax[t2].emp_id);
+    assert_int_equal(ds.tax[t0].emp_id, ds.si[s1].emp_id);
+    assert_int_equal(ds.tax[t1].emp_id, ds.si[s0].emp_id);
+    assert_true(ds.tax[t0].emp_id != ds.tax[t1].emp_id);
+    assert_true(ds.si[s3].emp_id != ds.tax[t0].emp_id);
+    assert_true(ds.si[s3].emp_id != ds.tax[t1].emp_id);
+    assert_true(ds.si[s3].emp_id != ds.tax[t3].emp_id);
+    assert_int_equal(ds.si[s2].emp_id, UINT32_MAX);
+    /* by number = by code */
+    assert_int_equal(index_emp_si_by_id(&ix, ds.tax[t0].emp_id), index_emp_si(&ix, EA, NULL));
+    assert_int_equal(index_emp_si_by_id(&ix, ds.tax[t0].emp_id), s1);
+    assert_int_equal(index_emp_si_by_id(&ix, ds.tax[t3].emp_id), CHAIN_END);
+    assert_int_equal(index_emp_person_si_by_id(&ix, ds.tax[t0].emp_id, ds.tax[t0].person), s1);
+    assert_int_equal(index_emp_person_si_by_id(&ix, ds.tax[t1].emp_id, ds.tax[t0].person),
+                     CHAIN_END);
+    assert_int_equal(index_emp_person_si_by_id(&ix, ds.tax[t0].emp_id, PERSON_NONE), CHAIN_END);
+    /* numbers out of range (an unresolved SI record's) find nothing */
+    assert_int_equal(index_emp_si_by_id(&ix, UINT32_MAX), CHAIN_END);
+    assert_int_equal(index_emp_person_si_by_id(&ix, UINT32_MAX, ds.tax[t0].person), CHAIN_END);
+    assert_int_equal(index_emp_person_si_by_id(&ix, 1000, ds.tax[t0].person), CHAIN_END);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
+/* Packed identifier keys: kind and length are part of the key. */
+static void
+test_pack_id(void **state)
+{
+    static const struct {
+        id_kind k;
+        const char *v;
+    } ids[] = {
+        {IDK_PERSONAL, "034090000001"}, {IDK_PERSONAL, "34090000001"},
+        {IDK_PERSONAL, "034090000002"}, {IDK_PERSONAL, "999999999999"},
+        {IDK_TAXCODE, "8012345678"},    {IDK_TAXCODE, "0801234567"},
+        {IDK_SI, "8012345678"},         {IDK_CMND, "123456789"},
+        {IDK_CMND, "012345678"},        {IDK_PASSPORT, "123456789"},
+        {IDK_PASSPORT, "B1234567"},     {IDK_PASSPORT, "C1234567"},
+        {IDK_PASSPORT, "AB1234567"},    {IDK_PASSPORT, "BA1234567"},
+        {IDK_PASSPORT, "ZZ99999999"},   {IDK_PASSPORT, "A0000000"},
+    };
+    size_t n = sizeof ids / sizeof ids[0];
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t ki = index_pack_id(ids[i].k, ids[i].v);
+        assert_int_equal(ki, index_pack_id(ids[i].k, ids[i].v));
+        for (size_t j = 0; j < i; j++)
+            if (ki == index_pack_id(ids[j].k, ids[j].v))
+                fail_msg("%s and %s share a key", ids[i].v, ids[j].v);
+    }
+}
+
+/* An empty dataset builds and frees; index_free leaves a zeroed index. */
+static void
+test_empty(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+
+    dataset_init(&ds);
+    index_build(&ix, &ds);
+    assert_int_equal(index_emp_si(&ix, EA, NULL), CHAIN_END);
+    assert_int_equal(index_registry(&ix, EA), -1);
+    assert_int_equal(index_person_si(&ix, 0), CHAIN_END);
+    index_free(&ix);
+    assert_null(ix.parent);
+    assert_null(ix.ids);
+    dataset_free(&ds);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clusters),
+        cmocka_unit_test(test_clusters_order),
+        cmocka_unit_test(test_chains),
+        cmocka_unit_test(test_employer_numbers),
+        cmocka_unit_test(test_pack_id),
+        cmocka_unit_test(test_empty),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

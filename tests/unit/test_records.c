@@ -1,0 +1,257 @@
+/*
+ * test_records.c - the dataset that owns a run's records: code names shared
+ * by every output, zeroed growable arrays, rejects counted against their
+ * file, the displayed person ID, and merging per-thread datasets.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "sirecon/records.h"
+
+static void
+check_names(const char *(*name)(unsigned), unsigned n, unsigned first)
+{
+    for (unsigned i = first; i < n; i++) {
+        const char *s = name(i);
+        assert_non_null(s);
+        assert_true(s[0] != '\0');
+        assert_string_not_equal(s, "?");
+        /* upper case, digits and '_' only: they are column values */
+        for (const char *p = s; *p; p++)
+            assert_true((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
+        for (unsigned j = first; j < i; j++)
+            assert_string_not_equal(s, name(j));
+    }
+    assert_string_equal(name(n), "?");
+    assert_string_equal(name(n + 100), "?");
+}
+
+static const char *st_name(unsigned i) { return records_status_name((rec_status)i); }
+static const char *ru_name(unsigned i) { return records_rule_name((rec_rule)i); }
+static const char *rs_name(unsigned i) { return records_reason_name((rec_reason)i); }
+static const char *fl_name(unsigned i) { return records_flag_name(i); }
+
+static unsigned
+bit_of(unsigned flag)
+{
+    unsigned b = 0;
+
+    assert_int_equal(flag & (flag - 1), 0); /* one bit */
+    while ((1u << b) != flag)
+        b++;
+    return b;
+}
+
+static void
+test_names(void **state)
+{
+    check_names(st_name, ST_COUNT, 0);
+    check_names(ru_name, RULE_COUNT, 1);
+    check_names(rs_name, RS_COUNT, 1);
+    check_names(fl_name, RF_FLAG_COUNT, 0);
+    /* "no rule" and "no reason" print as empty cells */
+    assert_string_equal(records_rule_name(RULE_NONE), "");
+    assert_string_equal(records_reason_name(RS_NONE), "");
+    /* the names the SPEC and the e2e goldens use */
+    assert_string_equal(records_status_name(ST_ENROLLED), "ENROLLED");
+    assert_string_equal(records_status_name(ST_PARTIAL), "PARTIAL");
+    assert_string_equal(records_status_name(ST_NOT_ENROLLED), "NOT_ENROLLED");
+    assert_string_equal(records_status_name(ST_COVERED_ELSEWHERE), "COVERED_ELSEWHERE");
+    assert_string_equal(records_status_name(ST_REVIEW), "REVIEW");
+    assert_string_equal(records_rule_name(RULE_R1_ID), "R1_ID");
+    assert_string_equal(records_rule_name(RULE_R2_NAME_DOB), "R2_NAME_DOB");
+    assert_string_equal(records_rule_name(RULE_R3_NAME), "R3_NAME");
+    assert_string_equal(records_rule_name(RULE_R4_ELSEWHERE), "R4_ELSEWHERE");
+    assert_string_equal(records_reason_name(RS_AMBIGUOUS_NAME), "AMBIGUOUS_NAME");
+    assert_string_equal(records_reason_name(RS_ID_CORRUPTED), "ID_CORRUPTED");
+    assert_string_equal(records_reason_name(RS_SHORT_CONTRACT_OR_NON_RESIDENT),
+                        "SHORT_CONTRACT_OR_NON_RESIDENT");
+    /* a flag's name belongs to its bit */
+    assert_string_equal(records_flag_name(bit_of(RF_LEADING_ZERO_RESTORED)),
+                        "LEADING_ZERO_RESTORED");
+    assert_string_equal(records_flag_name(bit_of(RF_ID_CORRUPTED)), "ID_CORRUPTED");
+    assert_string_equal(records_flag_name(bit_of(RF_TAX_ID_CHECK_DIGIT)), "TAX_ID_CHECK_DIGIT");
+    assert_string_equal(records_flag_name(bit_of(RF_ID_PLACEHOLDER)), "ID_PLACEHOLDER");
+    assert_string_equal(records_flag_name(bit_of(RF_ID_MALFORMED)), "ID_MALFORMED");
+    assert_string_equal(records_flag_name(bit_of(RF_ID_BIRTH_YEAR_MISMATCH)),
+                        "ID_BIRTH_YEAR_MISMATCH");
+    assert_string_equal(records_flag_name(bit_of(RF_DEDUCTED_NOT_ENROLLED)),
+                        "DEDUCTED_NOT_ENROLLED");
+    assert_string_equal(records_flag_name(bit_of(RF_LOW_BASE)), "LOW_BASE");
+    assert_non_null(strstr(records_flag_name(bit_of(RF_FOLDED_NAME)), "FOLDED"));
+    /* every flag bit is below RF_FLAG_COUNT */
+    assert_true(bit_of(RF_FOLDED_NAME) < RF_FLAG_COUNT);
+    /* ID quality bits of ids.h are the record's bits */
+    assert_int_equal(RF_LEADING_ZERO_RESTORED, IDF_LEADING_ZERO_RESTORED);
+    assert_int_equal(RF_ID_CORRUPTED, IDF_CORRUPTED);
+    assert_int_equal(RF_TAX_ID_CHECK_DIGIT, IDF_TAX_CHECK_DIGIT);
+    assert_int_equal(RF_ID_PLACEHOLDER, IDF_PLACEHOLDER);
+    assert_int_equal(RF_ID_MALFORMED, IDF_MALFORMED);
+}
+
+static void
+test_add_zeroed_and_growth(void **state)
+{
+    struct dataset ds;
+
+    dataset_init(&ds);
+    assert_int_equal(ds.ntax + ds.nsi + ds.nemps + ds.nidents + ds.nrejects + ds.nfiles, 0);
+    for (int i = 0; i < 5000; i++) {
+        struct tax_rec *t = dataset_add_tax(&ds);
+        /* every field zero: no stale decision, no stray flag */
+        assert_int_equal(t->status, 0);
+        assert_int_equal(t->flags, 0);
+        assert_null(t->emp);
+        assert_null(t->other_emp);
+        assert_false(t->duplicate);
+        t->line = (uint32_t)i;
+        t->emp = arena_strdup(&ds.a, i % 2 ? "0100233488" : "0300588569");
+        struct si_rec *s = dataset_add_si(&ds);
+        assert_int_equal(s->salary, 0);
+        assert_false(s->matched);
+        s->line = (uint32_t)(i * 3);
+    }
+    assert_int_equal(ds.ntax, 5000);
+    assert_int_equal(ds.nsi, 5000);
+    assert_true(ds.captax >= 5000);
+    for (int i = 0; i < 5000; i++) {
+        assert_int_equal(ds.tax[i].line, (uint32_t)i);
+        assert_string_equal(ds.tax[i].emp, i % 2 ? "0100233488" : "0300588569");
+        assert_int_equal(ds.si[i].line, (uint32_t)(i * 3));
+    }
+    struct employer_rec *e = dataset_add_employer(&ds);
+    assert_int_equal(e->wage_region, 0);
+    assert_int_equal(ds.nemps, 1);
+    struct identity_rec *r = dataset_add_identity(&ds);
+    for (int k = 0; k < IDK_COUNT; k++)
+        assert_null(r->ids.id[k]);
+    assert_int_equal(ds.nidents, 1);
+    dataset_free(&ds);
+    assert_null(ds.tax);
+    assert_int_equal(ds.ntax, 0);
+}
+
+static void
+test_rejects(void **state)
+{
+    struct dataset ds;
+    char detail[] = "value '12,34.5'";
+
+    dataset_init(&ds);
+    dataset_add_file(&ds)->path = "a.csv";
+    dataset_add_file(&ds)->path = "b.csv";
+    dataset_add_reject(&ds, 1, 17, "BAD_MONEY", "taxable_income", detail);
+    dataset_add_reject(&ds, 1, 18, "BAD_DATE", NULL, NULL);
+    dataset_add_reject(&ds, 0, 3, "MISSING_NAME", "full_name", "");
+    /* a file index out of range is recorded, and counted nowhere */
+    dataset_add_reject(&ds, 7, 1, "X", "", "");
+    assert_int_equal(ds.nrejects, 4);
+    assert_int_equal(ds.files[0].rejected, 1);
+    assert_int_equal(ds.files[1].rejected, 2);
+    const struct reject *r = &ds.rejects[0];
+    assert_int_equal(r->file, 1);
+    assert_int_equal(r->line, 17);
+    assert_string_equal(r->reason, "BAD_MONEY");
+    assert_string_equal(r->column, "taxable_income");
+    /* the detail is a copy owned by the dataset */
+    detail[0] = 'X';
+    assert_string_equal(r->detail, "value '12,34.5'");
+    assert_string_equal(ds.rejects[1].column, "");
+    assert_string_equal(ds.rejects[1].detail, "");
+    dataset_free(&ds);
+}
+
+static void
+test_person_id(void **state)
+{
+    struct person_ids p;
+    id_kind k = IDK_PASSPORT;
+
+    memset(&p, 0, sizeof p);
+    assert_null(records_person_id(&p, &k));
+    assert_int_equal(k, IDK_NONE);
+    assert_null(records_person_id(&p, NULL));
+    p.id[IDK_PASSPORT] = "B1234567";
+    assert_string_equal(records_person_id(&p, &k), "B1234567");
+    assert_int_equal(k, IDK_PASSPORT);
+    p.id[IDK_SI] = "0112345678";
+    assert_string_equal(records_person_id(&p, &k), "0112345678");
+    assert_int_equal(k, IDK_SI);
+    p.id[IDK_CMND] = "123456789";
+    assert_string_equal(records_person_id(&p, &k), "123456789");
+    assert_int_equal(k, IDK_CMND);
+    p.id[IDK_TAXCODE] = "8012345678";
+    assert_string_equal(records_person_id(&p, &k), "8012345678");
+    assert_int_equal(k, IDK_TAXCODE);
+    p.id[IDK_PERSONAL] = "034090000001";
+    assert_string_equal(records_person_id(&p, &k), "034090000001");
+    assert_int_equal(k, IDK_PERSONAL);
+    assert_string_equal(records_person_id(&p, NULL), "034090000001");
+    /* the tax code beats the CMND even when the personal ID is absent */
+    p.id[IDK_PERSONAL] = NULL;
+    assert_string_equal(records_person_id(&p, &k), "8012345678");
+}
+
+/* Per-thread datasets merged into one: records keep their strings, file
+ * indices shift, rejects count against the right file. */
+static void
+test_merge(void **state)
+{
+    struct dataset a, b;
+
+    dataset_init(&a);
+    dataset_init(&b);
+    dataset_add_file(&a)->path = "a.csv";
+    struct tax_rec *t = dataset_add_tax(&a);
+    t->full_name = arena_strdup(&a.a, "A");
+    t->file = 0;
+    dataset_add_file(&b)->path = "b1.csv";
+    dataset_add_file(&b)->path = "b2.csv";
+    t = dataset_add_tax(&b);
+    t->full_name = arena_strdup(&b.a, "B");
+    t->file = 1;
+    struct si_rec *s = dataset_add_si(&b);
+    s->full_name = arena_strdup(&b.a, "S");
+    s->file = 0;
+    dataset_add_reject(&b, 1, 5, "BAD", "", "detail in b");
+    size_t used = a.a.used + b.a.used;
+
+    dataset_merge(&a, &b);
+    assert_int_equal(a.nfiles, 3);
+    assert_string_equal(a.files[2].path, "b2.csv");
+    assert_int_equal(a.files[2].rejected, 1);
+    assert_int_equal(a.ntax, 2);
+    assert_string_equal(a.tax[0].full_name, "A");
+    assert_int_equal(a.tax[0].file, 0);
+    assert_string_equal(a.tax[1].full_name, "B");
+    assert_int_equal(a.tax[1].file, 2);
+    assert_int_equal(a.nsi, 1);
+    assert_int_equal(a.si[0].file, 1);
+    assert_string_equal(a.si[0].full_name, "S");
+    assert_int_equal(a.nrejects, 1);
+    assert_int_equal(a.rejects[0].file, 2);
+    assert_string_equal(a.rejects[0].detail, "detail in b");
+    assert_int_equal(a.a.used, used);
+    assert_int_equal(b.ntax + b.nsi + b.nfiles + b.nrejects, 0);
+    /* the merged arena keeps allocating */
+    assert_string_equal(arena_strdup(&a.a, "more"), "more");
+    dataset_free(&b);
+    dataset_free(&a);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_add_zeroed_and_growth),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_person_id),
+        cmocka_unit_test(test_merge),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
