@@ -1,9 +1,9 @@
 /*
  * index.h - lookups over the loaded records (uthash).
  *
- * Persons: every identifier (kind + value, packed into 64 bits) is a node; a record or a
- * crosswalk row that carries several identifiers joins their nodes
- * (union-find), so a person known by a legacy tax code on one side and a
+ * Persons: records that share an identifier (kind + value, packed into 64
+ * bits) are joined, directly or through a crosswalk row (union-find over
+ * record numbers after a radix sort of the identifiers), so a person known by a legacy tax code on one side and a
  * personal ID on the other is one cluster.  SI records are chained by
  * employer, by (employer, person) and by person: one hash item per key,
  * the records of a key linked through next-index arrays (4 bytes a record,
@@ -17,7 +17,6 @@
 
 #define CHAIN_END UINT32_MAX
 
-struct idnode;
 struct emp_node;
 struct ep_node;
 struct p_node;
@@ -29,8 +28,7 @@ struct emp_node_view {
 };
 
 struct index {
-    struct idnode *ids;        /* identifier -> node (uthash head) */
-    uint32_t *parent; size_t nnodes, capnodes;
+    uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers */
     struct emp_node *emps;     /* employer code -> SI chain (uthash head) */
     struct emp_node **emp_by_id; size_t nemp_ids, capemp_ids; /* number -> node */
     struct ep_node *eps;       /* (employer, person) -> SI chain */
