@@ -16,6 +16,7 @@
  * Records are visited in a canonical order so that nothing depends on the
  * order of files or rows.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,24 @@ same_content(const struct tax_rec *a, const struct tax_rec *b)
     return a->tax_year == b->tax_year && a->taxable_income == b->taxable_income &&
            a->insurance_deduction == b->insurance_deduction && a->birth == b->birth &&
            a->schedule == b->schedule && a->income_months == b->income_months;
+}
+
+/* Sort the tax records into canonical order and mark exact duplicates
+ * (every copy after the first of a run of equal records). */
+static void *
+sort_job(void *arg)
+{
+    struct mstate *ms = arg;
+    struct dataset *ds = ms->ds;
+
+    for (size_t i = 0; i < ds->ntax; i++)
+        ms->order[i] = i;
+    g_sort_ds = ds;
+    qsort(ms->order, ds->ntax, sizeof *ms->order, cmp_tax);
+    for (size_t i = 1; i < ds->ntax; i++)
+        if (same_content(&ds->tax[ms->order[i - 1]], &ds->tax[ms->order[i]]))
+            ds->tax[ms->order[i]].duplicate = true;
+    return NULL;
 }
 
 /* Employer codes fold to the 10-digit parent unless branch-level. */
@@ -554,20 +573,17 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         ds->si[i].emp = block(ds, ds->si[i].emp, o->branch_level);
     for (i = 0; i < ds->nemps; i++)
         ds->emps[i].emp = block(ds, ds->emps[i].emp, o->branch_level);
-    index_build(&ms.ix, ds);
-
+    /* The canonical order is sorted on the second core while the index is
+     * built: the sort reads only record content, the index writes only
+     * person and emp_id. */
     ms.order = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *ms.order);
-    for (i = 0; i < ds->ntax; i++)
-        ms.order[i] = i;
-    g_sort_ds = ds;
-    qsort(ms.order, ds->ntax, sizeof *ms.order, cmp_tax);
-    for (i = 1; i < ds->ntax; i++) {
-        struct tax_rec *prev = &ds->tax[ms.order[i - 1]], *t = &ds->tax[ms.order[i]];
-        if (same_content(prev, t))
-            t->duplicate = true;
-    }
-    /* Only keep a record a duplicate of a non-duplicate: chains of copies
-     * all point back to the first, which is not marked. */
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, sort_job, &ms) == 0;
+    index_build(&ms.ix, ds);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        sort_job(&ms);
 
     /* R1 */
     uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
