@@ -43,6 +43,7 @@ struct lstate {
     const char *t_emp, *t_emp_name, *t_unit;
     unsigned t_emp_flags;
     int t_year;
+    const char *last_emp;       /* the employer code of the previous row */
 };
 
 static struct input_file *
@@ -139,7 +140,11 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
         return NULL;
     }
     *flags |= fl;
-    return arena_strdup(&st->ds->a, buf);
+    /* rows of one file mostly share their employer: keep one copy, so the
+     * records' pointers are equal and comparisons end at once */
+    if (st->last_emp == NULL || strcmp(st->last_emp, buf) != 0)
+        st->last_emp = arena_strdup(&st->ds->a, buf);
+    return st->last_emp;
 }
 
 /* Money: false (and the row rejected) on a bad value. */

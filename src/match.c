@@ -89,7 +89,7 @@ cmp_tax(const void *pa, const void *pb)
     const struct tax_rec *b = &ds->tax[*(const size_t *)pb];
     int c;
 
-    if ((c = strcmp(a->emp, b->emp)) != 0) return c;
+    if (a->emp != b->emp && (c = strcmp(a->emp, b->emp)) != 0) return c;
     if ((c = strcmp(a->name_key, b->name_key)) != 0) return c;
     for (int k = 0; k < IDK_COUNT; k++)
         if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0) return c;
