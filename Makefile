@@ -114,7 +114,7 @@ asan: deps ## the whole suite under ASan+UBSan
 	    LDFLAGS="-fsanitize=address,undefined" check-only
 
 valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
-	@fail=0; for t in $(UNITS); do valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
+	@fail=0; for t in $(UNITS); do SIRECON_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
 	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; exit $$fail
 
 N ?= 300000

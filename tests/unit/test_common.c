@@ -218,6 +218,10 @@ oom_arena(void)
 static void
 test_oom_exits_70(void **state)
 {
+    /* valgrind reports the huge request itself as an error (exit 99) before
+     * xmalloc can see NULL; the ASan and plain runs check this path */
+    if (getenv("SIRECON_VALGRIND") != NULL)
+        skip();
     assert_int_equal(in_child(oom_malloc), 70);
     assert_int_equal(in_child(oom_calloc), 70);
     assert_int_equal(in_child(oom_realloc), 70);
