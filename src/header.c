@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/header.h"
+#include "sirecon/values.h"
 #include "sirecon/names.h"
 
 #define IGN F_COUNT /* alias of a column that is no field: "STT", "Loại giấy tờ" */
@@ -298,34 +299,6 @@ is_space_at(const char *s, size_t n, size_t i)
     return 0;
 }
 
-/* Trim ASCII white space and no-break spaces from both ends. */
-static void
-trim(const char **s, size_t *n)
-{
-    const char *p = *s;
-    size_t m = *n;
-    int k;
-
-    if (p == NULL) {
-        *n = 0;
-        return;
-    }
-    while (m > 0 && (k = is_space_at(p, m, 0)) > 0) {
-        p += k;
-        m -= (size_t)k;
-    }
-    while (m > 0) {
-        unsigned char c = (unsigned char)p[m - 1];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f')
-            m--;
-        else if (c == 0xA0 && m >= 2 && (unsigned char)p[m - 2] == 0xC2)
-            m -= 2;
-        else
-            break;
-    }
-    *s = p;
-    *n = m;
-}
 
 /* A column-number body: "06", "15.1", "1a", "1.", or a single letter "A". */
 static bool
@@ -358,11 +331,11 @@ colnum_body(const char *s, size_t n)
 STATIC bool
 header_is_colnum_cell(const char *s, size_t n)
 {
-    trim(&s, &n);
+    values_trim(&s, &n);
     if (n >= 3 && ((s[0] == '[' && s[n - 1] == ']') || (s[0] == '(' && s[n - 1] == ')'))) {
         s++;
         n -= 2;
-        trim(&s, &n);
+        values_trim(&s, &n);
     }
     return colnum_body(s, n);
 }
@@ -374,7 +347,7 @@ marker_body(const char *s, size_t n)
     const char *p = s;
     size_t m = n;
 
-    trim(&p, &m);
+    values_trim(&p, &m);
     return colnum_body(p, m);
 }
 
@@ -400,7 +373,7 @@ header_strip_marker(const char **sp, size_t *np)
     const char *s = *sp;
     size_t n = *np;
 
-    trim(&s, &n);
+    values_trim(&s, &n);
     if (n >= 3 && (s[0] == '[' || s[0] == '(')) {
         char close = s[0] == '[' ? ']' : ')';
         for (size_t j = 1; j < n && j <= 10; j++) {
@@ -427,7 +400,7 @@ header_strip_marker(const char **sp, size_t *np)
             (i + 1 == n || !isdigit((unsigned char)s[i + 1]))) {
             s += i + 1;
             n -= i + 1;
-            trim(&s, &n);
+            values_trim(&s, &n);
         }
     }
     if (n >= 3 && (s[n - 1] == ']' || s[n - 1] == ')')) {
@@ -437,7 +410,7 @@ header_strip_marker(const char **sp, size_t *np)
                 if (j > 0 && (marker_body(s + j + 1, n - j - 2) ||
                               unit_body(s + j + 1, n - j - 2))) {
                     n = j;
-                    trim(&s, &n);
+                    values_trim(&s, &n);
                 }
                 break;
             }
@@ -488,7 +461,7 @@ cell_blank(const struct hrow *row, size_t c)
         return true;
     s = row->cells[c].s;
     n = row->cells[c].n;
-    trim(&s, &n);
+    values_trim(&s, &n);
     return n == 0;
 }
 
@@ -685,7 +658,7 @@ rowc_build(struct rowc *rc, const struct hrow *row)
         const char *s = row->cells[c].s;
         size_t m = row->cells[c].n, k;
 
-        trim(&s, &m);
+        values_trim(&s, &m);
         off[c] = len;
         k = 0;
         if (m > 0) {
@@ -1055,7 +1028,7 @@ join_levels(const struct ctx *cx, const struct cand *cd, int c, int lo, int hi)
             continue;
         s = cx->rows[cd->r + l].cells[sc].s;
         n = cx->rows[cd->r + l].cells[sc].n;
-        trim(&s, &n);
+        values_trim(&s, &n);
         out = xgrow(out, &cap, len + n + 2, 1);
         if (len)
             out[len++] = ' ';
@@ -1079,7 +1052,7 @@ row_is_colnum(const struct hrow *row, int w)
     for (size_t c = 0; c < row->ncells; c++) {
         const char *s = row->cells[c].s;
         size_t n = row->cells[c].n;
-        trim(&s, &n);
+        values_trim(&s, &n);
         if (n == 0)
             continue;
         if (!header_is_colnum_cell(s, n))
@@ -1133,7 +1106,7 @@ title_set(struct tctx *t, int f, const char *v, size_t n)
 {
     char year[5];
 
-    trim(&v, &n);
+    values_trim(&v, &n);
     /* a value ending in the next field's marker: "Công ty X [05]" */
     if (n >= 3 && (v[n - 1] == ']' || v[n - 1] == ')')) {
         const char *p = v;
@@ -1166,12 +1139,12 @@ title_value_after(struct tctx *t, int f, const struct hrow *row, size_t c)
         return;
     const char *s = row->cells[c].s;
     size_t n = row->cells[c].n;
-    trim(&s, &n);
+    values_trim(&s, &n);
     if (n == 1 && isdigit((unsigned char)s[0])) {
         for (; c < row->ncells; c++) {
             s = row->cells[c].s;
             n = row->cells[c].n;
-            trim(&s, &n);
+            values_trim(&s, &n);
             if (n == 0)
                 continue;
             if (n != 1 || !(isdigit((unsigned char)s[0]) || s[0] == '-') ||
@@ -1202,7 +1175,7 @@ title_cell(struct tctx *t, const struct hrow *row, size_t c)
     size_t seg = 0;
     char f[FOLD_MAX];
 
-    trim(&s, &n);
+    values_trim(&s, &n);
     if (n == 0)
         return;
 
@@ -1266,7 +1239,7 @@ title_cell(struct tctx *t, const struct hrow *row, size_t c)
             size_t vs = lab_e[k] + 1, ve = k + 1 < nl ? lab_s[k + 1] : n;
             const char *v = s + vs;
             size_t vn = ve - vs;
-            trim(&v, &vn);
+            values_trim(&v, &vn);
             if (vn == 0 && k + 1 == nl)
                 title_value_after(t, lab_f[k], row, c);
             else

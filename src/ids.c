@@ -12,6 +12,7 @@
 #include <string.h>
 #include "sirecon/common.h"
 #include "sirecon/ids.h"
+#include "sirecon/values.h"
 
 /* Result of ids_clean(). */
 enum {
@@ -42,6 +43,16 @@ is_space(unsigned char c)
 }
 
 /* Length of the space (ASCII or NBSP) at s[0..n), 0 when none. */
+/* values_trim() on unsigned bytes. */
+static void
+trim_u(const unsigned char **s, size_t *n)
+{
+    const char *p = (const char *)*s;
+
+    values_trim(&p, n);
+    *s = (const unsigned char *)p;
+}
+
 static size_t
 space_at(const unsigned char *s, size_t n)
 {
@@ -52,25 +63,6 @@ space_at(const unsigned char *s, size_t n)
     return 0;
 }
 
-/* Trim ASCII whitespace and NBSP from both ends of [*s, *s + *n). */
-static void
-trim(const unsigned char **s, size_t *n)
-{
-    size_t k;
-
-    while ((k = space_at(*s, *n)) > 0) {
-        *s += k;
-        *n -= k;
-    }
-    for (;;) {
-        if (*n >= 1 && is_space((*s)[*n - 1]))
-            *n -= 1;
-        else if (*n >= 2 && (*s)[*n - 2] == 0xC2 && (*s)[*n - 1] == 0xA0)
-            *n -= 2;
-        else
-            break;
-    }
-}
 
 /* 3.41234E+11, 3,41E+11, 1.2e11, 1E-05: Excel's display of a long number. */
 static int
@@ -198,12 +190,12 @@ ids_clean(const char *in, size_t n, char out[IDS_MAX], size_t *len)
     *len = 0;
     if (in == NULL)
         return IDS_CL_EMPTY;
-    trim(&s, &n);
+    trim_u(&s, &n);
     /* Excel's ="0123" keeps the zero; the wrapper may survive an export. */
     if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
         s += 2;
         n -= 3;
-        trim(&s, &n);
+        trim_u(&s, &n);
     }
     if (n >= 1 && s[0] == '\'') {
         s++;
@@ -212,7 +204,7 @@ ids_clean(const char *in, size_t n, char out[IDS_MAX], size_t *len)
         s += 3; /* U+2019, what autocorrect makes of the apostrophe */
         n -= 3;
     }
-    trim(&s, &n);
+    trim_u(&s, &n);
     if (n == 0)
         return IDS_CL_EMPTY;
     if (is_digit(s[0]) && is_scientific(s, n))

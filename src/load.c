@@ -60,12 +60,7 @@ cell(const struct lstate *st, const struct table_row *r, field_id f)
 
     if (col >= 0 && (size_t)col < r->ncells)
         c = r->cells[col];
-    while (c.n && (c.s[0] == ' ' || c.s[0] == '\t')) {
-        c.s++;
-        c.n--;
-    }
-    while (c.n && (c.s[c.n - 1] == ' ' || c.s[c.n - 1] == '\t' || c.s[c.n - 1] == '\r'))
-        c.n--;
+    values_trim(&c.s, &c.n);
     return c;
 }
 

@@ -297,6 +297,21 @@ free_opts(struct opts *o)
     free_list(o->ids, o->nids);
 }
 
+/* The built-in profile, overridden by --profile: 0, or the exit code after
+ * the message (the profile is then already freed). */
+static int
+effective_profile(struct profile *pf, const char *path)
+{
+    struct diag d = {0};
+    sirecon_status st;
+
+    profile_defaults(pf);
+    if (path == NULL || (st = profile_load(pf, path, &d)) == SIRECON_OK)
+        return 0;
+    profile_free(pf);
+    return report(st, &d);
+}
+
 /* ---- --previous ---- */
 
 struct prev_emp { char emp[16]; int months; };
@@ -509,11 +524,9 @@ cmd_reconcile(int argc, char **argv)
         free_opts(&o);
         return report(st, &d);
     }
-    profile_defaults(&pf);
-    if (o.profile && (st = profile_load(&pf, o.profile, &d)) != SIRECON_OK) {
-        profile_free(&pf);
+    if ((rc = effective_profile(&pf, o.profile)) != 0) {
         free_opts(&o);
-        return report(st, &d);
+        return rc;
     }
     dataset_init(&ds);
     memset(&res, 0, sizeof res);
@@ -759,16 +772,10 @@ cmd_check(int argc, char **argv)
             return report(st, &d);
         }
     }
-    profile_defaults(&pf);
-    if (o.profile) {
-        struct diag d = {0};
-        sirecon_status st = profile_load(&pf, o.profile, &d);
-        if (st != SIRECON_OK) {
-            profile_free(&pf);
-            free_list(files, nfiles);
-            free_opts(&o);
-            return report(st, &d);
-        }
+    if ((rc = effective_profile(&pf, o.profile)) != 0) {
+        free_list(files, nfiles);
+        free_opts(&o);
+        return rc;
     }
     for (size_t i = 0; i < nfiles; i++) {
         struct dataset ds;
@@ -863,15 +870,9 @@ cmd_profile(int argc, char **argv)
         free_opts(&o);
         return rc < 0 ? 0 : rc;
     }
-    profile_defaults(&pf);
-    if (o.profile) {
-        struct diag d = {0};
-        sirecon_status st = profile_load(&pf, o.profile, &d);
-        if (st != SIRECON_OK) {
-            profile_free(&pf);
-            free_opts(&o);
-            return report(st, &d);
-        }
+    if ((rc = effective_profile(&pf, o.profile)) != 0) {
+        free_opts(&o);
+        return rc;
     }
     profile_write(&pf, stdout);
     profile_free(&pf);

@@ -16,22 +16,25 @@
 #include "sirecon/outdir.h"
 #include "sirecon/report.h"
 
-static const char *const employer_cols[] = {
+const char *const report_employer_cols[] = {
     "rank", "employer_tax_id", "employer_name", "area", "finding", "taxed",
     "enrolled", "not_enrolled", "partial", "covered_elsewhere", "review",
     "deducted_not_enrolled", "coverage_pct", "unenrolled_income",
     "est_arrears", "trend",
 };
-static const char *const employee_cols[] = {
+const char *const report_employee_cols[] = {
     "employer_tax_id", "employer_name", "full_name", "person_id", "id_kind",
     "birth_date", "schedule", "taxable_income", "insurance_deduction",
     "status", "reason", "rule", "confidence", "covered_months",
     "other_employer_tax_id", "flags", "source",
 };
-static const char *const reject_cols[] = {
+const char *const report_reject_cols[] = {
     "file", "line", "kind", "reason", "column", "detail",
 };
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+const int report_nemployer_cols = NCOLS(report_employer_cols);
+const int report_nemployee_cols = NCOLS(report_employee_cols);
+const int report_nreject_cols = NCOLS(report_reject_cols);
 
 /* The identifier a tax record shows and its kind: the one pid_kind names
  * when the record has it, else the strongest present (records_person_id),
@@ -83,7 +86,7 @@ report_source(const struct run_info *ri, uint32_t file, uint32_t line,
 static void
 write_employers(const struct run_info *ri, struct csvout *c)
 {
-    csvout_row(c, employer_cols, NCOLS(employer_cols));
+    csvout_row(c, report_employer_cols, report_nemployer_cols);
     for (size_t i = 0; i < ri->res->nlisted; i++) {
         const struct employer_sum *e = &ri->res->emps[i];
 
@@ -132,7 +135,7 @@ write_employees(const struct run_info *ri, struct csvout *c)
     const struct dataset *ds = ri->ds;
     char idbuf[IDS_MAX], date[16], flags[512], src[640], conf[2];
 
-    csvout_row(c, employee_cols, NCOLS(employee_cols));
+    csvout_row(c, report_employee_cols, report_nemployee_cols);
     for (size_t i = 0; i < ri->res->nemployees; i++) {
         const struct tax_rec *t = &ds->tax[ri->res->employees[i]];
         id_kind kind;
@@ -170,7 +173,7 @@ write_rejects(const struct run_info *ri, struct csvout *c)
 {
     const struct dataset *ds = ri->ds;
 
-    csvout_row(c, reject_cols, NCOLS(reject_cols));
+    csvout_row(c, report_reject_cols, report_nreject_cols);
     for (size_t i = 0; i < ds->nrejects; i++) {
         const struct reject *r = &ds->rejects[i];
         const struct input_file *in = r->file < ds->nfiles ? &ds->files[r->file] : NULL;

@@ -403,22 +403,6 @@ flag_codes(uint32_t flags, char *buf, size_t n)
 
 /* ---- Employers --------------------------------------------------------- */
 
-static const char *const employer_cols[] = {
-    "rank", "employer_tax_id", "employer_name", "area", "finding", "taxed",
-    "enrolled", "not_enrolled", "partial", "covered_elsewhere", "review",
-    "deducted_not_enrolled", "coverage_pct", "unenrolled_income",
-    "est_arrears", "trend",
-};
-static const char *const employee_cols[] = {
-    "employer_tax_id", "employer_name", "full_name", "person_id", "id_kind",
-    "birth_date", "schedule", "taxable_income", "insurance_deduction",
-    "status", "reason", "rule", "confidence", "covered_months",
-    "other_employer_tax_id", "flags", "source",
-};
-static const char *const reject_cols[] = {
-    "file", "line", "kind", "reason", "column", "detail",
-};
-#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* An employees row k and the tax code it is grouped under. */
 struct emp_row {
@@ -495,7 +479,7 @@ write_employers(struct xw *w)
     const char *emp_base = i18n(w->l, "sheet.employees");
     char buf[128], url[LXW_SHEETNAME_MAX * 4 + 64], tgt[LXW_SHEETNAME_MAX * 4 + 16];
 
-    tsheet_begin(&t, w, "sheet.employers", employer_cols, NCOLS(employer_cols));
+    tsheet_begin(&t, w, "sheet.employers", report_employer_cols, report_nemployer_cols);
     for (size_t i = 0; i < res->nlisted && w->err == LXW_NO_ERROR; i++) {
         const struct employer_sum *e = &res->emps[i];
         uint32_t r = tsheet_next(&t);
@@ -548,7 +532,7 @@ write_tax_rows(struct xw *w, const char *sheet_key, const size_t *idx, size_t n)
     struct tsheet t;
     char idbuf[IDS_MAX], flags[512], src[640], conf[2];
 
-    tsheet_begin(&t, w, sheet_key, employee_cols, NCOLS(employee_cols));
+    tsheet_begin(&t, w, sheet_key, report_employee_cols, report_nemployee_cols);
     for (size_t i = 0; i < n && w->err == LXW_NO_ERROR; i++) {
         const struct tax_rec *tr = &ds->tax[idx[i]];
         uint32_t r = tsheet_next(&t);
@@ -599,7 +583,7 @@ write_rejects(struct xw *w)
     const struct dataset *ds = w->ri->ds;
     struct tsheet t;
 
-    tsheet_begin(&t, w, "sheet.rejects", reject_cols, NCOLS(reject_cols));
+    tsheet_begin(&t, w, "sheet.rejects", report_reject_cols, report_nreject_cols);
     for (size_t i = 0; i < ds->nrejects && w->err == LXW_NO_ERROR; i++) {
         const struct reject *rj = &ds->rejects[i];
         const struct input_file *in = rj->file < ds->nfiles ? &ds->files[rj->file] : NULL;

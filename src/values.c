@@ -505,3 +505,16 @@ values_date_str(sdate d, char *buf)
     }
     *p = '\0';
 }
+
+void
+values_trim(const char **s, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+
+    if (p == NULL) {
+        *n = 0;
+        return;
+    }
+    trim(&p, n);
+    *s = (const char *)p;
+}

@@ -31,6 +31,15 @@ struct run_info {
     char profile_hash[65];
 };
 
+/* The columns of employers.csv, employees.csv and rejects.csv (SPEC §4), in
+ * order: the CSV header and the workbook's column keys ("col.<name>"). */
+extern const char *const report_employer_cols[];
+extern const int report_nemployer_cols;
+extern const char *const report_employee_cols[];
+extern const int report_nemployee_cols;
+extern const char *const report_reject_cols[];
+extern const int report_nreject_cols;
+
 /* The person id of a tax record as it must appear in outputs (masked when
  * ri->mask_ids).  buf holds IDS_MAX bytes. */
 const char *report_person_id(const struct run_info *ri, const struct tax_rec *t,

@@ -53,6 +53,11 @@ val_result values_money(const char *s, size_t n, int64_t *out);
 /* Parse a small non-negative integer (months, counts): "12", "12.0". */
 val_result values_int(const char *s, size_t n, int *out);
 
+/* Trim white space from both ends of [*s, *s + *n): ASCII blanks and
+ * controls, no-break, narrow no-break and thin spaces (the one trim every
+ * stage uses). */
+void values_trim(const char **s, size_t *n);
+
 /* Format a month index as "yyyy-mm" (buf >= 8); "" when out of range
  * (negative, MONTH_OPEN). */
 void values_month_str(int ym, char *buf);
