@@ -37,7 +37,7 @@ Q := @
 endif
 
 .PHONY: all deps demo check check-only unit e2e formats xlsx-check truth determinism safety manlint asan valgrind \
-        bench install uninstall clean help
+        fuzz bench install uninstall clean help
 
 all: $(BIN)
 
@@ -116,6 +116,24 @@ asan: deps ## the whole suite under ASan+UBSan
 valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
 	@fail=0; for t in $(UNITS); do SIRECON_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
 	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; exit $$fail
+
+FUZZ_SECONDS ?= 20
+FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \
+           -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)clang $(FUZZ_CF) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
+
+fuzz: deps $(BUILD)/fuzz/fuzz_table $(BUILD)/fuzz/fuzz_values ## libFuzzer on the reader and the normalizers (FUZZ_SECONDS each)
+	@for f in fuzz_table fuzz_values; do \
+	    c=$${f#fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$c; \
+	    $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=fuzz/dict.txt \
+	        -print_final_stats=0 $(BUILD)/fuzz/corpus-$$c fuzz/corpus/$$c 2>$(BUILD)/fuzz/$$f.log \
+	      && echo "fuzz: $$f $(FUZZ_SECONDS)s, no crash ($$(grep -c . $(BUILD)/fuzz/$$f.log) log lines)" \
+	      || { tail -40 $(BUILD)/fuzz/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \
+	done
 
 N ?= 300000
 bench: $(BIN) ## generated data of N tax rows: rows/s and peak RSS
