@@ -38,19 +38,20 @@ arena_free(arena *a)
     arena_init(a);
 }
 
-void *
-arena_alloc(arena *a, size_t n)
+/* n bytes whose start is a multiple of al (a power of two). */
+static void *
+alloc_aligned(arena *a, size_t n, size_t al)
 {
-    const size_t al = alignof(max_align_t);
     struct arena_block *b = a->head;
-    size_t need = (n + al - 1) & ~(al - 1);
+    size_t off;
 
     if (n > SIZE_MAX / 2) /* rounding up would wrap to a tiny block */
         return xmalloc(SIZE_MAX); /* dies with the out-of-memory message */
-    if (need == 0)
-        need = al;
-    if (b == NULL || b->size - b->used < need) {
-        size_t sz = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
+    if (n == 0)
+        n = 1;
+    off = b ? (b->used + al - 1) & ~(al - 1) : 0;
+    if (b == NULL || off > b->size || b->size - off < n) {
+        size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
         struct arena_block *nb = xmalloc(sizeof *nb + sz);
         nb->size = sz;
         nb->used = 0;
@@ -63,17 +64,24 @@ arena_alloc(arena *a, size_t n)
             a->head = nb;
         }
         b = nb;
+        off = 0;
     }
-    void *p = b->data + b->used;
-    b->used += need;
-    a->used += need;
+    void *p = b->data + off;
+    a->used += off - b->used + n;
+    b->used = off + n;
     return p;
+}
+
+void *
+arena_alloc(arena *a, size_t n)
+{
+    return alloc_aligned(a, n, alignof(max_align_t));
 }
 
 char *
 arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = alloc_aligned(a, n + 1, 1); /* strings need no alignment */
     memcpy(p, s, n);
     p[n] = '\0';
     return p;

@@ -44,6 +44,7 @@ struct lstate {
     unsigned t_emp_flags;
     int t_year;
     const char *last_emp;       /* the employer code of the previous row */
+    const char *last_text[3];   /* previous employer name, unit code, plan code */
 };
 
 static struct input_file *
@@ -85,6 +86,18 @@ text(struct lstate *st, struct cellref c)
             return r;
         }
     return arena_strndup(&st->ds->a, c.s, c.n);
+}
+
+/* text() for a column whose value repeats down the file (employer name,
+ * unit code, plan code): the previous row's copy when equal. */
+static const char *
+text_same(struct lstate *st, struct cellref c, int slot)
+{
+    const char *prev = st->last_text[slot];
+
+    if (prev != NULL && strlen(prev) == c.n && memcmp(prev, c.s, c.n) == 0)
+        return prev;
+    return st->last_text[slot] = text(st, c);
 }
 
 static void
@@ -230,7 +243,7 @@ load_tax_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_EMPLOYER_NAME);
-    t.emp_name = c.n ? text(st, c) : (st->t_emp_name ? st->t_emp_name : "");
+    t.emp_name = c.n ? text_same(st, c, 0) : (st->t_emp_name ? st->t_emp_name : "");
     c = cell(st, r, F_FULL_NAME);
     if (c.n == 0) {
         reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
@@ -310,7 +323,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_UNIT_CODE);
-    s.unit_code = c.n ? text(st, c) : (st->t_unit ? st->t_unit : "");
+    s.unit_code = c.n ? text_same(st, c, 1) : (st->t_unit ? st->t_unit : "");
     if (s.emp == NULL && s.unit_code[0] == '\0') {
         reject(st, r->line, "MISSING_EMPLOYER_TAX_ID", F_EMPLOYER_TAX_ID,
                "neither an employer tax code nor a unit code");
@@ -363,7 +376,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_PLAN_CODE);
-    s.plan_code = c.n ? text(st, c) : "";
+    s.plan_code = c.n ? text_same(st, c, 2) : "";
     check_birth_year(&s.ids, s.birth, &s.flags);
     s.flags |= fl & (IDF_LEADING_ZERO_RESTORED | IDF_CORRUPTED | IDF_TAX_CHECK_DIGIT |
                      IDF_PLACEHOLDER | IDF_MALFORMED);
@@ -645,7 +658,11 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     f->encoding = encoding_name(src.enc);
     f->delimiter = table_sniff_delim(src.text, src.textn);
     arena_init(&st.tmp);
-    rc = table_parse(src.text, src.textn, f->delimiter, on_row, &st, d);
+    /* a mapped UTF-8 file is read once, front to back: let its pages go */
+    if (src.raw_kind == 1 && src.conv == NULL)
+        rc = table_parse_mapped(src.text, src.textn, f->delimiter, on_row, &st, d);
+    else
+        rc = table_parse(src.text, src.textn, f->delimiter, on_row, &st, d);
     if (rc == SIRECON_OK && st.fail != SIRECON_OK)
         rc = st.fail;
     if (rc == SIRECON_OK && !st.have_header) {

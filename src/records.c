@@ -139,9 +139,23 @@ records_person_id(const struct person_ids *p, id_kind *kind)
     return NULL;
 }
 
-/* Append n items of src to a growable array, shifting their file index. */
+/* Append n items of src to a growable array, shifting their file index.
+ * When dst has none yet, src's array is taken over instead of copied (the
+ * loader's per-side datasets are merged into an empty one: no second copy
+ * of millions of records at the peak). */
 #define MERGE(field, n, cap)                                                  \
     do {                                                                      \
+        if (dst->n == 0) {                                                    \
+            free(dst->field);                                                 \
+            dst->field = src->field;                                          \
+            dst->cap = src->cap;                                              \
+            for (size_t i_ = 0; i_ < src->n; i_++)                            \
+                dst->field[i_].file += off;                                   \
+            dst->n = src->n;                                                  \
+            src->field = NULL;                                                \
+            src->cap = 0;                                                     \
+            break;                                                            \
+        }                                                                     \
         dst->field = xgrow(dst->field, &dst->cap, dst->n + src->n,            \
                            sizeof *dst->field);                               \
         for (size_t i_ = 0; i_ < src->n; i_++) {                              \

@@ -14,8 +14,14 @@
  * next line; the broken row is reported with its error code.
  */
 #include <csv.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <string.h>
 #include "sirecon/table.h"
+
+#define PAGE 4096u
+#define RELEASE_STEP (8u << 20) /* give back parsed pages every 8 MiB */
 
 struct tstate {
     table_row_fn fn;
@@ -139,15 +145,15 @@ table_sniff_delim(const char *text, size_t n)
     return bestc;
 }
 
-sirecon_status
-table_parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
-            struct diag *d)
+static sirecon_status
+parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
+      struct diag *d, bool release)
 {
     struct csv_parser p;
     struct tstate t;
     const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL |
                                CSV_APPEND_NULL;
-    size_t pos = 0;
+    size_t pos = 0, released = 0;
 
     memset(&t, 0, sizeof t);
     t.fn = fn;
@@ -185,6 +191,15 @@ table_parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
         pos += len;
         if (nl)
             t.line++;
+        if (release && pos - released >= RELEASE_STEP) {
+            /* whole pages before the current row only: libcsv copied what
+             * it keeps of an unfinished row into its own buffer */
+            uintptr_t lo = ((uintptr_t)text + released + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+            uintptr_t hi = ((uintptr_t)text + pos) & ~(uintptr_t)(PAGE - 1);
+            if (hi > lo)
+                madvise((void *)lo, hi - lo, MADV_DONTNEED);
+            released = pos;
+        }
     }
     if (!t.stop) {
         long fin_line = t.row_line;
@@ -199,4 +214,18 @@ table_parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
     free(t.off);
     free(t.cells);
     return SIRECON_OK;
+}
+
+sirecon_status
+table_parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
+            struct diag *d)
+{
+    return parse(text, n, delim, fn, ctx, d, false);
+}
+
+sirecon_status
+table_parse_mapped(const char *text, size_t n, char delim, table_row_fn fn,
+                   void *ctx, struct diag *d)
+{
+    return parse(text, n, delim, fn, ctx, d, true);
 }

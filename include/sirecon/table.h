@@ -33,4 +33,11 @@ char table_sniff_delim(const char *text, size_t n);
 sirecon_status table_parse(const char *text, size_t n, char delim,
                            table_row_fn fn, void *ctx, struct diag *d);
 
+/* table_parse() over text that is a read-only file mapping: the pages
+ * already parsed are handed back to the kernel as parsing goes on, so a
+ * big input does not stay resident (rows never point into the text after
+ * their callback). */
+sirecon_status table_parse_mapped(const char *text, size_t n, char delim,
+                                  table_row_fn fn, void *ctx, struct diag *d);
+
 #endif

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "sirecon/table.h"
 
@@ -376,6 +379,64 @@ test_sniff_then_parse(void **state)
     free(got);
 }
 
+/* Rows, cells and lines of a parse, summed: a fingerprint to compare. */
+struct tally {
+    long rows, cells, last_line, errors;
+    unsigned long hash;
+};
+
+static int
+tally_row(void *ctx, const struct table_row *r)
+{
+    struct tally *t = ctx;
+
+    t->rows++;
+    t->cells += (long)r->ncells;
+    t->last_line = r->line;
+    t->errors += r->error != NULL;
+    for (size_t i = 0; i < r->ncells; i++)
+        for (size_t k = 0; k < r->cells[i].n; k++)
+            t->hash = t->hash * 31 + (unsigned char)r->cells[i].s[k];
+    return 0;
+}
+
+/* A mapped file larger than the release step parses exactly like the same
+ * bytes in memory, pages given back on the way or not. */
+static void
+test_mapped_release(void **state)
+{
+    char path[] = "/tmp/sirecon-table-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    long rows = 0;
+    struct tally a = {0}, b = {0};
+
+    assert_non_null(f);
+    for (size_t bytes = 0; bytes < (20u << 20); rows++)
+        bytes += (size_t)fprintf(f, "%ld,\"Nguy\xe1\xbb\x85n\nV\xc4\x83n %ld\",%ld\r\n",
+                                 rows, rows, rows * 7);
+    assert_int_equal(fclose(f), 0);
+    fd = open(path, O_RDONLY);
+    off_t size = lseek(fd, 0, SEEK_END);
+    char *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+    assert_true(m != MAP_FAILED);
+    char *copy = malloc((size_t)size);
+    memcpy(copy, m, (size_t)size);
+    assert_int_equal(table_parse(copy, (size_t)size, ',', tally_row, &a, NULL), SIRECON_OK);
+    assert_int_equal(table_parse_mapped(m, (size_t)size, ',', tally_row, &b, NULL), SIRECON_OK);
+    assert_int_equal(a.rows, rows);
+    assert_int_equal(a.last_line, 2 * rows - 1); /* each row spans two lines */
+    assert_int_equal(a.errors, 0);
+    assert_int_equal(b.rows, a.rows);
+    assert_int_equal(b.cells, a.cells);
+    assert_int_equal(b.last_line, a.last_line);
+    assert_int_equal(b.hash, a.hash);
+    munmap(m, (size_t)size);
+    close(fd);
+    free(copy);
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -387,6 +448,7 @@ main(void)
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_sniff_then_parse),
+        cmocka_unit_test(test_mapped_release),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
