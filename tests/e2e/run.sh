@@ -29,7 +29,7 @@ for dir in "$HERE"/*/; do
     (cd "$dir" && tar cf - --exclude=expected .) | (cd "$work" && tar xf -)
     why=""
     if [ -f "$dir/setup" ]; then
-        (cd "$work" && TMPD="$work" sh ./setup) >/dev/null 2>&1 || why="setup failed"
+        (cd "$work" && TMPD="$work" BIN="$BIN" sh ./setup) >/dev/null 2>&1 || why="setup failed"
     fi
     args=$(cat "$dir/args")
     (cd "$work" && export TMPD="$work" SOURCE_DATE_EPOCH=1767225600 LANG=C LC_ALL= LC_MESSAGES= &&
