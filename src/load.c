@@ -606,6 +606,8 @@ on_row(void *ctx, const struct table_row *r)
 
     if (st->have_header) {
         data_row(st, r);
+        if (st->o->progress != NULL && file_of(st)->read % LOAD_PROGRESS_ROWS == 0)
+            st->o->progress(st->o->progress_ctx, LOAD_PROGRESS_ROWS);
         return 0;
     }
     st->rows = xgrow(st->rows, &st->caprows, st->nrows + 1, sizeof *st->rows);

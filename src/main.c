@@ -54,11 +54,46 @@ report(sirecon_status st, const struct diag *d)
     return sirecon_exit_code(st);
 }
 
+static double now(void);
+
+/* The progress line (stage, rows, rows/s) on a terminal; both loader
+ * threads report into it, so it is guarded. */
+static struct {
+    pthread_mutex_t lock;
+    uint64_t rows;
+    double start;
+    const char *stage;
+} prog = {PTHREAD_MUTEX_INITIALIZER, 0, 0, ""};
+
 static void
 show_progress(const char *stage, const char *what)
 {
-    if (progress == 1 && verbosity > 0)
-        fprintf(stderr, "\r\033[Ksirecon: %s %s", stage, what);
+    if (progress != 1 || verbosity == 0)
+        return;
+    pthread_mutex_lock(&prog.lock);
+    if (prog.start == 0)
+        prog.start = now();
+    prog.stage = stage;
+    double dt = now() - prog.start;
+    if (strcmp(stage, "reading") == 0)
+        fprintf(stderr, "\r\033[Ksirecon: %s %s%s%llu rows, %.0f rows/s", stage, what,
+                what[0] ? ": " : "", (unsigned long long)prog.rows,
+                dt > 0 ? (double)prog.rows / dt : 0.0);
+    else
+        fprintf(stderr, "\r\033[Ksirecon: %s %s (%llu rows read)", stage, what,
+                (unsigned long long)prog.rows);
+    pthread_mutex_unlock(&prog.lock);
+}
+
+/* load_opts.progress: rows read so far, from either thread. */
+static void
+rows_progress(void *ctx, uint64_t rows)
+{
+    (void)ctx;
+    pthread_mutex_lock(&prog.lock);
+    prog.rows += rows;
+    pthread_mutex_unlock(&prog.lock);
+    show_progress("reading", "");
 }
 
 static void
@@ -541,6 +576,7 @@ cmd_reconcile(int argc, char **argv)
     lo.aliases = pf.aliases;
     lo.naliases = pf.naliases;
     lo.default_year = o.period ? mo.period.first / 12 : 0;
+    lo.progress = rows_progress;
 
     /* an output folder that is or holds an input would destroy it */
     t0 = now();

@@ -21,7 +21,11 @@ struct load_opts {
     size_t naliases;
     int default_year;                 /* tax year when neither column nor title gives one; 0 none */
     struct header_map *keep_map;      /* if not NULL, receives the header map (check) */
+    void (*progress)(void *ctx, uint64_t rows); /* every LOAD_PROGRESS_ROWS rows, or NULL */
+    void *progress_ctx;
 };
+
+#define LOAD_PROGRESS_ROWS 65536
 
 /* Load path as kind (KIND_COUNT: guess the kind from the header).  The file
  * gets a struct input_file in ds even when loading fails part-way. */
