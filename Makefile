@@ -16,7 +16,7 @@ endif
 ifdef WERROR
 WARN    += -Werror
 endif
-PKGS    := xlsxwriter libutf8proc inih zlib nettle
+PKGS    := xlsxwriter libutf8proc inih zlib nettle minizip expat
 PKG_CF  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LD  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CF  := $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude $(PKG_CF) $(CFLAGS)

@@ -40,6 +40,7 @@ static const char *const enc_names[] = {
     [ENC_UTF16BE] = "UTF-16BE",   [ENC_CP1258] = "WINDOWS-1258",
     [ENC_VISCII] = "VISCII",      [ENC_TCVN3] = "TCVN3",
     [ENC_VNI] = "VNI",
+    [ENC_XLSX] = "XLSX",
 };
 
 static const struct {

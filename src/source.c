@@ -5,7 +5,8 @@
  * walks them); .gz files are inflated with zlib into one growing buffer;
  * "-" reads standard input.  The SHA-256 of the stored bytes is computed on
  * the way (nettle).  UTF-8 needs no copy: text points into the mapping, past
- * a BOM.  Other encodings go through encoding_to_utf8().
+ * a BOM.  Other encodings go through encoding_to_utf8().  A workbook (zip
+ * or OLE magic, or an .xlsx name) goes through xlsx_to_csv() instead.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <zlib.h>
 #include <nettle/sha2.h>
 #include "sirecon/source.h"
+#include "sirecon/xlsx.h"
 
 static void
 hex_digest(struct sha256_ctx *c, char out[65])
@@ -42,7 +44,7 @@ bool
 source_supported_name(const char *name)
 {
     static const char *const ext[] = {".csv", ".tsv", ".txt", ".csv.gz",
-                                      ".tsv.gz", ".txt.gz"};
+                                      ".tsv.gz", ".txt.gz", ".xlsx"};
     if (name[0] == '.' || (name[0] == '~' && name[1] == '$'))
         return false; /* hidden files and Excel's lock files ("~$tax.csv") */
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
@@ -91,7 +93,7 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
     closedir(dir);
     if (*n == first)
         return diag_set(d, SIRECON_ERR_NOINPUT, arg, 0,
-                        "directory holds no .csv/.tsv/.txt(.gz) file");
+                        "directory holds no .csv/.tsv/.txt(.gz) or .xlsx file");
     qsort(*v + first, *n - first, sizeof **v, cmp_str);
     return SIRECON_OK;
 }
@@ -259,6 +261,18 @@ source_open(struct source *s, const char *path, enc_id forced, struct diag *d)
     s->path = path;
     if ((rc = load_bytes(s, d)) != SIRECON_OK)
         return rc;
+    if (xlsx_sniff(s->raw, s->rawn) != XLSX_NONE || has_suffix(path, ".xlsx")) {
+        /* a workbook (also one named .csv, or on stdin): its first sheet as
+         * CSV text, already UTF-8; --encoding does not apply */
+        rc = xlsx_to_csv(s->raw, s->rawn, &s->conv, &s->textn, d);
+        if (rc != SIRECON_OK) {
+            snprintf(d->file, sizeof d->file, "%s", path);
+            return rc;
+        }
+        s->enc = ENC_XLSX;
+        s->text = s->conv;
+        return SIRECON_OK;
+    }
     s->enc = forced != ENC_UNKNOWN ? forced : encoding_detect(s->raw, s->rawn);
     if (forced == ENC_UTF8 && s->rawn >= 3 && memcmp(s->raw, "\xEF\xBB\xBF", 3) == 0)
         s->enc = ENC_UTF8_BOM;

@@ -22,11 +22,12 @@ typedef enum enc_id {
     ENC_CP1258,   /* Windows-1258 (combining tone marks) */
     ENC_VISCII,
     ENC_TCVN3,    /* TCVN 5712:1993 VN3 / "ABC" (.VnTime fonts) */
-    ENC_VNI       /* VNI-Windows (VNI-Times), two bytes per toned letter */
+    ENC_VNI,      /* VNI-Windows (VNI-Times), two bytes per toned letter */
+    ENC_XLSX      /* an Excel workbook: its first sheet, read by xlsx.c as UTF-8 */
 } enc_id;
 
 /* Canonical name: "UTF-8", "UTF-8-BOM", "UTF-16LE", "UTF-16BE",
- * "WINDOWS-1258", "VISCII", "TCVN3", "VNI". */
+ * "WINDOWS-1258", "VISCII", "TCVN3", "VNI", "XLSX". */
 const char *encoding_name(enc_id e);
 /* Parse a user-given name (case-insensitive, accepts common aliases such as
  * "cp1258", "abc", "tcvn", "vni-windows", "utf8"); ENC_UNKNOWN if none. */

@@ -36,7 +36,8 @@ sirecon_status source_open(struct source *s, const char *path, enc_id forced,
                            struct diag *d);
 void source_close(struct source *s);
 
-/* Whether a file name has a supported extension (.csv .tsv .txt, also .gz). */
+/* Whether a file name has a supported extension (.csv .tsv .txt, also .gz;
+ * .xlsx); hidden files and Excel lock files (~$...) are not. */
 bool source_supported_name(const char *name);
 
 /* Expand one command-line argument: a directory gives its supported files

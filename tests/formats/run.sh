@@ -124,6 +124,10 @@ done
 reconcile tax_05-1_tt80 -t tax_05-1_tt80_a.csv -t tax_05-1_tt80_b.csv -s si.csv
 compare tax_05-1_tt80 zeros
 result tax_05-1_tt80 "$why"
+# the same first appendix as an Excel workbook: IDs and amounts stored as numbers
+reconcile tax_05-1_tt80_xlsx -t ../xlsx/tax_05-1_tt80_a.xlsx -t tax_05-1_tt80_b.csv -s si.csv
+compare tax_05-1_tt80_xlsx zeros
+result tax_05-1_tt80_xlsx "$why"
 
 # ---- SI variants, with the canonical tax list
 reconcile si_d02lt -t tax_canonical.csv -s si_d02lt_a.csv -s si_d02lt_b.csv
