@@ -126,8 +126,8 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)clang $(FUZZ_CF) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
 
-fuzz: deps $(BUILD)/fuzz/fuzz_table $(BUILD)/fuzz/fuzz_values ## libFuzzer on the reader and the normalizers (FUZZ_SECONDS each)
-	@for f in fuzz_table fuzz_values; do \
+fuzz: deps $(BUILD)/fuzz/fuzz_table $(BUILD)/fuzz/fuzz_values $(BUILD)/fuzz/fuzz_xlsx ## libFuzzer on the reader and the normalizers (FUZZ_SECONDS each)
+	@for f in fuzz_table fuzz_values fuzz_xlsx; do \
 	    c=$${f#fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$c; \
 	    $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=fuzz/dict.txt \
 	        -print_final_stats=0 $(BUILD)/fuzz/corpus-$$c fuzz/corpus/$$c 2>$(BUILD)/fuzz/$$f.log \
