@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/employers.h"
+#include "sirecon/load.h"
+#include <stdio.h>
 
 #undef uthash_fatal
 #define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
@@ -260,6 +262,36 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
     HASH_ITER(hh, tab, e, tmp) { HASH_DEL(tab, e); free(e); }
     HASH_ITER(hh, reg, e, tmp) { HASH_DEL(reg, e); free(e); }
     HASH_ITER(hh, withsi, e, tmp) { HASH_DEL(withsi, e); free(e); }
+}
+
+void
+employers_trend(struct result *r, const struct previous_emp *prev, size_t nprev,
+                const char ***resolved, size_t *nresolved)
+{
+    size_t cap = 0;
+
+    *resolved = NULL;
+    *nresolved = 0;
+    for (size_t k = 0; k < r->nlisted; k++) {
+        struct employer_sum *e = &r->emps[k];
+        e->trend = "NEW";
+        for (size_t j = 0; j < nprev; j++)
+            if (strcmp(prev[j].emp, e->emp) == 0) {
+                snprintf(e->trend_buf, sizeof e->trend_buf, "ONGOING (%d months)",
+                         prev[j].months + 1);
+                e->trend = e->trend_buf;
+                break;
+            }
+    }
+    for (size_t j = 0; j < nprev; j++) {
+        bool still = false;
+        for (size_t k = 0; k < r->nlisted && !still; k++)
+            still = strcmp(prev[j].emp, r->emps[k].emp) == 0;
+        if (!still) {
+            *resolved = xgrow(*resolved, &cap, *nresolved + 1, sizeof **resolved);
+            (*resolved)[(*nresolved)++] = prev[j].emp;
+        }
+    }
 }
 
 void

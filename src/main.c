@@ -347,72 +347,6 @@ effective_profile(struct profile *pf, const char *path)
     return report(st, &d);
 }
 
-/* ---- --previous ---- */
-
-struct prev_emp { char emp[16]; int months; };
-struct prev_ctx {
-    int col_emp, col_trend, header;
-    struct prev_emp *v; size_t n, cap;
-};
-
-static int
-prev_row(void *ctx, const struct table_row *r)
-{
-    struct prev_ctx *p = ctx;
-
-    if (!p->header) {
-        p->header = 1;
-        for (size_t i = 0; i < r->ncells; i++) {
-            const char *s = r->cells[i].s;
-            size_t n = r->cells[i].n;
-            if (n >= 3 && (unsigned char)s[0] == 0xEF) { s += 3; n -= 3; }
-            if (n == 15 && memcmp(s, "employer_tax_id", 15) == 0) p->col_emp = (int)i;
-            if (n == 5 && memcmp(s, "trend", 5) == 0) p->col_trend = (int)i;
-        }
-        return 0;
-    }
-    if (p->col_emp < 0 || (size_t)p->col_emp >= r->ncells || r->cells[p->col_emp].n == 0)
-        return 0;
-    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
-    struct prev_emp *e = &p->v[p->n++];
-    memset(e, 0, sizeof *e);
-    snprintf(e->emp, sizeof e->emp, "%.*s", (int)r->cells[p->col_emp].n, r->cells[p->col_emp].s);
-    e->months = 1;
-    if (p->col_trend >= 0 && (size_t)p->col_trend < r->ncells) {
-        int k;
-        if (sscanf(r->cells[p->col_trend].s, "ONGOING (%d", &k) == 1)
-            e->months = k;
-    }
-    return 0;
-}
-
-static sirecon_status
-load_previous(const char *path, struct prev_ctx *p, struct diag *d)
-{
-    struct source src;
-    char buf[4096];
-    sirecon_status rc;
-    struct stat_like { int dummy; };
-
-    snprintf(buf, sizeof buf, "%s", path);
-    if (access(path, F_OK) == 0) {
-        FILE *f = NULL;
-        size_t n = strlen(path);
-        if (!(n > 4 && strcmp(path + n - 4, ".csv") == 0))
-            snprintf(buf, sizeof buf, "%s/employers.csv", path);
-        (void)f;
-    }
-    memset(p, 0, sizeof *p);
-    p->col_emp = p->col_trend = -1;
-    if ((rc = source_open(&src, buf, ENC_UNKNOWN, d)) != SIRECON_OK)
-        return rc;
-    rc = table_parse(src.text, src.textn, ',', prev_row, p, d);
-    source_close(&src);
-    if (rc == SIRECON_OK && p->col_emp < 0)
-        rc = diag_set(d, SIRECON_ERR_DATA, buf, 1, "no employer_tax_id column: not a sirecon employers.csv");
-    return rc;
-}
-
 /* ---- reconcile ---- */
 
 static sirecon_status
@@ -526,7 +460,8 @@ cmd_reconcile(int argc, char **argv)
     struct load_opts lo;
     struct outdir od;
     struct run_info ri;
-    struct prev_ctx prev;
+    struct previous_emp *prev = NULL;
+    size_t nprev = 0;
     struct stage_time stages[3];
     char outbuf[64];
     const char *outputs[5];
@@ -537,7 +472,6 @@ cmd_reconcile(int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     memset(&d, 0, sizeof d);
-    memset(&prev, 0, sizeof prev);
     memset(&od, 0, sizeof od);
     if ((rc = parse_opts(argc, argv, &o)) != 0) {
         free_opts(&o);
@@ -597,7 +531,7 @@ cmd_reconcile(int argc, char **argv)
     if (st == SIRECON_OK) st = load_all(&ds, o.emp, o.nemp, KIND_EMPLOYERS, &lo, &d);
     if (st == SIRECON_OK) st = load_all(&ds, o.ids, o.nids, KIND_IDENTITIES, &lo, &d);
     if (st == SIRECON_OK && o.previous)
-        st = load_previous(o.previous, &prev, &d);
+        st = load_previous(o.previous, &prev, &nprev, &d);
     end_progress();
     if (st == SIRECON_OK)
         load_resolve_units(&ds);
@@ -662,35 +596,12 @@ cmd_reconcile(int argc, char **argv)
         goto out;
     }
     employers_rollup(&ds, &pf, &mo.period, o.min_missing, o.branch_level, &res);
-    for (size_t i = 0; i < ds.ntax; i++)
-        if (ds.tax[i].duplicate)
-            ds.files[ds.tax[i].file].duplicate++;
-    /* trend from --previous */
     const char **resolved = NULL;
-    size_t nresolved = 0, capres = 0;
-    char (*trend)[32] = xcalloc(res.nemps ? res.nemps : 1, sizeof *trend);
-    if (o.previous) {
-        for (size_t k = 0; k < res.nlisted; k++) {
-            res.emps[k].trend = "NEW";
-            for (size_t j = 0; j < prev.n; j++)
-                if (strcmp(prev.v[j].emp, res.emps[k].emp) == 0) {
-                    snprintf(trend[k], sizeof trend[k], "ONGOING (%d months)", prev.v[j].months + 1);
-                    res.emps[k].trend = trend[k];
-                }
-        }
-        for (size_t j = 0; j < prev.n; j++) {
-            bool still = false;
-            for (size_t k = 0; k < res.nlisted && !still; k++)
-                still = strcmp(prev.v[j].emp, res.emps[k].emp) == 0;
-            if (!still) {
-                resolved = xgrow(resolved, &capres, nresolved + 1, sizeof *resolved);
-                resolved[nresolved++] = prev.v[j].emp;
-            }
-        }
-    }
+    size_t nresolved = 0;
+    if (o.previous)
+        employers_trend(&res, prev, nprev, &resolved, &nresolved);
     if ((st = check_invariants(&ds, &res, &d)) != SIRECON_OK) {
         rc = report(st, &d);
-        free(trend);
         free(resolved);
         goto out;
     }
@@ -767,10 +678,9 @@ cmd_reconcile(int argc, char **argv)
             ds.ntax, (unsigned long long)res.duplicates, res.nlisted, (unsigned long long)res.by_status[ST_NOT_ENROLLED],
             (unsigned long long)res.by_status[ST_REVIEW], o.out);
     }
-    free(trend);
     free(resolved);
 out:
-    free(prev.v);
+    free(prev);
     employers_free(&res);
     dataset_free(&ds);
     profile_free(&pf);

@@ -584,6 +584,9 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         pthread_join(th, NULL);
     else
         sort_job(&ms);
+    for (i = 0; i < ds->ntax; i++)
+        if (ds->tax[i].duplicate)
+            ds->files[ds->tax[i].file].duplicate++;
 
     /* R1 */
     uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);

@@ -34,6 +34,7 @@ struct employer_sum {
     int64_t est_arrears;             /* estimate, VND */
     bool has_si;                     /* any SI record at this employer */
     const char *trend;               /* "", "NEW", "ONGOING (n months)" */
+    char trend_buf[32];              /* storage of an ONGOING trend */
     size_t *recs; size_t nrecs;      /* indices into ds->tax, in output order */
 };
 
@@ -55,6 +56,13 @@ void employers_rollup(const struct dataset *ds, const struct profile *pf,
 /* Estimated arrears of one not-enrolled record (VND). */
 int64_t employers_arrears(const struct tax_rec *t, const struct profile *pf,
                           int wage_region, int period_months);
+/* Month over month (SPEC §4.2): trend NEW / "ONGOING (n months)" of each
+ * listed employer from the previous run's list, and the previously listed
+ * employers no longer listed (*resolved: xmalloc'd, pointing into prev). */
+struct previous_emp;
+void employers_trend(struct result *r, const struct previous_emp *prev, size_t nprev,
+                     const char ***resolved, size_t *nresolved);
+
 void employers_free(struct result *r);
 
 #endif

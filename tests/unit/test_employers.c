@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "sirecon/employers.h"
+#include "sirecon/load.h"
 #include "sirecon/names.h"
 
 #define EA "0100233488"
@@ -495,6 +496,34 @@ test_empty(void **state)
     dataset_free(&ds);
 }
 
+/* Month over month: NEW, ONGOING (n+1 months), and resolved employers. */
+static void
+test_trend(void **state)
+{
+    struct result r;
+    struct employer_sum emps[2];
+    struct previous_emp prev[2] = {{"0100233488", 2}, {"0300588569", 1}};
+    const char **resolved;
+    size_t nres;
+
+    memset(&r, 0, sizeof r);
+    memset(emps, 0, sizeof emps);
+    emps[0].emp = "0101248141";
+    emps[1].emp = "0100233488";
+    r.emps = emps;
+    r.nemps = r.nlisted = 2;
+    employers_trend(&r, prev, 2, &resolved, &nres);
+    assert_string_equal(emps[0].trend, "NEW");
+    assert_string_equal(emps[1].trend, "ONGOING (3 months)");
+    assert_int_equal(nres, 1);
+    assert_string_equal(resolved[0], "0300588569");
+    free(resolved);
+    employers_trend(&r, NULL, 0, &resolved, &nres);
+    assert_string_equal(emps[1].trend, "NEW");
+    assert_int_equal(nres, 0);
+    free(resolved);
+}
+
 static void
 test_finding_names(void **state)
 {
@@ -525,6 +554,7 @@ main(void)
         cmocka_unit_test(test_period_months),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_finding_names),
+        cmocka_unit_test(test_trend),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);
