@@ -273,6 +273,13 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     } else {
         t.tax_year = st->t_year ? st->t_year : st->o->default_year;
     }
+    if (st->o->first_year && t.tax_year &&
+        (t.tax_year < st->o->first_year || t.tax_year > st->o->last_year)) {
+        /* settled for another year than the one under review */
+        file_of(st)->skipped++;
+        file_of(st)->skipped_by[SKIP_OTHER_YEAR]++;
+        return;
+    }
     c = cell(st, r, F_INCOME_MONTHS);
     if (c.n && (values_int(c.s, c.n, &t.income_months) != VAL_OK ||
                 t.income_months < 0 || t.income_months > 12)) {

@@ -510,6 +510,8 @@ cmd_reconcile(int argc, char **argv)
     lo.aliases = pf.aliases;
     lo.naliases = pf.naliases;
     lo.default_year = o.period ? mo.period.first / 12 : 0;
+    lo.first_year = o.period ? mo.period.first / 12 : 0;
+    lo.last_year = o.period ? mo.period.last / 12 : 0;
     lo.progress = rows_progress;
 
     /* an output folder that is or holds an input would destroy it */

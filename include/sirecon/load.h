@@ -20,6 +20,8 @@ struct load_opts {
     const struct alias_extra *aliases;
     size_t naliases;
     int default_year;                 /* tax year when neither column nor title gives one; 0 none */
+    int first_year, last_year;        /* --period's years: tax rows of other years are
+                                         skipped (SKIP_OTHER_YEAR); 0 = keep all */
     struct header_map *keep_map;      /* if not NULL, receives the header map (check) */
     void (*progress)(void *ctx, uint64_t rows); /* every LOAD_PROGRESS_ROWS rows, or NULL */
     void *progress_ctx;

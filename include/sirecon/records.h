@@ -71,6 +71,8 @@ typedef enum rec_reason {
 } rec_reason;
 const char *records_reason_name(rec_reason r);
 
+#define SKIP_OTHER_YEAR 5
+
 /* One input file as the manifest and `check` describe it. */
 struct input_file {
     const char *path;       /* as given (arena) */
@@ -81,7 +83,8 @@ struct input_file {
     char delimiter;
     int header_first, header_last; /* physical lines, 0 when none */
     uint64_t read, loaded, skipped, rejected, duplicate;
-    uint64_t skipped_by[5];        /* by row_class (header.h) */
+    uint64_t skipped_by[6];        /* by row_class (header.h); [SKIP_OTHER_YEAR]:
+                                      a tax row of a year outside --period */
     uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
 };
 

@@ -91,7 +91,8 @@ mfx_init(struct mfx *m)
     in->rejected = 0; /* dataset_add_reject() below counts it */
     in->duplicate = 1;
     in->skipped_by[1] = 1;
-    in->skipped_by[4] = 1;
+    in->skipped_by[4] = 0;
+    in->skipped_by[SKIP_OTHER_YEAR] = 1;
     in->id_restored = 3;
     in->id_corrupted = 1;
     in = dataset_add_file(&m->ds);
@@ -188,7 +189,7 @@ static const char check_script[] =
     "assert a['header_first_line'] == 3 and a['header_last_line'] == 4\n"
     "assert (a['rows_read'], a['loaded'], a['skipped'], a['rejected'], a['duplicate']) == (10, 7, 2, 1, 1), a\n"
     "assert a['rows_read'] == a['loaded'] + a['skipped'] + a['rejected']\n"
-    "assert a['skipped_by'] == {'blank': 1, 'column_numbers': 0, 'repeated_header': 0, 'totals': 1}, a['skipped_by']\n"
+    "assert a['skipped_by'] == {'blank': 1, 'column_numbers': 0, 'repeated_header': 0, 'totals': 0, 'other_tax_year': 1}, a['skipped_by']\n"
     "assert a['id_quality']['leading_zero_restored'] == 3 and a['id_quality']['corrupted'] == 1\n"
     "assert b['path'] == 'si/\"quoted\" back\\\\slash\\nnew\\tline\\x01\\x1f end.csv', repr(b['path'])\n"
     "assert b['kind'] == 'si' and b['delimiter'] == '\\t' and b['encoding'] == 'TCVN3'\n"
