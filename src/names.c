@@ -408,6 +408,7 @@ struct wcache {
     const char *raw;
     size_t rawn;
     name_keys k;
+    size_t kn, fn;      /* strlen of k.key and k.folded */
     UT_hash_handle hh;
 };
 
@@ -425,14 +426,14 @@ names_cache_clear(void)
     wc_n = 0;
 }
 
-static const name_keys *
+static const struct wcache *
 word_keys(const char *w, size_t n)
 {
     struct wcache *e;
 
     HASH_FIND(hh, wc_head, w, n, e);
     if (e != NULL)
-        return &e->k;
+        return e;
     if (wc_n >= WCACHE_MAX)
         names_cache_clear();
     e = arena_alloc(&wc_arena, sizeof *e);
@@ -440,9 +441,11 @@ word_keys(const char *w, size_t n)
     e->raw = arena_strndup(&wc_arena, w, n);
     e->rawn = n;
     keys_slow(&wc_arena, w, n, &e->k);
+    e->kn = strlen(e->k.key);
+    e->fn = strlen(e->k.folded);
     HASH_ADD_KEYPTR(hh, wc_head, e->raw, e->rawn, e);
     wc_n++;
-    return &e->k;
+    return e;
 }
 
 void
@@ -460,8 +463,9 @@ names_keys(arena *a, const char *s, size_t n, name_keys *out)
             i++;
         if (i == st)
             break;
-        const name_keys *w = word_keys(s + st, i - st);
-        size_t wk = strlen(w->key), wf = strlen(w->folded);
+        const struct wcache *we = word_keys(s + st, i - st);
+        const name_keys *w = &we->k;
+        size_t wk = we->kn, wf = we->fn;
         if (wk == 0 && wf == 0) {
             out->has_marks |= w->has_marks;
             continue; /* invisible characters only */

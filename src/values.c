@@ -515,6 +515,10 @@ values_trim(const char **s, size_t *n)
         *n = 0;
         return;
     }
+    /* most cells: nothing to trim (spaces are ASCII <= ' ' or start 0xC2/0xE2) */
+    if (*n == 0 || (p[0] > ' ' && p[0] != 0xC2 && p[0] != 0xE2 && p[*n - 1] > ' ' &&
+                    p[*n - 1] != 0xA0 && p[*n - 1] != 0xAF && p[*n - 1] != 0x89))
+        return;
     trim(&p, n);
     *s = (const char *)p;
 }
