@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "sirecon/common.h"
@@ -365,55 +366,98 @@ load_all(struct dataset *ds, char **paths, size_t n, file_kind kind,
     return SIRECON_OK;
 }
 
-/* One side's files, loaded by a thread of its own into its own dataset. */
-struct side_job {
-    struct dataset ds;
-    char **paths;
-    size_t n;
+/* Loading on both cores: every tax and SI file is a job with a dataset of
+ * its own; two workers take jobs, biggest first, and the datasets are then
+ * merged in command-line order, so the result does not depend on which
+ * worker read which file when. */
+struct load_job {
+    const char *path;
     file_kind kind;
-    const struct load_opts *lo;
+    off_t size;
+    struct dataset ds;
     struct diag d;
     sirecon_status st;
 };
 
-static void *
-side_thread(void *arg)
-{
-    struct side_job *j = arg;
+struct load_queue {
+    struct load_job *jobs;
+    size_t *order;       /* job indices, biggest file first */
+    size_t n, next;
+    pthread_mutex_t lock;
+    const struct load_opts *lo;
+};
 
-    j->st = load_all(&j->ds, j->paths, j->n, j->kind, j->lo, &j->d);
-    return NULL;
+static void *
+load_worker(void *arg)
+{
+    struct load_queue *q = arg;
+
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        size_t k = q->next < q->n ? q->order[q->next++] : SIZE_MAX;
+        pthread_mutex_unlock(&q->lock);
+        if (k == SIZE_MAX)
+            return NULL;
+        struct load_job *j = &q->jobs[k];
+        show_progress("reading", j->path);
+        j->st = load_file(&j->ds, j->path, j->kind, q->lo, &j->d);
+    }
 }
 
-/* Load the tax and SI sides at once (two cores), then merge them into ds in
- * a fixed order (tax files first), so the result does not depend on which
- * thread finished first. */
+static const struct load_job *g_jobs; /* qsort context */
+
+static int
+cmp_job_size(const void *a, const void *b)
+{
+    const struct load_job *x = &g_jobs[*(const size_t *)a], *y = &g_jobs[*(const size_t *)b];
+
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 static sirecon_status
 load_sides(struct dataset *ds, struct opts *o, const struct load_opts *lo,
            struct diag *d)
 {
-    struct side_job tax = {.paths = o->tax, .n = o->ntax, .kind = KIND_TAX, .lo = lo};
-    struct side_job si = {.paths = o->si, .n = o->nsi, .kind = KIND_SI, .lo = lo};
+    struct load_queue q;
+    sirecon_status st = SIRECON_OK;
     pthread_t th;
     bool threaded;
+    struct stat sb;
 
-    dataset_init(&tax.ds);
-    dataset_init(&si.ds);
-    threaded = pthread_create(&th, NULL, side_thread, &si) == 0;
-    side_thread(&tax);
+    memset(&q, 0, sizeof q);
+    q.n = o->ntax + o->nsi;
+    q.jobs = xcalloc(q.n ? q.n : 1, sizeof *q.jobs);
+    q.order = xmalloc((q.n ? q.n : 1) * sizeof *q.order);
+    q.lo = lo;
+    pthread_mutex_init(&q.lock, NULL);
+    for (size_t i = 0; i < q.n; i++) {
+        struct load_job *j = &q.jobs[i];
+        j->path = i < o->ntax ? o->tax[i] : o->si[i - o->ntax];
+        j->kind = i < o->ntax ? KIND_TAX : KIND_SI;
+        j->size = stat(j->path, &sb) == 0 ? sb.st_size : 0;
+        dataset_init(&j->ds);
+        q.order[i] = i;
+    }
+    g_jobs = q.jobs;
+    qsort(q.order, q.n, sizeof *q.order, cmp_job_size);
+    threaded = q.n > 1 && pthread_create(&th, NULL, load_worker, &q) == 0;
+    load_worker(&q);
     if (threaded)
         pthread_join(th, NULL);
-    else
-        side_thread(&si);
-    dataset_merge(ds, &tax.ds);
-    dataset_merge(ds, &si.ds);
-    if (tax.st != SIRECON_OK) {
-        *d = tax.d;
-        return tax.st;
+    for (size_t i = 0; i < q.n; i++) {
+        struct load_job *j = &q.jobs[i];
+        if (st == SIRECON_OK && j->st != SIRECON_OK) {
+            st = j->st; /* the first failure in command-line order */
+            *d = j->d;
+        }
+        dataset_merge(ds, &j->ds);
     }
-    if (si.st != SIRECON_OK)
-        *d = si.d;
-    return si.st;
+    pthread_mutex_destroy(&q.lock);
+    free(q.jobs);
+    free(q.order);
+    return st;
 }
 
 /* SPEC §5.5: a broken invariant is a bug. */
