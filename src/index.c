@@ -143,6 +143,41 @@ has_ids(const struct person_ids *p)
     return false;
 }
 
+/* The identifiers of record number owner (tax, then SI, then crosswalk). */
+static const struct person_ids *
+owner_ids(const struct dataset *ds, uint32_t owner)
+{
+    if (owner < ds->ntax)
+        return &ds->tax[owner].ids;
+    owner -= (uint32_t)ds->ntax;
+    if (owner < ds->nsi)
+        return &ds->si[owner].ids;
+    return &ds->idents[owner - ds->nsi].ids;
+}
+
+/* Whether the records of one run, sharing an identifier that is not a
+ * personal ID, carry two different personal IDs: the 12-digit personal ID
+ * is the one authoritative number, so a tax code, SI number or CMND that
+ * two of them share joins nobody.  A shared personal ID always joins. */
+static bool
+run_conflicts(const struct dataset *ds, const struct id_entry *run, size_t n)
+{
+    const char *seen = NULL;
+
+    if ((id_kind)(run[0].key >> 61) == IDK_PERSONAL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = owner_ids(ds, run[i].owner)->id[IDK_PERSONAL];
+        if (v == NULL)
+            continue;
+        if (seen == NULL)
+            seen = v;
+        else if (strcmp(seen, v) != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Person clusters over all records (see the file comment). */
 static void
 cluster(struct index *ix, struct dataset *ds)
@@ -162,9 +197,18 @@ cluster(struct index *ix, struct dataset *ds)
     ix->nnodes = ix->capnodes = nown;
     for (i = 0; i < nown; i++)
         ix->parent[i] = (uint32_t)i;
-    for (i = 1; i < n; i++)
-        if (e[i].key == e[i - 1].key)
-            unite(ix, e[i - 1].owner, e[i].owner);
+    for (i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && e[j].key == e[i].key)
+            j++;
+        /* an identifier shared by records that disagree on another one
+         * (the employer's own code typed in every employee's tax-code cell,
+         * a made-up ID) says nothing about who is who: no join on it */
+        if (j - i > 1 && !run_conflicts(ds, e + i, j - i))
+            for (size_t k = i + 1; k < j; k++)
+                unite(ix, e[i].owner, e[k].owner);
+        i = j;
+    }
     free(e);
     for (i = 0; i < ds->ntax; i++)
         ds->tax[i].person = has_ids(&ds->tax[i].ids) ? find(ix, tax0 + (uint32_t)i)

@@ -256,6 +256,11 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     t.name_marks = nk.has_marks;
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
+    if (t.ids.id[IDK_TAXCODE] != NULL && strncmp(t.ids.id[IDK_TAXCODE], t.emp, 10) == 0) {
+        /* the employer's own code typed in the person's column */
+        t.ids.id[IDK_TAXCODE] = NULL;
+        fl |= IDF_PLACEHOLDER;
+    }
     records_person_id(&t.ids, &t.pid_kind);
     t.birth = birth(st, r);
     if (!money(st, r, F_TAXABLE_INCOME, &t.taxable_income, true) ||

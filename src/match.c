@@ -80,7 +80,9 @@ cmp_str0(const char *a, const char *b)
 
 static const struct dataset *g_sort_ds; /* qsort has no context argument */
 
-/* Canonical order of tax records: content first, position last. */
+/* Canonical order of tax records: content first, position last.  Within
+ * one person, employer and year the record kept when they are merged comes
+ * first: a 05-1 row before a 05-2 one, then the larger income. */
 static int
 cmp_tax(const void *pa, const void *pb)
 {
@@ -94,29 +96,37 @@ cmp_tax(const void *pa, const void *pb)
     for (int k = 0; k < IDK_COUNT; k++)
         if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0) return c;
     if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
-    if (a->taxable_income != b->taxable_income) return a->taxable_income < b->taxable_income ? -1 : 1;
-    if (a->insurance_deduction != b->insurance_deduction)
-        return a->insurance_deduction < b->insurance_deduction ? -1 : 1;
-    if (a->birth != b->birth) return a->birth < b->birth ? -1 : 1;
     if (a->schedule != b->schedule) return a->schedule < b->schedule ? -1 : 1;
-    if (a->income_months != b->income_months) return a->income_months < b->income_months ? -1 : 1;
+    if (a->taxable_income != b->taxable_income) return a->taxable_income > b->taxable_income ? -1 : 1;
+    if (a->insurance_deduction != b->insurance_deduction)
+        return a->insurance_deduction > b->insurance_deduction ? -1 : 1;
+    if (a->birth != b->birth) return a->birth < b->birth ? -1 : 1;
+    if (a->income_months != b->income_months) return a->income_months > b->income_months ? -1 : 1;
     if ((c = strcmp(a->full_name, b->full_name)) != 0) return c;
     if ((c = strcmp(ds->files[a->file].path, ds->files[b->file].path)) != 0) return c;
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* Same record twice: everything but the position equal. */
+/* One person twice in one employer's list for one year (SPEC §2.6): the
+ * same name key and the same identifiers, at least one of them present
+ * (two people of one name without any ID are never merged).  Amounts may
+ * differ: a supplementary declaration repeats the person. */
 static bool
 same_content(const struct tax_rec *a, const struct tax_rec *b)
 {
-    if (strcmp(a->emp, b->emp) || strcmp(a->name_key, b->name_key))
+    bool any = false;
+
+    if (strcmp(a->emp, b->emp) || strcmp(a->name_key, b->name_key) ||
+        a->tax_year != b->tax_year)
         return false;
-    for (int k = 0; k < IDK_COUNT; k++)
+    for (int k = 0; k < IDK_COUNT; k++) {
         if (cmp_str0(a->ids.id[k], b->ids.id[k]))
             return false;
-    return a->tax_year == b->tax_year && a->taxable_income == b->taxable_income &&
-           a->insurance_deduction == b->insurance_deduction && a->birth == b->birth &&
-           a->schedule == b->schedule && a->income_months == b->income_months;
+        any |= a->ids.id[k] != NULL;
+    }
+    return any || (a->taxable_income == b->taxable_income &&
+                   a->insurance_deduction == b->insurance_deduction &&
+                   a->birth == b->birth && a->schedule == b->schedule);
 }
 
 /* Sort the tax records into canonical order and mark exact duplicates

@@ -316,6 +316,29 @@ test_pack_id(void **state)
 }
 
 /* An empty dataset builds and frees; index_free leaves a zeroed index. */
+/* A tax code (or SI number) shared by records with different personal IDs
+ * joins nobody; a shared personal ID joins whatever else differs. */
+static void
+test_conflicting_share(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+
+    dataset_init(&ds);
+    size_t a = tax(&ds, "0100233488", IDK_TAXCODE, "0100233488", IDK_PERSONAL, "034085001111");
+    size_t b = tax(&ds, "0100233488", IDK_TAXCODE, "0100233488", IDK_PERSONAL, "034190001112");
+    size_t c = si(&ds, "0100233488", IDK_SI, "3401234567", IDK_PERSONAL, "034190001112");
+    size_t d = si(&ds, "0100233488", IDK_SI, "3401234567", IDK_PERSONAL, "034080001113");
+    size_t e = tax(&ds, "0300588569", IDK_TAXCODE, "8012345677", IDK_PERSONAL, "034085001111");
+    index_build(&ix, &ds);
+    assert_int_not_equal(ds.tax[a].person, ds.tax[b].person);
+    assert_int_equal(ds.tax[b].person, ds.si[c].person); /* through the personal ID */
+    assert_int_not_equal(ds.si[c].person, ds.si[d].person);
+    assert_int_equal(ds.tax[a].person, ds.tax[e].person); /* other tax codes, one person */
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
 static void
 test_empty(void **state)
 {
@@ -341,6 +364,7 @@ main(void)
         cmocka_unit_test(test_chains),
         cmocka_unit_test(test_employer_numbers),
         cmocka_unit_test(test_pack_id),
+        cmocka_unit_test(test_conflicting_share),
         cmocka_unit_test(test_empty),
     };
 

@@ -770,20 +770,26 @@ test_duplicates(void **state)
     fx_init(&f);
     a = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
     b = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
-    /* same person, other amount: a second record, not a duplicate */
+    /* same person, employer and year, other amount (a supplementary
+     * declaration): merged too (SPEC 2.6), the larger income is kept */
     c = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
-    f.ds.tax[c].taxable_income = 5000000;
+    f.ds.tax[c].taxable_income = 500000000;
     /* same everything at another employer: not a duplicate */
     d = add_tax(&f, EB, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
+    /* two people of one name without any ID and other amounts: both kept */
+    size_t e1 = add_tax(&f, EA, "L\xc3\xaa V\xc4\x83n Hai", IDK_NONE, NULL);
+    size_t e2 = add_tax(&f, EA, "L\xc3\xaa V\xc4\x83n Hai", IDK_NONE, NULL);
+    f.ds.tax[e2].taxable_income = 7000000;
     add_si(&f, EA, "Ngo Van Tuan", IDK_PERSONAL, "034090000701", M(2025, 1), MONTH_OPEN);
     fx_run(&f);
-    assert_int_equal(f.ds.tax[a].duplicate + f.ds.tax[b].duplicate, 1);
-    assert_true(f.ds.tax[b].duplicate); /* the later line is the copy */
-    assert_decision(T(f, a), ST_ENROLLED, RS_NONE, RULE_R1_ID, 'A');
-    assert_false(f.ds.tax[c].duplicate);
-    assert_int_equal(T(f, c)->status, ST_ENROLLED);
+    assert_false(f.ds.tax[c].duplicate); /* the larger income is the one kept */
+    assert_true(f.ds.tax[a].duplicate);
+    assert_true(f.ds.tax[b].duplicate);
+    assert_decision(T(f, c), ST_ENROLLED, RS_NONE, RULE_R1_ID, 'A');
     assert_false(f.ds.tax[d].duplicate);
     assert_int_equal(T(f, d)->status, ST_COVERED_ELSEWHERE);
+    assert_false(f.ds.tax[e1].duplicate);
+    assert_false(f.ds.tax[e2].duplicate);
     fx_free(&f);
 }
 
