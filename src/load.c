@@ -317,6 +317,24 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     file_of(st)->loaded++;
 }
 
+/* An end month that says "still going": "-", "0", "...", "nay", "đến nay",
+ * "hiện tại", "present" (as clerks fill the column). */
+static bool
+open_end(struct cellref c)
+{
+    static const char *const words[] = {"", "0", "00", "000000", "nay", "dennay",
+                                        "hientai", "present", "now", "ongoing"};
+    char f[32];
+
+    if (c.n == 0 || c.n > 24)
+        return c.n == 0;
+    names_fold_label(c.s, c.n, f, sizeof f);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(f, words[i]) == 0)
+            return true;
+    return false;
+}
+
 static void
 load_si_row(struct lstate *st, const struct table_row *r)
 {
@@ -357,7 +375,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     if (!money(st, r, F_SALARY, &s.salary, false))
         return;
     c = cell(st, r, F_FROM_MONTH);
-    int m;
+    int m, range_to = -1;
     switch (values_month(c.s, c.n, &m)) {
     case VAL_OK:
         s.from_month = m;
@@ -366,17 +384,21 @@ load_si_row(struct lstate *st, const struct table_row *r)
         reject(st, r->line, "MISSING_VALUE", F_FROM_MONTH, "start month is empty");
         return;
     default:
+        if (values_month_range(c.s, c.n, &m, &range_to) == VAL_OK) {
+            s.from_month = m; /* "01/2025 - 12/2025" in one cell */
+            break;
+        }
         snprintf(det, sizeof det, "not a month \"%.*s\"", (int)(c.n > 30 ? 30 : c.n), c.s);
         reject(st, r->line, "BAD_MONTH", F_FROM_MONTH, det);
         return;
     }
     c = cell(st, r, F_TO_MONTH);
-    switch (values_month(c.s, c.n, &m)) {
+    switch (open_end(c) ? VAL_EMPTY : values_month(c.s, c.n, &m)) {
     case VAL_OK:
         s.to_month = m;
         break;
     case VAL_EMPTY:
-        s.to_month = MONTH_OPEN;
+        s.to_month = range_to >= 0 ? range_to : MONTH_OPEN;
         break;
     default:
         snprintf(det, sizeof det, "not a month \"%.*s\"", (int)(c.n > 30 ? 30 : c.n), c.s);

@@ -251,6 +251,52 @@ pack_month(long y, long m, int *out)
     return VAL_OK;
 }
 
+/* "Jan-25", "Jan-2025", "jan 2025" (Excel's mmm-yy display saved as text). */
+static bool
+english_month(const unsigned char *s, size_t n, int *out)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    size_t i = 3;
+    long y;
+
+    if (n < 5)
+        return false;
+    for (int m = 0; m < 12; m++) {
+        if ((s[0] | 0x20) != names[3 * m] || (s[1] | 0x20) != names[3 * m + 1] ||
+            (s[2] | 0x20) != names[3 * m + 2])
+            continue;
+        if (s[i] != '-' && s[i] != ' ' && s[i] != '/')
+            return false;
+        i++;
+        size_t l = digits(s, n, &i, &y);
+        if (i != n || (l != 2 && l != 4))
+            return false;
+        return pack_month(l == 2 ? 2000 + y : y, m + 1, out) == VAL_OK;
+    }
+    return false;
+}
+
+/* Drop a leading month word: "Tháng 01/2025", "tháng 1/2025", "Thang 1/2025",
+ * "T1/2025", "T01/2025", "th1/2025" (as SI exports and clerks write them). */
+static void
+skip_month_word(const unsigned char **s, size_t *n)
+{
+    static const char *const words[] = {
+        "th\xc3\xa1ng", "TH\xc3\x81NG", "Th\xc3\xa1ng", "thang", "THANG", "Thang",
+        "th", "Th", "TH", "t", "T",
+    };
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t k = strlen(words[w]);
+        if (*n > k && memcmp(*s, words[w], k) == 0 &&
+            (is_digit((*s)[k]) || (*s)[k] == ' ')) {
+            *s += k;
+            *n -= k;
+            trim(s, n);
+            return;
+        }
+    }
+}
+
 val_result
 values_month(const char *str, size_t n, int *out)
 {
@@ -266,15 +312,23 @@ values_month(const char *str, size_t n, int *out)
     trim(&s, &n);
     if (n == 0)
         return VAL_EMPTY;
+    skip_month_word(&s, &n);
+    if (english_month(s, n, out))
+        return VAL_OK;                              /* Jan-25, Jan 2025 */
     la = digits(s, n, &i, &a);
-    if (la == 6 && i == n)
-        return pack_month(a / 100, a % 100, out);   /* yyyymm */
+    if (la == 6 && i == n) {
+        if (a / 100 >= 1900 && a / 100 <= 2100)
+            return pack_month(a / 100, a % 100, out);   /* yyyymm */
+        return pack_month(a % 10000, a / 10000, out);   /* mmyyyy */
+    }
     if (la >= 1 && i < n) {
         sep = s[i++];
         lb = digits(s, n, &i, &b);
         if (i == n && (sep == '/' || sep == '-' || sep == '.')) {
             if (la <= 2 && lb == 4)
                 return pack_month(b, a, out);       /* mm/yyyy */
+            if (la <= 2 && lb == 2)
+                return pack_month(2000 + b, a, out); /* mm/yy: SI months are this century */
             if (la == 4 && lb >= 1 && lb <= 2 && sep != '.')
                 return pack_month(a, b, out);       /* yyyy-mm */
         }
@@ -521,4 +575,25 @@ values_trim(const char **s, size_t *n)
         return;
     trim(&p, n);
     *s = (const char *)p;
+}
+
+/* A month range written in one cell: "01/2025 - 12/2025", "01/2025–12/2025",
+ * "01/2025 đến 12/2025", "T1/2025 - T6/2025".  VAL_BAD unless both ends
+ * are months and the end is not before the start. */
+val_result
+values_month_range(const char *str, size_t n, int *from, int *to)
+{
+    static const char *const seps[] = {" - ", "\xe2\x80\x93", "\xe2\x80\x94", " \xc4\x91\xe1\xba\xbfn ",
+                                       " den ", " to ", "-"};
+    for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+        size_t m = strlen(seps[k]);
+        for (size_t i = 1; i + m < n; i++) {
+            if (memcmp(str + i, seps[k], m) != 0)
+                continue;
+            if (values_month(str, i, from) == VAL_OK &&
+                values_month(str + i + m, n - i - m, to) == VAL_OK && *to >= *from)
+                return VAL_OK;
+        }
+    }
+    return VAL_BAD;
 }

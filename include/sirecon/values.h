@@ -35,8 +35,9 @@ typedef int32_t sdate;
 val_result values_date(const char *s, size_t n, sdate *out);
 
 /* Parse a month: mm/yyyy, m/yyyy, mm-yyyy, mm.yyyy, yyyy-mm, yyyy/mm,
- * yyyymm, or a full date or Excel serial (its month); a year alone is
- * VAL_BAD.  *out = year*12 + (month-1). */
+ * yyyymm, or a full date or Excel serial (its month), after an optional
+ * "Tháng"/"T" ("Tháng 01/2025", "T1/2025"); a year alone is VAL_BAD.
+ * *out = year*12 + (month-1). */
 val_result values_month(const char *s, size_t n, int *out);
 
 /*
@@ -49,6 +50,10 @@ val_result values_month(const char *s, size_t n, int *out);
  * 10^15 is VAL_BAD.
  */
 val_result values_money(const char *s, size_t n, int64_t *out);
+
+/* A month range in one cell ("01/2025 - 12/2025", "01/2025 đến 12/2025",
+ * en dash): VAL_OK with both ends, VAL_BAD when the cell is not a range. */
+val_result values_month_range(const char *s, size_t n, int *from, int *to);
 
 /* Parse a small non-negative integer (months, counts): "12", "12.0". */
 val_result values_int(const char *s, size_t n, int *out);

@@ -197,14 +197,53 @@ static const struct month_case {
     { "202513", VAL_BAD, 0, 0 },
     { "202500", VAL_BAD, 0, 0 },
     { "2025", VAL_BAD, 0, 0 },                    /* a year is no month */
-    { "01/25", VAL_BAD, 0, 0 },
+    { "01/25", VAL_OK, 2025, 1 },                 /* mm/yy: SI months are this century */
+    { "012025", VAL_OK, 2025, 1 },                /* mmyyyy */
+    { "T1/2025", VAL_OK, 2025, 1 },
+    { "T01/2025", VAL_OK, 2025, 1 },
+    { "Th\xc3\xa1ng 01/2025", VAL_OK, 2025, 1 },
+    { "TH\xc3\x81NG 7/2025", VAL_OK, 2025, 7 },
+    { "thang 7/2025", VAL_OK, 2025, 7 },
+    { "Jan-25", VAL_OK, 2025, 1 },
+    { "dec 2024", VAL_OK, 2024, 12 },
+    { "Jun/2025", VAL_OK, 2025, 6 },
+    { "Janu-25", VAL_BAD, 0, 0 },
+    { "T", VAL_BAD, 0, 0 },
+    { "Tr1/2025", VAL_BAD, 0, 0 },
     { "01/2025/", VAL_BAD, 0, 0 },
     { "2025.07", VAL_BAD, 0, 0 },
     { "31/02/2025", VAL_BAD, 0, 0 },
-    { "Jan 2025", VAL_BAD, 0, 0 },
+    { "Jan 2025", VAL_OK, 2025, 1 },
     { "", VAL_EMPTY, 0, 0 },
     { " \t", VAL_EMPTY, 0, 0 },
 };
+
+/* Month ranges in one cell. */
+static void
+test_month_range(void **state)
+{
+    static const struct { const char *s; val_result r; int fy, fm, ty, tm; } cases[] = {
+        { "01/2025 - 12/2025", VAL_OK, 2025, 1, 2025, 12 },
+        { "01/2025-06/2025", VAL_OK, 2025, 1, 2025, 6 },
+        { "01/2025 \xe2\x80\x93 06/2025", VAL_OK, 2025, 1, 2025, 6 },
+        { "03/2024 \xc4\x91\xe1\xba\xbfn 02/2025", VAL_OK, 2024, 3, 2025, 2 },
+        { "T1/2025 - T6/2025", VAL_OK, 2025, 1, 2025, 6 },
+        { "06/2025 - 01/2025", VAL_BAD, 0, 0, 0, 0 },   /* end before start */
+        { "01/2025", VAL_BAD, 0, 0, 0, 0 },             /* not a range */
+        { "2025-01", VAL_BAD, 0, 0, 0, 0 },
+    };
+    (void)state;
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        int f = -1, t = -1;
+        val_result r = values_month_range(cases[i].s, strlen(cases[i].s), &f, &t);
+        if (r != cases[i].r)
+            fail_msg("range \"%s\": got %d", cases[i].s, r);
+        if (r == VAL_OK) {
+            assert_int_equal(f, cases[i].fy * 12 + cases[i].fm - 1);
+            assert_int_equal(t, cases[i].ty * 12 + cases[i].tm - 1);
+        }
+    }
+}
 
 static void
 test_month_table(void **state)
@@ -440,6 +479,7 @@ main(void)
         cmocka_unit_test(test_date_table),
         cmocka_unit_test(test_date_serial_sequence),
         cmocka_unit_test(test_month_table),
+        cmocka_unit_test(test_month_range),
         cmocka_unit_test(test_month_order),
         cmocka_unit_test(test_money_table),
         cmocka_unit_test(test_int_table),
