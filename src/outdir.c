@@ -219,6 +219,33 @@ make_sibling(const struct outdir *o)
     return path;
 }
 
+/* A folder --force may replace: empty, or a finished report (it holds
+ * run.json and nothing but regular files). */
+static bool
+replaceable(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    bool any = false, manifest = false, other = false;
+    struct stat sb;
+    char p[4096];
+
+    if (dp == NULL)
+        return false;
+    while ((de = readdir(dp)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        any = true;
+        if (strcmp(de->d_name, "run.json") == 0)
+            manifest = true;
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+            other = true;
+    }
+    closedir(dp);
+    return !any || (manifest && !other);
+}
+
 sirecon_status
 outdir_begin(struct outdir *o, const char *final, bool force, struct diag *d)
 {
@@ -249,6 +276,13 @@ outdir_begin(struct outdir *o, const char *final, bool force, struct diag *d)
         if (!S_ISDIR(sb.st_mode)) {
             st = diag_set(d, SIRECON_ERR_CANTCREAT, o->final, 0,
                           "exists and is not a folder; not replacing it");
+            goto fail;
+        }
+        if (!replaceable(o->final)) {
+            /* --force replaces a report, never somebody's documents */
+            st = diag_set(d, SIRECON_ERR_CANTCREAT, o->final, 0,
+                          "exists and is not a sirecon report (no run.json); "
+                          "not replacing it, choose another -o");
             goto fail;
         }
     } else if (errno != ENOENT) {

@@ -178,22 +178,45 @@ test_exists_without_force(void **state)
     outdir_abort(&o);
 }
 
+/* --force replaces an empty folder or a report, never other contents. */
+static void
+test_force_refuses_foreign(void **state)
+{
+    struct outdir o;
+    struct diag d = {0};
+
+    assert_int_equal(mkdir(at("out"), 0755), 0);
+    put(at("out/important.docx"), "mine");
+    assert_int_equal(outdir_begin(&o, at("out"), true, &d), SIRECON_ERR_CANTCREAT);
+    assert_non_null(strstr(d.msg, "not a sirecon report"));
+    outdir_abort(&o);
+    put(at("out/run.json"), "{}"); /* a report with a sub-folder is not ours either */
+    assert_int_equal(mkdir(at("out/sub"), 0755), 0);
+    assert_int_equal(outdir_begin(&o, at("out"), true, &d), SIRECON_ERR_CANTCREAT);
+    outdir_abort(&o);
+    assert_string_equal(slurp(at("out/important.docx")), "mine");
+    assert_int_equal(rmdir(at("out/sub")), 0);
+    assert_int_equal(unlink(at("out/important.docx")), 0);
+    assert_int_equal(unlink(at("out/run.json")), 0);
+    assert_int_equal(outdir_begin(&o, at("out"), true, &d), SIRECON_OK); /* empty */
+    outdir_abort(&o);
+}
+
 static void
 replace(bool exchange)
 {
     struct outdir o;
     struct diag d = {0};
 
-    assert_int_equal(mkdir(at("out"), 0755), 0);
+    assert_int_equal(mkdir(at("out"), 0755), 0); /* a previous report */
     put(at("out/old.txt"), "old");
-    assert_int_equal(mkdir(at("out/sub"), 0755), 0);
-    put(at("out/sub/deep.txt"), "old");
+    put(at("out/run.json"), "{}");
     assert_int_equal(outdir_begin(&o, at("out"), true, &d), SIRECON_OK);
     write_file(&o, "new.txt", "new");
     assert_string_equal(slurp(at("out/old.txt")), "old"); /* untouched until commit */
     assert_int_equal(outdir_commit_ex(&o, exchange, &d), SIRECON_OK);
     assert_false(exists(at("out/old.txt")));
-    assert_false(exists(at("out/sub")));
+    assert_false(exists(at("out/run.json")));
     assert_string_equal(slurp(at("out/new.txt")), "new");
     assert_int_equal(mode_of(at("out")), 0700);
     assert_int_equal(entries(root), 1); /* old contents and temporaries gone */
@@ -509,6 +532,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_new_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exists_without_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_force_replaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_force_refuses_foreign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_force_replaces_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_force_refuses_a_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_appeared_meanwhile, setup, teardown),
