@@ -19,6 +19,11 @@
 #include "sirecon/table.h"
 #include "sirecon/values.h"
 
+#undef uthash_fatal
+#define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
+#define uthash_malloc(sz) xmalloc(sz)
+#include <uthash.h>
+
 struct brow {
     struct cellref *cells;
     size_t n;
@@ -703,7 +708,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
         rc = st.fail;
     if (rc == SIRECON_OK && !st.have_header) {
         if (st.nrows == 0)
-            rc = diag_set(d, SIRECON_ERR_DATA, path, 0, "file is empty");
+            file_of(&st)->empty = true; /* nothing to read: said, not fatal */
         else
             rc = find_header(&st);
     }
@@ -722,8 +727,22 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
 size_t
 load_resolve_units(struct dataset *ds)
 {
+    struct unit { const char *code, *emp; UT_hash_handle hh; } *units = NULL, *u, *tmp;
     size_t bad = 0;
 
+    /* unit code -> tax code, the registry's first row of a code winning */
+    for (size_t j = 0; j < ds->nemps; j++) {
+        const char *c = ds->emps[j].unit_code;
+        if (c == NULL || c[0] == '\0')
+            continue;
+        HASH_FIND(hh, units, c, strlen(c), u);
+        if (u != NULL)
+            continue;
+        u = xmalloc(sizeof *u);
+        u->code = c;
+        u->emp = ds->emps[j].emp;
+        HASH_ADD_KEYPTR(hh, units, u->code, strlen(u->code), u);
+    }
     for (size_t i = 0; i < ds->nsi; i++) {
         struct si_rec *s = &ds->si[i];
         char buf[IDS_MAX];
@@ -731,21 +750,27 @@ load_resolve_units(struct dataset *ds)
 
         if (s->emp != NULL)
             continue;
-        for (size_t j = 0; j < ds->nemps && s->emp == NULL; j++)
-            if (ds->emps[j].unit_code && strcmp(ds->emps[j].unit_code, s->unit_code) == 0)
-                s->emp = ds->emps[j].emp;
-        if (s->emp == NULL && ids_employer(s->unit_code, strlen(s->unit_code), buf, &fl) &&
-            !(fl & IDF_TAX_CHECK_DIGIT))
-            s->emp = arena_strdup(&ds->a, buf);
+        HASH_FIND(hh, units, s->unit_code, strlen(s->unit_code), u);
+        if (u != NULL)
+            s->emp = u->emp;
+        else if (ids_employer(s->unit_code, strlen(s->unit_code), buf, &fl) &&
+                 !(fl & IDF_TAX_CHECK_DIGIT))
+            s->emp = arena_strdup(&ds->a, buf); /* unit code = tax code since 2021 */
         if (s->emp != NULL)
             continue;
         ds->files[s->file].loaded--;
         dataset_add_reject(ds, s->file, s->line, "UNKNOWN_UNIT_CODE", "unit_code",
-                           "unit code not in the employer registry");
+                           ds->nemps ? "unit code not in the employer registry (-e)"
+                                     : "only a unit code and no employer registry: give -e "
+                                       "with unit_code and employer_tax_id columns");
         ds->si[i] = ds->si[ds->nsi - 1];
         ds->nsi--;
         i--;
         bad++;
+    }
+    HASH_ITER(hh, units, u, tmp) {
+        HASH_DEL(units, u);
+        free(u);
     }
     return bad;
 }

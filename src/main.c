@@ -131,7 +131,7 @@ usage(FILE *f)
 "      --identities PATH     crosswalk of a person's IDs (CCCD, tax code, CMND, SI no.)\n"
 "  -p, --period P            2025, 2025-07 or 2025-01..2025-06 (default: the tax year)\n"
 "  -o, --out DIR             output folder (default sirecon-report-PERIOD)\n"
-"      --force               replace an existing output folder\n"
+"      --force               replace an existing report folder (never other files)\n"
 "      --profile FILE        INI profile overriding rates, thresholds, aliases\n"
 "      --lang vi|en          workbook language (default from LC_ALL/LC_MESSAGES/LANG)\n"
 "      --min-missing N       list employers with at least N not enrolled (default 1)\n"
@@ -526,6 +526,17 @@ cmd_reconcile(int argc, char **argv)
         free_opts(&o);
         return 64;
     }
+    size_t stdin_uses = 0;
+    char **inputs[4] = {o.tax, o.si, o.emp, o.ids};
+    size_t ninputs[4] = {o.ntax, o.nsi, o.nemp, o.nids};
+    for (int l = 0; l < 4; l++)
+        for (size_t i = 0; i < ninputs[l]; i++)
+            stdin_uses += strcmp(inputs[l][i], "-") == 0;
+    if (stdin_uses > 1) {
+        msg("standard input (-) can be given for one input only");
+        free_opts(&o);
+        return 64;
+    }
     if (o.ntax == 0 || o.nsi == 0) {
         msg("reconcile needs at least one -t/--tax and one -s/--si input");
         fputs("Try 'sirecon --help'.\n", stderr);
@@ -623,6 +634,9 @@ cmd_reconcile(int argc, char **argv)
         rc = report(st, &d);
         goto out;
     }
+    for (size_t i = 0; i < ds.nfiles && verbosity > 0; i++)
+        if (ds.files[i].empty)
+            msg("%s: empty file, nothing read from it", ds.files[i].path);
     for (size_t i = 0; i < ds.nrejects && verbosity > 0; i++) {
         const struct reject *r = &ds.rejects[i];
         if (i == 20 && verbosity < 2) {
@@ -792,6 +806,13 @@ cmd_check(int argc, char **argv)
             int e = report(st, &d);
             if (e > worst)
                 worst = e;
+            dataset_free(&ds);
+            continue;
+        }
+        if (f->empty) {
+            printf("  usable: no (empty file)\n");
+            if (worst < 65)
+                worst = 65;
             dataset_free(&ds);
             continue;
         }

@@ -107,6 +107,26 @@ dataset_add_identity(struct dataset *ds)
     return ADD(ds->idents, ds->nidents, ds->capidents);
 }
 
+/* A copy of a reject's detail where every run of 9 or more digits (it may
+ * be a personal ID typed into the wrong column) keeps only its last 4:
+ * details echo cell text, and no ID may leak into messages or rejects.csv. */
+static const char *
+mask_digit_runs(arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+
+    for (size_t i = 0; out[i];) {
+        size_t j = i;
+        while (out[j] >= '0' && out[j] <= '9')
+            j++;
+        if (j - i >= 9)
+            for (size_t k = i; k + 4 < j; k++)
+                out[k] = '*';
+        i = j > i ? j : i + 1;
+    }
+    return out;
+}
+
 void
 dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
                    const char *reason, const char *column, const char *detail)
@@ -117,7 +137,7 @@ dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
     r->line = line;
     r->reason = reason;
     r->column = column ? column : "";
-    r->detail = detail ? arena_strdup(&ds->a, detail) : "";
+    r->detail = detail ? mask_digit_runs(&ds->a, detail) : "";
     if (file < ds->nfiles)
         ds->files[file].rejected++;
 }

@@ -86,6 +86,7 @@ struct input_file {
     uint64_t skipped_by[6];        /* by row_class (header.h); [SKIP_OTHER_YEAR]:
                                       a tax row of a year outside --period */
     uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
+    bool empty;                    /* the file holds no row at all */
 };
 
 /* A personal identity: up to one value per id kind (arena strings or NULL). */

@@ -242,6 +242,24 @@ test_merge(void **state)
     dataset_free(&a);
 }
 
+/* Reject details never carry a long digit run (a personal ID typed into
+ * an amount or month column): all but its last 4 digits are masked. */
+static void
+test_reject_detail_masked(void **state)
+{
+    struct dataset ds;
+
+    dataset_init(&ds);
+    dataset_add_file(&ds);
+    dataset_add_reject(&ds, 0, 7, "BAD_AMOUNT", "taxable_income",
+                       "not an amount \"CCCD 034190001112\"");
+    dataset_add_reject(&ds, 0, 8, "BAD_AMOUNT", "taxable_income",
+                       "not an amount \"12.345.67\" (12345678)");
+    assert_string_equal(ds.rejects[0].detail, "not an amount \"CCCD ********1112\"");
+    assert_string_equal(ds.rejects[1].detail, "not an amount \"12.345.67\" (12345678)");
+    dataset_free(&ds);
+}
+
 int
 main(void)
 {
@@ -251,6 +269,7 @@ main(void)
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_person_id),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_reject_detail_masked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
