@@ -448,6 +448,21 @@ word_keys(const char *w, size_t n)
     return e;
 }
 
+/* Bytes of a word separator at s: blanks and the punctuation clerks leave
+ * in names ("Mai Văn Thuấn.", "Lê, Văn A"); 0 otherwise.  Zero-width
+ * characters are not separators: keys_slow() drops them inside a word. */
+static size_t
+word_sep(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+
+    if (c == ' ' || c == '\t' || c == '.' || c == ',' || c == ';' || c == ':' ||
+        c == '(' || c == ')' || c == '"' || c == '*' || c == '_')
+        return 1;
+    (void)n;
+    return 0;
+}
+
 void
 names_keys(arena *a, const char *s, size_t n, name_keys *out)
 {
@@ -456,10 +471,11 @@ names_keys(arena *a, const char *s, size_t n, name_keys *out)
 
     out->has_marks = false;
     while (i < n) {
-        while (i < n && (s[i] == ' ' || s[i] == '\t'))
-            i++;
+        size_t k;
+        while (i < n && (k = word_sep(s + i, n - i)) > 0)
+            i += k;
         size_t st = i;
-        while (i < n && s[i] != ' ' && s[i] != '\t')
+        while (i < n && word_sep(s + i, n - i) == 0)
             i++;
         if (i == st)
             break;

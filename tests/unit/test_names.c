@@ -59,6 +59,9 @@ test_same_key(void **state)
         {"Le\xe3\x80\x80Thi\nB", "le thi b", "le thi b"},
         /* zero-width space and BOM inside a name are dropped */
         {"Ng\xe2\x80\x8buyen\xef\xbb\xbf An", "Nguyen An", "nguyen an"},
+        /* punctuation left in names separates words and is dropped */
+        {"Mai V\xc4\x83n Thu\xe1\xba\xa5n.", "Mai V\xc4\x83n Thu\xe1\xba\xa5n", "mai v\xc4\x83n thu\xe1\xba\xa5n"},
+        {"L\xc3\xaa,V\xc4\x83n A", "L\xc3\xaa V\xc4\x83n A", "l\xc3\xaa v\xc4\x83n a"},
         /* Đỗ upper and lower */
         {"\xc4\x90\xe1\xbb\x96", "\xc4\x91\xe1\xbb\x97", "\xc4\x91\xe1\xbb\x97"},
     };
