@@ -11,24 +11,32 @@
  * matched through a generic label (WEAK) and a later one is specific.  The
  * candidate with the most distinct fields that holds the required ones wins;
  * ties go to the smaller span, then the earlier row; a row under it that only
- * refines merged groups joins it.  Rows holding 6+ digits in a row (IDs,
+ * refines merged groups joins it.  A label with a short bracketed suffix
+ * ("Thu nhập chịu thuế (TNCT)", "Mức lương (VNĐ)") that matches nothing is
+ * tried again without it.  Rows holding 6+ digits in a row (IDs,
  * amounts, title values) are never header rows.  Rows above the header are
- * the title block, scanned for "label: value" pairs.  The alias tables are
- * static data; each call folds them into its own sorted array (no shared
- * state, so loader threads may call this concurrently).
+ * the title block, scanned for "label: value" pairs, form codes and the
+ * title naming a schedule; header_title_row scans one later row the same
+ * way.  The alias tables are static data; each call folds them into its own
+ * sorted array, and the title labels are folded once (pthread_once) and only
+ * read after, so loader threads may call this concurrently.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/header.h"
 #include "sirecon/values.h"
 #include "sirecon/names.h"
+#include <utf8proc.h>
 
 #define IGN F_COUNT /* alias of a column that is no field: "STT", "Loại giấy tờ" */
 #define FOLD_MAX 512 /* folded label buffer; longer labels are cut (both sides) */
 #define DIAG_CELLS 300 /* bytes of header cells quoted in a diagnostic */
 #define TITLE_LABEL_MAX 120 /* bytes: the longest title label looked for */
+#define TITLE_ROW_WIDE 4 /* cells of 2+ characters in a title line, at most */
+#define SUFFIX_MAX 12 /* characters in a "(TNCT)" / "(VNĐ)" suffix stripped from labels */
 
 struct alias {
     int field; /* field_id or IGN, | WEAK */
@@ -420,6 +428,72 @@ header_strip_marker(const char **sp, size_t *np)
     *np = n;
 }
 
+/*
+ * Strip a short bracketed suffix after a label: an abbreviation, unit or
+ * column number ("Thu nhập chịu thuế (TNCT)", "Mức lương (VNĐ)", "Số tiền
+ * (nghìn đồng)").  The suffix holds 1..SUFFIX_MAX characters, no bracket of
+ * its own, and a label stands before it (a cell that is only "(TNCT)" stays).
+ * The result is trimmed either way.
+ * Wider than header_strip_marker, which title values also use: alias
+ * matching tries the full label first and this one only when that fails, so
+ * "Mã số thuế (đơn vị)" keeps matching the longer alias.
+ */
+STATIC void
+header_strip_suffix(const char **sp, size_t *np)
+{
+    const char *s = *sp;
+    size_t n = *np, chars = 0, body = 0;
+
+    values_trim(&s, &n);
+    *sp = s;
+    *np = n;
+    if (n < 3 || (s[n - 1] != ')' && s[n - 1] != ']'))
+        return;
+    char open = s[n - 1] == ']' ? '[' : '(';
+    for (size_t j = n - 1; j-- > 0;) {
+        unsigned char b = (unsigned char)s[j];
+        if (b == (unsigned char)open) {
+            const char *p = s;
+            size_t k = j;
+            values_trim(&p, &k);
+            if (body == 0 || k == 0)
+                return;
+            *sp = p;
+            *np = k;
+            return;
+        }
+        if (b == '(' || b == ')' || b == '[' || b == ']')
+            return;
+        if ((b & 0xC0) != 0x80 && ++chars > SUFFIX_MAX)
+            return;
+        if (!is_space_at(s, n, j) && b != 0xA0)
+            body++;
+    }
+}
+
+/* The fold of a label without its short suffix (header_strip_suffix) into
+ * out; 0 when there is no such suffix or nothing would be left. */
+static size_t
+header_fold_short(const char *s, size_t n, char *out, size_t outsz)
+{
+    const char *p = s;
+    size_t k = n;
+
+    if (s == NULL)
+        return 0;
+    header_strip_marker(&p, &k);
+    if (k < 3 || (p[k - 1] != ')' && p[k - 1] != ']'))
+        return 0;
+    size_t before = k;
+    header_strip_suffix(&p, &k);
+    if (k == before)
+        return 0;
+    header_strip_marker(&p, &k); /* "Số tiền [15] (đồng)" */
+    if (k == 0)
+        return 0;
+    return names_fold_label(p, k, out, outsz);
+}
+
 /* Fold a header cell for comparison: trim, strip markers, names_fold_label. */
 STATIC size_t
 header_fold(const char *s, size_t n, char *out, size_t outsz)
@@ -556,22 +630,14 @@ aset_key(const struct aset *as, const char *fold)
     return NULL;
 }
 
-/* The field of a folded label, IGN for an ignored column, -1 for none. */
-static int
-aset_find(const struct aset *as, const char *fold)
-{
-    const struct akey *k = aset_key(as, fold);
-
-    return k ? k->field : -1;
-}
-
 #ifdef TESTING
-/* Field of a label for a kind with the built-in table only: -1 none, F_COUNT
- * ignored.  For the tests. */
+/* Field of a label for a kind with the built-in table only, as a header cell
+ * alone would match: -1 none, F_COUNT ignored.  For the tests. */
 STATIC int
 header_alias_lookup(file_kind kind, const char *label)
 {
     struct aset as;
+    const struct akey *k;
     char f[FOLD_MAX];
     int r;
 
@@ -579,7 +645,10 @@ header_alias_lookup(file_kind kind, const char *label)
         return -1;
     aset_build(&as, kind, NULL, 0);
     header_fold(label, strlen(label), f, sizeof f);
-    r = aset_find(&as, f);
+    k = aset_key(&as, f);
+    if (k == NULL && header_fold_short(label, strlen(label), f, sizeof f) > 0)
+        k = aset_key(&as, f);
+    r = k ? k->field : -1;
     aset_free(&as);
     return r;
 }
@@ -608,6 +677,7 @@ enum { CF_LABEL = 1, CF_COLNUM = 2, CF_LETTER = 4 };
 struct rowc {
     int n;           /* cells up to the last non-blank one */
     char **fold;     /* folded label (markers stripped) per cell, "" if none */
+    char **sfold;    /* the fold without a "(TNCT)" suffix; == fold[c] if none */
     char *buf;       /* the folded strings */
     unsigned char *fl; /* CF_* per cell */
     int labels;      /* cells with a label: non-empty fold, not a column number */
@@ -642,8 +712,8 @@ static void
 rowc_build(struct rowc *rc, const struct hrow *row)
 {
     size_t n = row->ncells, len = 0, cap = 0;
-    size_t *off;
-    char f[FOLD_MAX];
+    size_t *off, *soff;
+    char f[FOLD_MAX], g[FOLD_MAX];
 
     memset(rc, 0, sizeof *rc);
     while (n > 0 && cell_blank(row, n - 1))
@@ -652,8 +722,10 @@ rowc_build(struct rowc *rc, const struct hrow *row)
         n = 1000000;
     rc->n = (int)n;
     rc->fold = xcalloc(n ? n : 1, sizeof *rc->fold);
+    rc->sfold = xcalloc(n ? n : 1, sizeof *rc->sfold);
     rc->fl = xcalloc(n ? n : 1, 1);
     off = xcalloc(n ? n : 1, sizeof *off);
+    soff = xcalloc(n ? n : 1, sizeof *soff);
     for (size_t c = 0; c < n; c++) {
         const char *s = row->cells[c].s;
         size_t m = row->cells[c].n, k;
@@ -684,16 +756,31 @@ rowc_build(struct rowc *rc, const struct hrow *row)
         memcpy(rc->buf + len, f, k);
         rc->buf[len + k] = '\0';
         len += k + 1;
+        soff[c] = off[c];
+        if (k > 0 && (s[m - 1] == ')' || s[m - 1] == ']')) {
+            size_t g_n = header_fold_short(s, m, g, sizeof g);
+            if (g_n > 0 && (g_n != k || memcmp(f, g, k) != 0)) {
+                soff[c] = len;
+                rc->buf = xgrow(rc->buf, &cap, len + g_n + 1, 1);
+                memcpy(rc->buf + len, g, g_n);
+                rc->buf[len + g_n] = '\0';
+                len += g_n + 1;
+            }
+        }
     }
-    for (size_t c = 0; c < n; c++)
+    for (size_t c = 0; c < n; c++) {
         rc->fold[c] = rc->buf + off[c];
+        rc->sfold[c] = rc->buf + soff[c];
+    }
     free(off);
+    free(soff);
 }
 
 static void
 rowc_free(struct rowc *rc)
 {
     free(rc->fold);
+    free(rc->sfold);
     free(rc->buf);
     free(rc->fl);
 }
@@ -764,29 +851,47 @@ merge_block(struct ctx *cx, int r, int s, int w)
     }
 }
 
-/* Concatenate the folds of levels lo..hi of column c (folds have no spaces,
- * so this is the fold of the joined labels). */
+/* Concatenate the folds (the short folds when shortf) of levels lo..hi of
+ * column c: folds have no spaces, so this is the fold of the joined labels.
+ * NULL when shortf and no level has a short fold of its own. */
 static const char *
-form_fold(const struct ctx *cx, int r, int s, int w, int c, int lo, int hi,
+form_fold(const struct ctx *cx, int r, int w, int c, int lo, int hi, bool shortf,
           char *buf, size_t bufsz)
 {
     size_t len = 0;
+    bool differs = false;
 
-    (void)s;
     buf[0] = '\0';
     for (int l = lo; l <= hi; l++) {
         int sc = cx->src[(size_t)l * (size_t)w + (size_t)c];
         if (sc < 0)
             continue;
-        const char *f = cx->rc[r + l].fold[sc];
+        const struct rowc *rc = &cx->rc[r + l];
+        const char *f = shortf ? rc->sfold[sc] : rc->fold[sc];
         size_t k = strlen(f);
+        differs |= f != rc->fold[sc];
         if (len + k >= bufsz)
             k = bufsz - 1 - len;
         memcpy(buf + len, f, k);
         len += k;
         buf[len] = '\0';
     }
-    return buf;
+    return shortf && !differs ? NULL : buf;
+}
+
+/* The alias of the label form of levels lo..hi of column c: the full labels,
+ * else the labels without their "(TNCT)" suffixes; NULL for none. */
+static const struct akey *
+form_key(const struct ctx *cx, int r, int w, int c, int lo, int hi, char *buf,
+         size_t bufsz)
+{
+    const struct akey *key = aset_key(&cx->as, form_fold(cx, r, w, c, lo, hi, false,
+                                                         buf, bufsz));
+    const char *f;
+
+    if (key == NULL && (f = form_fold(cx, r, w, c, lo, hi, true, buf, bufsz)) != NULL)
+        key = aset_key(&cx->as, f);
+    return key;
 }
 
 static bool
@@ -840,8 +945,8 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
             if (cx->src[(size_t)l * (size_t)w + (size_t)c] >= 0)
                 lv[k++] = l;
         for (int i = 0; i < k; i++) {
-            const struct akey *key = aset_key(&cx->as, form_fold(cx, r, s, w, c, lv[i],
-                                                                 lv[k - 1], buf, sizeof buf));
+            const struct akey *key = form_key(cx, r, w, c, lv[i], lv[k - 1], buf,
+                                              sizeof buf);
             int f, old, lo_old, hi_old;
             if (key == NULL)
                 continue;
@@ -879,7 +984,8 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
         for (int l = 0; l < s - 1; l++) {
             if (cx->src[(size_t)l * (size_t)w + (size_t)c] != c)
                 continue;
-            int f = aset_find(&cx->as, form_fold(cx, r, s, w, c, l, l, buf, sizeof buf));
+            const struct akey *key = form_key(cx, r, w, c, l, l, buf, sizeof buf);
+            int f = key ? key->field : -1;
             if (f >= 0 && f != IGN && cd->col[f] < 0) {
                 cd->col[f] = c;
                 cd->lo[f] = cd->hi[f] = l;
@@ -1084,21 +1190,78 @@ find_year(const char *s, size_t n, char out[5])
 struct tctx {
     file_kind kind;
     struct header_map *m;
-    char (*tfold)[FOLD_MAX]; /* folded title labels */
+    int tsched;  /* schedule from the title text, 0 none */
+    bool strong; /* tsched from the rate phrase, not a hint (see title_schedule) */
 };
 
-/* The field of a title-block label s[0..n), or -1. */
+/* The title labels folded once for all calls and threads: read-only after
+ * title_fold_init. */
+#define TFOLD_MAX 96
+static char title_fold[NELEM(title_labels)][TFOLD_MAX];
+static pthread_once_t title_once = PTHREAD_ONCE_INIT;
+
+static void
+title_fold_init(void)
+{
+    for (size_t i = 0; i < NELEM(title_labels); i++)
+        header_fold(title_labels[i].label, strlen(title_labels[i].label), title_fold[i],
+                    TFOLD_MAX);
+}
+
+static int
+title_lookup(const char *f)
+{
+    for (size_t i = 0; i < NELEM(title_labels); i++)
+        if (strcmp(f, title_fold[i]) == 0)
+            return title_labels[i].field;
+    return -1;
+}
+
+/* The field of a title-block label s[0..n) ("Mã số thuế (MST)" too), or -1. */
 static int
 title_field(const struct tctx *t, const char *s, size_t n)
 {
     char f[FOLD_MAX];
+    int fld;
 
+    (void)t;
     if (header_fold(s, n, f, sizeof f) == 0)
         return -1;
-    for (size_t i = 0; i < NELEM(title_labels); i++)
-        if (strcmp(f, t->tfold[i]) == 0)
-            return title_labels[i].field;
-    return -1;
+    if ((fld = title_lookup(f)) < 0 && header_fold_short(s, n, f, sizeof f) > 0)
+        fld = title_lookup(f);
+    return fld;
+}
+
+/*
+ * The schedule a folded title names without its form code.  The rate is
+ * decisive: "... THEO BIỂU THUẾ LŨY TIẾN TỪNG PHẦN" is 05-1, "... THEO THUẾ
+ * SUẤT TOÀN PHẦN" (TT92's 05-2) is 05-2.  Who the list covers is a hint of
+ * 05-2 that a rate phrase overrides: "... CÁ NHÂN KHÔNG KÝ HỢP ĐỒNG LAO ĐỘNG
+ * HOẶC KÝ HỢP ĐỒNG LAO ĐỘNG DƯỚI 03 THÁNG" (TT80's 05-2), "CÁ NHÂN KHÔNG CƯ
+ * TRÚ".
+ */
+static void
+title_schedule(struct tctx *t, const char *f)
+{
+    static const char *const hints2[] = {
+        "khongkyhopdonglaodong", "hopdonglaodongduoi03thang",
+        "hopdonglaodongduoi3thang", "canhankhongcutru",
+    };
+
+    if (t->strong || t->kind != KIND_TAX)
+        return;
+    if (strstr(f, "thuesuattoanphan") != NULL) {
+        t->tsched = 2;
+        t->strong = true;
+    } else if (strstr(f, "bieuthueluytientungphan") != NULL ||
+               strstr(f, "bieuluytientungphan") != NULL) {
+        t->tsched = 1;
+        t->strong = true;
+    } else if (t->tsched == 0) {
+        for (size_t i = 0; i < NELEM(hints2); i++)
+            if (strstr(f, hints2[i]) != NULL)
+                t->tsched = 2;
+    }
 }
 
 static void
@@ -1195,6 +1358,7 @@ title_cell(struct tctx *t, const struct hrow *row, size_t c)
             t->m->form = "D02-LT";
         }
     }
+    title_schedule(t, f);
     /* "Năm 2025", "Kỳ tính thuế Năm 2025" */
     {
         const char *p = f;
@@ -1256,20 +1420,69 @@ title_cell(struct tctx *t, const struct hrow *row, size_t c)
 }
 
 static void
+tctx_init(struct tctx *t, file_kind kind, struct header_map *m)
+{
+    pthread_once(&title_once, title_fold_init);
+    t->kind = kind;
+    t->m = m;
+    t->tsched = 0;
+    t->strong = false;
+}
+
+/* The form code's schedule wins over the title text's. */
+static void
+tctx_finish(const struct tctx *t)
+{
+    if (t->m->schedule == 0)
+        t->m->schedule = t->tsched;
+}
+
+static void
 scan_title(file_kind kind, const struct hrow *rows, int nrows, struct header_map *m)
 {
     struct tctx t;
 
-    t.kind = kind;
-    t.m = m;
-    t.tfold = xcalloc(NELEM(title_labels), sizeof *t.tfold);
-    for (size_t i = 0; i < NELEM(title_labels); i++)
-        header_fold(title_labels[i].label, strlen(title_labels[i].label),
-                    t.tfold[i], FOLD_MAX);
+    tctx_init(&t, kind, m);
     for (int r = 0; r < nrows; r++)
         for (size_t c = 0; c < rows[r].ncells; c++)
             title_cell(&t, &rows[r], c);
-    free(t.tfold);
+    tctx_finish(&t);
+}
+
+bool
+header_title_row(file_kind kind, const struct hrow *row, struct header_map *vals)
+{
+    struct tctx t;
+    bool had[F_COUNT];
+    int sched = vals != NULL ? vals->schedule : 0, wide = 0, nonblank = 0;
+    const char *form = vals != NULL ? vals->form : NULL;
+    bool found = false;
+
+    if (row == NULL || vals == NULL || (unsigned)kind >= KIND_COUNT)
+        return false;
+    /* a data or header row has several cells of two characters or more; a
+     * title line one to four (a value's digits may sit one per cell) */
+    for (size_t c = 0; c < row->ncells; c++) {
+        const char *s = row->cells[c].s;
+        size_t n = row->cells[c].n;
+        values_trim(&s, &n);
+        if (n > 0)
+            nonblank++;
+        if (n >= 2 && ++wide > TITLE_ROW_WIDE)
+            return false;
+    }
+    if (nonblank == 0)
+        return false;
+    for (int f = 0; f < F_COUNT; f++)
+        had[f] = vals->title[f] != NULL;
+    tctx_init(&t, kind, vals);
+    for (size_t c = 0; c < row->ncells; c++)
+        title_cell(&t, row, c);
+    tctx_finish(&t);
+    for (int f = 0; f < F_COUNT; f++)
+        if (!had[f] && vals->title[f] != NULL)
+            found = true;
+    return found || vals->schedule != sched || vals->form != form;
 }
 
 static void
@@ -1508,6 +1721,157 @@ cell_is_total(const struct hrow *row, int c)
     return fold_cell(row, c, f, sizeof f) && is_total_word(f);
 }
 
+/* The next word of s from *i: a run of letters and digits (any non-ASCII
+ * byte counts as a letter; the no-break space does not).  false at the end. */
+static bool
+next_word(const char *s, size_t n, size_t *i, const char **w, size_t *wn)
+{
+    size_t k = *i;
+
+    while (k < n && (is_space_at(s, n, k) ||
+                     ((unsigned char)s[k] < 0x80 && !isalnum((unsigned char)s[k]))))
+        k += is_space_at(s, n, k) ? (size_t)is_space_at(s, n, k) : 1;
+    if (k >= n)
+        return false;
+    *w = s + k;
+    while (k < n && !is_space_at(s, n, k) &&
+           ((unsigned char)s[k] >= 0x80 || isalnum((unsigned char)s[k])))
+        k++;
+    *wn = (size_t)(s + k - *w);
+    *i = k;
+    return true;
+}
+
+static bool
+word_is(const char *w, size_t n, const char *lit)
+{
+    return n == strlen(lit) && memcmp(w, lit, n) == 0;
+}
+
+static bool
+word_is_ci(const char *w, size_t n, const char *lit)
+{
+    if (n != strlen(lit))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)w[i]) != lit[i])
+            return false;
+    return true;
+}
+
+/* Digits, or a roman numeral (upper case only when upper is set). */
+static bool
+word_is_number(const char *w, size_t n, bool upper)
+{
+    size_t d = 0, r = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i]))
+            d++;
+        else if (w[i] != '\0' && strchr(upper ? "IVXLC" : "IVXLCivxlc", w[i]) != NULL)
+            r++;
+    }
+    return n > 0 && (d == n || r == n);
+}
+
+/* "Tống Công Sơn" in an accent-free export: every word capitalised, the
+ * rest of it lower case, letters only. */
+static bool
+looks_like_name(const char *s, size_t n)
+{
+    const char *w;
+    size_t wn, i = 0, words = 0;
+
+    while (next_word(s, n, &i, &w, &wn)) {
+        if (wn < 2 || !isupper((unsigned char)w[0]))
+            return false;
+        for (size_t k = 1; k < wn; k++)
+            if (!islower((unsigned char)w[k]))
+                return false;
+        words++;
+    }
+    return words >= 3;
+}
+
+/*
+ * A totals label longer than one word: "Tổng cộng (I+II)", "TỔNG CỘNG TOÀN
+ * ĐƠN VỊ", "Tổng số người: 20", "Cộng II", "Cộng lũy kế".  The diacritics
+ * keep people and companies out: the first word is "Tổng" (not the surname
+ * "Tống") and the second "cộng" or "số", or the first is "Cộng" (not "Công")
+ * followed by a number, "lũy kế", "phát sinh" or "trang" ("Cộng tác viên"
+ * is no total).  Compared on NFC, case-folded text.  A cell without any
+ * diacritic (an ASCII export) cannot tell "Tong" from "Tống": "tong cong" /
+ * "tong so" followed by anything but "ty" ("Tong cong ty") unless the cell
+ * is capitalised like a name ("Tong Cong Son"), and "cong" followed by
+ * digits, an upper-case roman numeral, "luy ke" or "phat sinh".
+ */
+static bool
+cell_is_total_phrase(const struct hrow *row, int c)
+{
+    char f[FOLD_MAX];
+    const char *s, *w[3] = {NULL, NULL, NULL};
+    size_t n, wn[3] = {0, 0, 0}, i = 0, nw = 0;
+    int b = first_folded_byte(row, c);
+    bool ascii = true, yes = false;
+
+    if ((b != 't' && b != 'c') || row->cells[c].n > 96)
+        return false;
+    if (!fold_cell(row, c, f, sizeof f) ||
+        (strncmp(f, "tongcong", 8) != 0 && strncmp(f, "tongso", 6) != 0 &&
+         strncmp(f, "cong", 4) != 0))
+        return false;
+    s = row->cells[c].s;
+    n = row->cells[c].n;
+    values_trim(&s, &n);
+    for (size_t k = 0; k < n && ascii; k++) {
+        if ((unsigned char)s[k] < 0x80)
+            continue;
+        if (is_space_at(s, n, k) == 2)
+            k++; /* a no-break space is no diacritic */
+        else
+            ascii = false;
+    }
+
+    if (ascii) {
+        while (nw < 3 && next_word(s, n, &i, &w[nw], &wn[nw]))
+            nw++;
+        if (nw >= 2 && word_is_ci(w[0], wn[0], "tong") &&
+            (word_is_ci(w[1], wn[1], "cong") || word_is_ci(w[1], wn[1], "so")))
+            return !(nw == 3 && word_is_ci(w[1], wn[1], "cong") &&
+                     word_is_ci(w[2], wn[2], "ty")) &&
+                   !looks_like_name(s, n);
+        if (nw >= 2 && word_is_ci(w[0], wn[0], "cong"))
+            return word_is_number(w[1], wn[1], true) ||
+                   (nw == 3 && word_is_ci(w[1], wn[1], "luy") &&
+                    word_is_ci(w[2], wn[2], "ke")) ||
+                   (nw == 3 && word_is_ci(w[1], wn[1], "phat") &&
+                    word_is_ci(w[2], wn[2], "sinh"));
+        return false;
+    }
+
+    utf8proc_uint8_t *dst = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+                                      &dst, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                UTF8PROC_CASEFOLD);
+    if (r == UTF8PROC_ERROR_NOMEM)
+        (void)xmalloc(SIZE_MAX); /* dies through the one OOM path */
+    if (r < 0)
+        return false; /* invalid UTF-8: no totals label */
+    const char *t = (const char *)dst;
+    size_t tn = (size_t)r;
+    while (nw < 3 && next_word(t, tn, &i, &w[nw], &wn[nw]))
+        nw++;
+    if (nw >= 2 && word_is(w[0], wn[0], "tổng"))
+        yes = word_is(w[1], wn[1], "cộng") || word_is(w[1], wn[1], "số");
+    else if (nw >= 2 && word_is(w[0], wn[0], "cộng"))
+        yes = word_is_number(w[1], wn[1], false) || word_is(w[1], wn[1], "trang") ||
+              (nw == 3 && (word_is(w[1], wn[1], "lũy") || word_is(w[1], wn[1], "luỹ")) &&
+               word_is(w[2], wn[2], "kế")) ||
+              (nw == 3 && word_is(w[1], wn[1], "phát") && word_is(w[2], wn[2], "sinh"));
+    free(dst);
+    return yes;
+}
+
 /*
  * Row classes, in this order: blank; column numbers (as under the header);
  * the header again (every matched column equals the same header row, at
@@ -1516,7 +1880,9 @@ cell_is_total(const struct hrow *row, int c)
  * not in a mapped name, ID, employer-name, area or address column (those
  * may hold "Tổng Công ty ..." or a person called "Tống"), or (b) no mapped
  * ID column holds a value and some cell, the name column included, is a
- * total word ("Tổng cộng" written in the name column).  Called for every
+ * total word ("Tổng cộng" written in the name column), or one of the first
+ * three cells, the first non-empty cell or the name cell is a totals phrase
+ * ("Tổng cộng (I+II)", "Cộng II": cell_is_total_phrase).  Called for every
  * data row: cells are folded only when their first letter could match.
  */
 row_class
@@ -1576,9 +1942,11 @@ header_classify(const struct header_map *m, const struct hrow *row)
     for (size_t i = 0; i < NELEM(ids); i++)
         if (m->col[ids[i]] >= 0 && !cell_blank(row, (size_t)m->col[ids[i]]))
             return ROW_DATA;
-    for (c = 0; c < row->ncells; c++)
-        if (cell_is_total(row, (int)c))
+    for (c = 0; c < row->ncells; c++) {
+        bool early = c < 3 || c == first || (int)c == m->col[F_FULL_NAME];
+        if (cell_is_total(row, (int)c) || (early && cell_is_total_phrase(row, (int)c)))
             return ROW_TOTAL;
+    }
     return ROW_DATA;
 }
 

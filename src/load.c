@@ -48,6 +48,7 @@ struct lstate {
     const char *t_emp, *t_emp_name, *t_unit;
     unsigned t_emp_flags;
     int t_year;
+    bool after_total;           /* a totals row was seen since the last header */
     const char *last_emp;       /* the employer code of the previous row */
     const char *last_text[3];   /* previous employer name, unit code, plan code */
 };
@@ -497,21 +498,34 @@ load_identity_row(struct lstate *st, const struct table_row *r)
     file_of(st)->loaded++;
 }
 
-/* A row of a tax or SI file with no name, no identifier and no amount
- * cannot be a record: it is a title-block line repeated in concatenated
- * exports ("05-1/BK-QTT-TNCN", "Kỳ tính thuế: Năm 2025", ...). */
+static sirecon_status apply_title(struct lstate *st, const struct header_map *m,
+                                  bool above);
+
+/* A row of a tax or SI file with no identifier and no amount (taxable
+ * income; start month) cannot be a record: it is a title-block line of the
+ * next appendix in a concatenated export ("05-1/BK-QTT-TNCN", "[05] Mã số
+ * thuế: ..."), or the signature footer ("Người lập biểu", "Họ và tên:"). */
 static bool
-title_like(const struct lstate *st, const struct table_row *r)
+note_row(const struct lstate *st, const struct table_row *r)
 {
-    static const field_id keys[] = {F_FULL_NAME, F_EMPLOYEE_TAX_ID, F_ID_NUMBER,
-                                    F_SI_NUMBER, F_TAXABLE_INCOME, F_FROM_MONTH};
+    static const field_id ids[] = {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, F_SI_NUMBER};
+    struct cellref c;
+    int64_t money;
+    int month;
 
     if (st->kind != KIND_TAX && st->kind != KIND_SI)
         return false;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (cell(st, r, keys[i]).n != 0)
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (cell(st, r, ids[i]).n != 0)
             return false;
-    return true;
+    c = cell(st, r, st->kind == KIND_TAX ? F_TAXABLE_INCOME : F_FROM_MONTH);
+    if (c.n == 0)
+        return true;
+    /* below the totals row, text where the amount would be is the footer
+     * ("Thái Bình, ngày 20 tháng 03 năm 2026", "NGƯỜI NỘP THUẾ") */
+    return st->after_total &&
+           (st->kind == KIND_TAX ? values_money(c.s, c.n, &money)
+                                 : values_month(c.s, c.n, &month)) != VAL_OK;
 }
 
 /* One row after the header. */
@@ -532,15 +546,24 @@ data_row(struct lstate *st, const struct table_row *r)
     }
     struct hrow h = {r->cells, r->ncells, r->line};
     rc = header_classify(&st->map, &h);
+    if (rc == ROW_TOTAL || rc == ROW_REPEAT)
+        st->after_total = rc == ROW_TOTAL;
     if (rc != ROW_DATA) {
         f->skipped++;
         f->skipped_by[rc]++;
         return;
     }
-    if (title_like(st, r)) {
-        /* the title block of a concatenated export: no name, no ID, no amount */
+    if (note_row(st, r)) {
+        /* its title values (a new employer, year or form) apply below it */
+        struct header_map tv;
+        memset(&tv, 0, sizeof tv);
+        if (header_title_row(st->kind, &h, &tv)) {
+            apply_title(st, &tv, false);
+            st->after_total = false; /* the next appendix begins */
+        }
+        header_map_free(&tv);
         f->skipped++;
-        f->skipped_by[ROW_REPEAT]++;
+        f->skipped_by[SKIP_NOTE]++;
         return;
     }
     if (r->ncells != (size_t)st->map.ncols) {
@@ -565,29 +588,41 @@ data_row(struct lstate *st, const struct table_row *r)
     }
 }
 
-/* Title-block values, normalized once. */
+/* Title-block values of map m (the block above the header, or one found
+ * further down in a concatenated export), normalized once.  above: the
+ * block above the header, whose bad employer code stops the file; further
+ * down a bad code only leaves the rows after it without an employer. */
 static sirecon_status
-apply_title(struct lstate *st)
+apply_title(struct lstate *st, const struct header_map *m, bool above)
 {
     const char *v;
     char buf[IDS_MAX];
 
-    if ((v = st->map.title[F_EMPLOYER_TAX_ID]) != NULL && v[0]) {
-        if (!ids_employer(v, strlen(v), buf, &st->t_emp_flags))
-            return diag_set(st->d, SIRECON_ERR_DATA, st->path, 0,
-                            "the title block's employer tax code is not a valid "
-                            "10/13-digit code");
-        st->t_emp = arena_strdup(&st->ds->a, buf);
+    if ((v = m->title[F_EMPLOYER_TAX_ID]) != NULL && v[0]) {
+        st->t_emp_flags = 0;
+        if (!ids_employer(v, strlen(v), buf, &st->t_emp_flags)) {
+            if (above)
+                return diag_set(st->d, SIRECON_ERR_DATA, st->path, 0,
+                                "the title block's employer tax code is not a valid "
+                                "10/13-digit code");
+            st->t_emp = NULL;
+        } else {
+            st->t_emp = arena_strdup(&st->ds->a, buf);
+        }
+        if (!above) /* a new employer's block: its own name and unit */
+            st->t_emp_name = st->t_unit = NULL;
     }
-    if ((v = st->map.title[F_EMPLOYER_NAME]) != NULL && v[0])
+    if ((v = m->title[F_EMPLOYER_NAME]) != NULL && v[0])
         st->t_emp_name = text(st, (struct cellref){v, strlen(v)});
-    if ((v = st->map.title[F_UNIT_CODE]) != NULL && v[0])
+    if ((v = m->title[F_UNIT_CODE]) != NULL && v[0])
         st->t_unit = text(st, (struct cellref){v, strlen(v)});
-    if ((v = st->map.title[F_TAX_YEAR]) != NULL && v[0]) {
+    if ((v = m->title[F_TAX_YEAR]) != NULL && v[0]) {
         sdate y;
         if (values_date(v, strlen(v), &y) == VAL_OK && y % 10000 == 0)
             st->t_year = y / 10000;
     }
+    if (!above && m->schedule != 0)
+        st->map.schedule = m->schedule;
     return SIRECON_OK;
 }
 
@@ -622,7 +657,7 @@ find_header(struct lstate *st)
     st->have_header = true;
     file_of(st)->header_first = (int)st->rows[st->map.first].line;
     file_of(st)->header_last = (int)st->rows[st->map.last].line;
-    if ((rc = apply_title(st)) != SIRECON_OK)
+    if ((rc = apply_title(st, &st->map, true)) != SIRECON_OK)
         return rc;
     for (i = (size_t)st->map.last + 1; i < st->nrows; i++) {
         struct table_row r = {st->rows[i].cells, st->rows[i].n, st->rows[i].line,

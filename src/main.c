@@ -838,11 +838,12 @@ cmd_check(int argc, char **argv)
         if (map.schedule)
             printf("  schedule: 05-%d\n", map.schedule);
         printf("  rows: %llu data, %llu loaded, %llu skipped (blank %llu, column numbers %llu, "
-               "repeated header %llu, totals %llu), %llu rejected\n",
+               "repeated header %llu, totals %llu, title or footer lines %llu), %llu rejected\n",
                (unsigned long long)f->read, (unsigned long long)f->loaded,
                (unsigned long long)f->skipped, (unsigned long long)f->skipped_by[1],
                (unsigned long long)f->skipped_by[2], (unsigned long long)f->skipped_by[3],
-               (unsigned long long)f->skipped_by[4], (unsigned long long)f->rejected);
+               (unsigned long long)f->skipped_by[4],
+               (unsigned long long)f->skipped_by[SKIP_NOTE], (unsigned long long)f->rejected);
         for (size_t r = 0; r < ds.nrejects; r++) {
             size_t cnt = 0;
             bool seen = false;

@@ -218,6 +218,7 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
         js_u(&j, "repeated_header", in->skipped_by[3]);
         js_u(&j, "totals", in->skipped_by[4]);
         js_u(&j, "other_tax_year", in->skipped_by[SKIP_OTHER_YEAR]);
+        js_u(&j, "title_or_note", in->skipped_by[SKIP_NOTE]);
         js_close(&j, '}');
         js_open(&j, "id_quality", '{');
         js_u(&j, "leading_zero_restored", in->id_restored);

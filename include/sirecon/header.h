@@ -12,6 +12,7 @@
 #ifndef SIRECON_HEADER_H
 #define SIRECON_HEADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "sirecon/common.h"
 #include "sirecon/fields.h"
@@ -72,13 +73,32 @@ sirecon_status header_detect(file_kind kind, const struct hrow *rows, size_t nro
 file_kind header_guess_kind(const struct hrow *rows, size_t nrows,
                             const struct alias_extra *extra, size_t nextra);
 
+/*
+ * Title-block values in ONE row found after the header (the title block of
+ * a second appendix pasted under the first in a concatenated export),
+ * scanned exactly as the rows above the header are: "label: value" cells, a
+ * label with its value in a later cell of the row, "Năm 2025", form codes
+ * and the title text naming a schedule.  Writes what it finds into
+ * vals->title[F_EMPLOYER_TAX_ID / F_EMPLOYER_NAME / F_UNIT_CODE / F_TAX_YEAR]
+ * (xmalloc'd, fields of the kind only, a value already there is kept),
+ * vals->schedule (1 or 2 when a 05-x form code or, lacking one, the title
+ * text says so; the form code wins) and vals->form.  The caller passes a
+ * zeroed map (one per block, so the values of the block above do not leak)
+ * and frees it with header_map_free.  Returns true when anything was found.
+ * Cheap for data rows: a row with more than four cells of two or more
+ * characters is rejected before any folding.  Meant for rows that hold no
+ * name, ID or amount; thread-safe.
+ */
+bool header_title_row(file_kind kind, const struct hrow *row, struct header_map *vals);
+
 /* Row classification after the header. */
 typedef enum row_class {
     ROW_DATA = 0,
     ROW_BLANK,    /* every cell empty */
     ROW_COLNUM,   /* "[06] [07] ..." or "(1) (2) ..." or "1 2 3 ..." */
     ROW_REPEAT,   /* the header again (concatenated files) */
-    ROW_TOTAL     /* "Tổng cộng" / "Cộng" / "Total" */
+    ROW_TOTAL     /* "Tổng cộng" / "Cộng" / "Total", "Tổng cộng (I+II)",
+                     "Cộng II", "Tổng số người: 20" */
 } row_class;
 
 row_class header_classify(const struct header_map *m, const struct hrow *row);

@@ -72,6 +72,7 @@ typedef enum rec_reason {
 const char *records_reason_name(rec_reason r);
 
 #define SKIP_OTHER_YEAR 5
+#define SKIP_NOTE 6
 
 /* One input file as the manifest and `check` describe it. */
 struct input_file {
@@ -83,8 +84,10 @@ struct input_file {
     char delimiter;
     int header_first, header_last; /* physical lines, 0 when none */
     uint64_t read, loaded, skipped, rejected, duplicate;
-    uint64_t skipped_by[6];        /* by row_class (header.h); [SKIP_OTHER_YEAR]:
-                                      a tax row of a year outside --period */
+    uint64_t skipped_by[7];        /* by row_class (header.h); [SKIP_OTHER_YEAR]:
+                                      a tax row of a year outside --period;
+                                      [SKIP_NOTE]: a row with no ID and no amount
+                                      (a later title block, a signature footer) */
     uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
     bool empty;                    /* the file holds no row at all */
 };

@@ -23,6 +23,7 @@
 /* STATIC helpers of header.c, visible with -DTESTING. */
 bool header_is_colnum_cell(const char *s, size_t n);
 void header_strip_marker(const char **sp, size_t *np);
+void header_strip_suffix(const char **sp, size_t *np);
 size_t header_fold(const char *s, size_t n, char *out, size_t outsz);
 int header_alias_lookup(file_kind kind, const char *label);
 int header_alias_conflicts(file_kind kind);
@@ -1152,12 +1153,321 @@ test_random_rows(void **state)
             } else {
                 assert_true(strlen(d.msg) > 0);
             }
-            for (size_t r = 0; r < t.n; r++)
+            for (size_t r = 0; r < t.n; r++) {
+                struct header_map v;
                 header_row_class_name(header_classify(&m, &t.rows[r]));
+                memset(&v, 0, sizeof v);
+                if (!header_title_row((file_kind)k, &t.rows[r], &v)) {
+                    for (int f = 0; f < F_COUNT; f++)
+                        assert_null(v.title[f]);
+                    assert_int_equal(v.schedule, 0);
+                }
+                header_map_free(&v);
+            }
             header_map_free(&m);
         }
         header_guess_kind(t.rows, t.n, NULL, 0);
         table_free(&t);
+    }
+}
+
+/* ---- totals phrases, title schedules, label suffixes, later title rows --- */
+
+/* Totals labels longer than one word, told from people by their diacritics
+ * (item: totals that became fake employees). */
+static void
+test_classify_total_phrases(void **state)
+{
+    const struct {
+        const char *const *cells;
+        row_class want;
+    } cases[] = {
+        /* in the name column, no ID */
+        {R("", "Tổng cộng (I+II)", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "TỔNG CỘNG TOÀN ĐƠN VỊ", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Tổng cộng (20 người)", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Tổng cộng cả năm", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Cộng I", "", "", "", "250.000.000"), ROW_TOTAL},
+        {R("", "Cộng II", "", "", "", "180.000.000"), ROW_TOTAL},
+        {R("", "CỘNG II:", "", "", "", "180.000.000"), ROW_TOTAL},
+        {R("", "Cộng lũy kế", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Cộng luỹ kế", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Cộng phát sinh trong kỳ", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "Tổng số người: 20", "", "", "", ""), ROW_TOTAL},
+        /* in the STT column, or another early column */
+        {R("Tổng cộng (I+II)", "", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("", "", "", "Tổng cộng (I+II)", "", "430.000.000"), ROW_TOTAL},
+        {R("", "", "", "", "", "", "", "", "", "", "", "", "Tổng cộng (I+II)"), ROW_TOTAL},
+        /* decomposed (NFD) text, as some Mac exports write it */
+        {R("", "To\xcc\x82\xcc\x89ng co\xcc\xa3\xcc\x82ng (I+II)", "", "", "", "1"), ROW_TOTAL},
+        /* accent-free exports */
+        {R("", "TONG CONG TOAN DON VI", "", "", "", "430000000"), ROW_TOTAL},
+        {R("", "Tong cong (I+II)", "", "", "", "430000000"), ROW_TOTAL},
+        {R("", "Tong cong ca nam", "", "", "", "430000000"), ROW_TOTAL},
+        {R("", "tong so nguoi: 20", "", "", "", ""), ROW_TOTAL},
+        {R("Cong II", "", "", "", "", "180000000"), ROW_TOTAL},
+        {R("", "CONG 2", "", "", "", "180000000"), ROW_TOTAL},
+        {R("", "Cong luy ke", "", "", "", "430000000"), ROW_TOTAL},
+        /* people and companies with an ID are data wherever the words sit */
+        {R("3", "Công Phượng", "8012345678", "", "", "100000000"), ROW_DATA},
+        {R("3", "Tống Văn Sơn", "8012345678", "", "", "100000000"), ROW_DATA},
+        {R("3", "Nguyễn Văn Bảy", "8012345678", "Cộng tác viên", "", "100000000"), ROW_DATA},
+        {R("Cộng tác viên", "Nguyễn Văn Bảy", "", "", "034190000125", "1"), ROW_DATA},
+        {R("3", "Tổng cộng (I+II)", "8012345678", "", "", "100000000"), ROW_DATA},
+        /* and without one, the diacritics still tell them apart */
+        {R("3", "Công Phượng", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Tống Văn Sơn", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Tống Công Sơn", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Cộng tác viên", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Tổng Văn Cộng", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Tong Cong Son", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Cong Phuong", "", "", "", "100000000"), ROW_DATA},
+        {R("3", "Cong Vi", "", "", "", "100000000"), ROW_DATA},
+        {R("Tong cong ty ABC", "Le Van Ba", "", "", "", "100000000"), ROW_DATA},
+        /* the existing single words */
+        {R("", "Tổng cộng", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("Cộng", "", "", "", "", "430.000.000"), ROW_TOTAL},
+    };
+    struct table t = TABLE(tt80_rows);
+    struct header_map m;
+    (void)state;
+
+    detect_ok(KIND_TAX, &t, &m);
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        struct table one;
+        struct hrow *row = row_make(cases[i].cells, &one);
+        row_class got = header_classify(&m, row);
+        if (got != cases[i].want)
+            print_error("case %zu: %s, want %s\n", i, header_row_class_name(got),
+                        header_row_class_name(cases[i].want));
+        assert_int_equal(got, cases[i].want);
+        table_free(&one);
+    }
+    header_map_free(&m);
+    table_free(&t);
+}
+
+/* A 05-x appendix whose form code is missing: the title names the schedule;
+ * a form code, where there is one, wins. */
+static void
+test_title_schedule(void **state)
+{
+    static const char *const hdr[] = {"STT", "Họ và tên", "Mã số thuế", "Số CMND/CCCD/Hộ chiếu",
+                                      "Tổng thu nhập chịu thuế", "Số thuế đã khấu trừ", NULL};
+    static const char *const t92_2[] = {
+        "BẢNG KÊ CHI TIẾT CÁ NHÂN THUỘC DIỆN TÍNH THUẾ THEO THUẾ SUẤT TOÀN PHẦN", NULL};
+    static const char *const t80_2[] = {
+        "", "BẢNG KÊ THU NHẬP CHỊU THUẾ VÀ THUẾ THU NHẬP CÁ NHÂN ĐÃ KHẤU TRỪ ĐỐI VỚI THU "
+        "NHẬP TỪ TIỀN LƯƠNG, TIỀN CÔNG CỦA CÁ NHÂN KHÔNG KÝ HỢP ĐỒNG LAO ĐỘNG HOẶC KÝ HỢP "
+        "ĐỒNG LAO ĐỘNG DƯỚI 03 THÁNG", NULL};
+    static const char *const short_2[] = {"Bảng kê hợp đồng lao động dưới 03 tháng", NULL};
+    static const char *const nonres[] = {"Danh sách cá nhân không cư trú", NULL};
+    static const char *const t_1[] = {
+        "BẢNG KÊ CHI TIẾT CÁ NHÂN THUỘC DIỆN TÍNH THUẾ THEO BIỂU THUẾ LŨY TIẾN TỪNG PHẦN",
+        NULL};
+    static const char *const code1[] = {"Mẫu số: 05-1/BK-QTT-TNCN", NULL};
+    static const char *const year[] = {"[01] Kỳ tính thuế: Năm 2024", NULL};
+    const struct {
+        const char *const *rows[4];
+        int sched;
+    } cases[] = {
+        {{t92_2, year, hdr, NULL}, 2},
+        {{t80_2, hdr, NULL, NULL}, 2},
+        {{short_2, hdr, NULL, NULL}, 2},
+        {{nonres, hdr, NULL, NULL}, 2},
+        {{t_1, year, hdr, NULL}, 1},
+        {{code1, t92_2, hdr, NULL}, 1},  /* the form code wins */
+        {{t92_2, code1, hdr, NULL}, 1},  /* wherever it stands */
+        {{nonres, t_1, hdr, NULL}, 1},   /* the rate beats the hint */
+        {{year, hdr, NULL, NULL}, 0},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        size_t n = 0;
+        while (n < 4 && cases[i].rows[n] != NULL)
+            n++;
+        struct table t = table_make(cases[i].rows, n);
+        struct header_map m;
+        detect_ok(KIND_TAX, &t, &m);
+        if (m.schedule != cases[i].sched)
+            print_error("case %zu: schedule %d, want %d\n", i, m.schedule, cases[i].sched);
+        assert_int_equal(m.schedule, cases[i].sched);
+        assert_int_equal(m.col[F_TAXABLE_INCOME], 4);
+        header_map_free(&m);
+        table_free(&t);
+    }
+}
+
+/* A parent label with a parenthesized abbreviation or unit over "Tổng số". */
+static void
+test_label_suffix(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } strip[] = {
+        {"Thu nhập chịu thuế (TNCT)", "Thu nhập chịu thuế"},
+        {"Tổng thu nhập chịu thuế (TNCT)", "Tổng thu nhập chịu thuế"},
+        {"Mức lương (nghìn đồng)", "Mức lương"},
+        {"Tên [NLĐ]", "Tên"},
+        {"Số thuế (15) ", "Số thuế"},
+        {"(TNCT)", "(TNCT)"},                      /* the whole label */
+        {"  (VNĐ)  ", "(VNĐ)"},
+        {"Tổng ()", "Tổng ()"},                    /* nothing inside */
+        {"Ghi chú (ghi rõ lý do nghỉ việc)", "Ghi chú (ghi rõ lý do nghỉ việc)"},
+        {"A (b (c))", "A (b (c))"},
+        {"A (b)c", "A (b)c"},
+    };
+    static const struct {
+        file_kind k;
+        const char *label;
+        int field;
+    } alias[] = {
+        {KIND_TAX, "Thu nhập chịu thuế (TNCT)", F_TAXABLE_INCOME},
+        {KIND_TAX, "Số thuế TNCN đã khấu trừ (đồng)", F_TAX_WITHHELD},
+        {KIND_TAX, "Họ và tên (NLĐ)", F_FULL_NAME},
+        {KIND_TAX, "Bảo hiểm được trừ (BHXH, BHYT)", F_INSURANCE_DEDUCTION},
+        {KIND_TAX, "Mã số thuế (đơn vị)", F_EMPLOYER_TAX_ID}, /* the full label first */
+        {KIND_TAX, "Mã số thuế (MST)", F_EMPLOYEE_TAX_ID},
+        {KIND_TAX, "(NLĐ)", -1},
+        {KIND_SI, "Mức lương (VNĐ)", F_SALARY},
+        {KIND_SI, "Mã số BHXH (10 số)", F_SI_NUMBER},
+    };
+    const char *const *const rows[] = {
+        R("[05] Mã số thuế (MST): 0300588569"),
+        R("STT", "Họ và tên", "Mã số thuế", "Thu nhập chịu thuế (TNCT)", "",
+          "Số thuế TNCN đã khấu trừ (đồng)"),
+        R("", "", "", "Tổng số", "Trong đó: TNCT được miễn giảm", ""),
+        R("1", "Nguyễn Văn An", "8012345678", "250.000.000", "0", "5.000.000"),
+    };
+    static const struct want w[] = {
+        {F_FULL_NAME, 1, NULL}, {F_EMPLOYEE_TAX_ID, 2, NULL},
+        {F_TAXABLE_INCOME, 3, "Thu nhập chịu thuế (TNCT) Tổng số"},
+        {F_TAX_WITHHELD, 5, "Số thuế TNCN đã khấu trừ (đồng)"},
+    };
+    struct table t = TABLE(rows), one;
+    struct header_map m;
+    (void)state;
+
+    for (size_t i = 0; i < N_OF(strip); i++) {
+        const char *s = strip[i].in;
+        size_t n = strlen(s);
+        header_strip_suffix(&s, &n);
+        if (n != strlen(strip[i].out) || memcmp(s, strip[i].out, n) != 0)
+            print_error("\"%s\" -> \"%.*s\"\n", strip[i].in, (int)n, s);
+        assert_int_equal(n, strlen(strip[i].out));
+        assert_memory_equal(s, strip[i].out, n);
+    }
+    for (size_t i = 0; i < N_OF(alias); i++) {
+        int got = header_alias_lookup(alias[i].k, alias[i].label);
+        if (got != alias[i].field)
+            print_error("\"%s\": %d, want %d\n", alias[i].label, got, alias[i].field);
+        assert_int_equal(got, alias[i].field);
+    }
+
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.first, 1);
+    assert_int_equal(m.last, 2);
+    check_cols(&m, w, N_OF(w));
+    check_title(&m, F_EMPLOYER_TAX_ID, "0300588569");
+    assert_int_equal(header_classify(&m, &t.rows[3]), ROW_DATA);
+    assert_int_equal(header_classify(&m, row_make(rows[1], &one)), ROW_REPEAT);
+    table_free(&one);
+    header_map_free(&m);
+    table_free(&t);
+
+    /* "Tổng thu nhập chịu thuế (TNCT)" over "Tổng số" alone: the parent */
+    const char *const *const rows2[] = {
+        R("Họ và tên", "Mã số thuế", "Tổng thu nhập chịu thuế (TNCT)", ""),
+        R("", "", "Tổng số", "Trong đó: TNCT được miễn giảm"),
+    };
+    t = TABLE(rows2);
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_TAXABLE_INCOME], 2);
+    header_map_free(&m);
+    table_free(&t);
+}
+
+/* One title line after the header, as a concatenated export repeats it. */
+static void
+test_title_row(void **state)
+{
+    const struct {
+        file_kind kind;
+        const char *const *cells;
+        bool found;
+        int field;        /* the title value expected, F_COUNT none */
+        const char *value;
+        int sched;
+        const char *form;
+    } cases[] = {
+        {KIND_TAX, R("[05] Mã số thuế: 0300588569"), true, F_EMPLOYER_TAX_ID, "0300588569",
+         0, NULL},
+        {KIND_TAX, R("Kỳ tính thuế: Năm 2024"), true, F_TAX_YEAR, "2024", 0, NULL},
+        {KIND_TAX, R("", "", "", "Mẫu số: 05-2/BK-QTT-TNCN"), true, F_COUNT, NULL, 2,
+         "05-2/BK-QTT-TNCN"},
+        {KIND_TAX, R("[04] Tên người nộp thuế:", "", "Công ty Cổ phần XYZ"), true,
+         F_EMPLOYER_NAME, "Công ty Cổ phần XYZ", 0, NULL},
+        {KIND_TAX, R("[05] Mã số thuế", "0300588569"), true, F_EMPLOYER_TAX_ID, "0300588569",
+         0, NULL},
+        {KIND_TAX, R("[05] Mã số thuế:", "0", "3", "0", "0", "5", "8", "8", "5", "6", "9"),
+         true, F_EMPLOYER_TAX_ID, "0300588569", 0, NULL},
+        {KIND_TAX, R("BẢNG KÊ CHI TIẾT CÁ NHÂN THUỘC DIỆN TÍNH THUẾ THEO THUẾ SUẤT TOÀN PHẦN"),
+         true, F_COUNT, NULL, 2, NULL},
+        {KIND_TAX, R("BẢNG KÊ ... THEO BIỂU THUẾ LŨY TIẾN TỪNG PHẦN"), true, F_COUNT, NULL, 1,
+         NULL},
+        {KIND_SI, R("Mã đơn vị: TA1234", "", "Mã số thuế: 0100233488"), true, F_UNIT_CODE,
+         "TA1234", 0, NULL},
+        {KIND_TAX, R("Mã đơn vị: TA1234"), false, F_COUNT, NULL, 0, NULL}, /* not a tax field */
+        /* data-like rows */
+        {KIND_TAX, R("1", "Nguyễn Văn An", "8012345678", "", "", "250.000.000"), false, F_COUNT,
+         NULL, 0, NULL},
+        {KIND_TAX, R("1", "Nguyễn Văn An", "8012345678", "", "034190000123", "250.000.000",
+                     "0", "0", "132.000.000", "5.000.000"), false, F_COUNT, NULL, 0, NULL},
+        {KIND_SI, R("1", "Phạm Thị Dung", "3412345678", "05/03/1990", "Nữ", "034190012345",
+                    "6.500.000", "01/2024"), false, F_COUNT, NULL, 0, NULL},
+        {KIND_TAX, R("STT", "Họ và tên", "Mã số thuế", "Loại giấy tờ", "Số CMND/CCCD/Hộ chiếu",
+                     "Tổng thu nhập chịu thuế"), false, F_COUNT, NULL, 0, NULL},
+        {KIND_TAX, R("", " ", ""), false, F_COUNT, NULL, 0, NULL},
+        {KIND_TAX, R("Tổng cộng (I+II)", "", "430.000.000"), false, F_COUNT, NULL, 0, NULL},
+    };
+    (void)state;
+
+    for (size_t i = 0; i < N_OF(cases); i++) {
+        struct table one;
+        struct hrow *row = row_make(cases[i].cells, &one);
+        struct header_map v;
+        memset(&v, 0, sizeof v);
+        bool got = header_title_row(cases[i].kind, row, &v);
+        if (got != cases[i].found)
+            print_error("case %zu: %d, want %d\n", i, got, cases[i].found);
+        assert_int_equal(got, cases[i].found);
+        for (int f = 0; f < F_COUNT; f++)
+            if (f == cases[i].field)
+                check_title(&v, f, cases[i].value);
+            else if (!(cases[i].kind == KIND_SI && f == F_EMPLOYER_TAX_ID))
+                assert_null(v.title[f]);
+        assert_int_equal(v.schedule, cases[i].sched);
+        if (cases[i].form == NULL)
+            assert_null(v.form);
+        else
+            assert_string_equal(v.form, cases[i].form);
+        header_map_free(&v);
+        table_free(&one);
+    }
+    assert_false(header_title_row(KIND_TAX, NULL, NULL));
+
+    /* several rows into one map: what is there stays */
+    {
+        struct table a, b;
+        struct header_map v;
+        memset(&v, 0, sizeof v);
+        assert_true(header_title_row(KIND_TAX, row_make(R("Mã số thuế: 0300588569"), &a), &v));
+        assert_false(header_title_row(KIND_TAX, row_make(R("Mã số thuế: 0100233488"), &b), &v));
+        check_title(&v, F_EMPLOYER_TAX_ID, "0300588569");
+        header_map_free(&v);
+        table_free(&a);
+        table_free(&b);
     }
 }
 
@@ -1189,6 +1499,10 @@ main(void)
         cmocka_unit_test(test_guess_kind),
         cmocka_unit_test(test_odd_rows),
         cmocka_unit_test(test_random_rows),
+        cmocka_unit_test(test_classify_total_phrases),
+        cmocka_unit_test(test_title_schedule),
+        cmocka_unit_test(test_label_suffix),
+        cmocka_unit_test(test_title_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

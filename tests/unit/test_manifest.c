@@ -189,7 +189,7 @@ static const char check_script[] =
     "assert a['header_first_line'] == 3 and a['header_last_line'] == 4\n"
     "assert (a['rows_read'], a['loaded'], a['skipped'], a['rejected'], a['duplicate']) == (10, 7, 2, 1, 1), a\n"
     "assert a['rows_read'] == a['loaded'] + a['skipped'] + a['rejected']\n"
-    "assert a['skipped_by'] == {'blank': 1, 'column_numbers': 0, 'repeated_header': 0, 'totals': 0, 'other_tax_year': 1}, a['skipped_by']\n"
+    "assert a['skipped_by'] == {'blank': 1, 'column_numbers': 0, 'repeated_header': 0, 'totals': 0, 'other_tax_year': 1, 'title_or_note': 0}, a['skipped_by']\n"
     "assert a['id_quality']['leading_zero_restored'] == 3 and a['id_quality']['corrupted'] == 1\n"
     "assert b['path'] == 'si/\"quoted\" back\\\\slash\\nnew\\tline\\x01\\x1f end.csv', repr(b['path'])\n"
     "assert b['kind'] == 'si' and b['delimiter'] == '\\t' and b['encoding'] == 'TCVN3'\n"
