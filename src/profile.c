@@ -349,6 +349,24 @@ handler(void *user, const char *sec, const char *key, const char *val)
                    "[base], [review] or [aliases.KIND]", sec);
 }
 
+/* Values that parse but cannot be meant: the whole profile must make sense
+ * (a zero cap or a minimum wage over the cap would zero or invert every
+ * arrears estimate). */
+static sirecon_status
+profile_check(const struct profile *p, const char *path, struct diag *d)
+{
+    if (p->base_cap <= 0)
+        return diag_set(d, SIRECON_ERR_DATA, path, 0, "[base] cap must be above 0");
+    for (int i = 0; i < 4; i++)
+        if (p->min_wage[i] <= 0 || p->min_wage[i] > p->base_cap)
+            return diag_set(d, SIRECON_ERR_DATA, path, 0,
+                            "[base] min_wage_%d must be above 0 and not above cap", i + 1);
+    if (p->employer_rate + p->employee_rate <= 0)
+        return diag_set(d, SIRECON_ERR_DATA, path, 0,
+                        "[rates] employer and employee are both 0: no contribution to estimate");
+    return SIRECON_OK;
+}
+
 sirecon_status
 profile_load(struct profile *p, const char *path, struct diag *d)
 {
@@ -367,7 +385,7 @@ profile_load(struct profile *p, const char *path, struct diag *d)
     fclose(c.f);
     free(c.line);
     if (r == 0 && c.errline == 0)
-        return SIRECON_OK;
+        return profile_check(p, path, d);
     if (r == -3)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot read the profile");
     if (r < 0)

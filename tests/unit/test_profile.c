@@ -168,6 +168,10 @@ test_errors(void **state)
         {"[rates]\nbroken\nemployer = 7\n", 2, "not a '[section]'"},
         /* ... and a bad value before a syntax error */
         {"[rates]\nemployer = 7\nbroken\n", 2, "outside [0, 1]"},
+        /* values that parse but make no sense together (line 0: the file) */
+        {"[base]\ncap = 0\n", 0, "cap must be above 0"},
+        {"[base]\nmin_wage_1 = 50000000\n", 0, "min_wage_1 must be above 0 and not above cap"},
+        {"[rates]\nemployer = 0\nemployee = 0\n", 0, "both 0"},
     };
     struct profile p;
     struct diag d;
