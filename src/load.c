@@ -230,6 +230,23 @@ truthy(struct cellref c)
            strcmp(f, "false") != 0 && strcmp(f, "n") != 0;
 }
 
+/* The person's name (NFC) and its keys; false, with the row rejected, when
+ * the name cell is empty. */
+static bool
+read_name(struct lstate *st, const struct table_row *r, const char **full,
+          name_keys *nk)
+{
+    struct cellref c = cell(st, r, F_FULL_NAME);
+
+    if (c.n == 0) {
+        reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
+        return false;
+    }
+    *full = text(st, c);
+    names_keys(&st->ds->a, *full, strlen(*full), nk);
+    return true;
+}
+
 static void
 load_tax_row(struct lstate *st, const struct table_row *r)
 {
@@ -250,13 +267,8 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     }
     c = cell(st, r, F_EMPLOYER_NAME);
     t.emp_name = c.n ? text_same(st, c, 0) : (st->t_emp_name ? st->t_emp_name : "");
-    c = cell(st, r, F_FULL_NAME);
-    if (c.n == 0) {
-        reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
+    if (!read_name(st, r, &t.full_name, &nk))
         return;
-    }
-    t.full_name = text(st, c);
-    names_keys(&st->ds->a, t.full_name, strlen(t.full_name), &nk);
     t.name_key = nk.key;
     t.name_fold = nk.folded;
     t.name_marks = nk.has_marks;
@@ -365,13 +377,8 @@ load_si_row(struct lstate *st, const struct table_row *r)
                "neither an employer tax code nor a unit code");
         return;
     }
-    c = cell(st, r, F_FULL_NAME);
-    if (c.n == 0) {
-        reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
+    if (!read_name(st, r, &s.full_name, &nk))
         return;
-    }
-    s.full_name = text(st, c);
-    names_keys(&st->ds->a, s.full_name, strlen(s.full_name), &nk);
     s.name_key = nk.key;
     s.name_fold = nk.folded;
     s.name_marks = nk.has_marks;
