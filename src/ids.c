@@ -42,7 +42,6 @@ is_space(unsigned char c)
            c == '\f';
 }
 
-/* Length of the space (ASCII or NBSP) at s[0..n), 0 when none. */
 /* values_trim() on unsigned bytes. */
 static void
 trim_u(const unsigned char **s, size_t *n)
@@ -52,17 +51,6 @@ trim_u(const unsigned char **s, size_t *n)
     values_trim(&p, n);
     *s = (const unsigned char *)p;
 }
-
-static size_t
-space_at(const unsigned char *s, size_t n)
-{
-    if (n >= 1 && is_space(s[0]))
-        return 1;
-    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
-        return 2;
-    return 0;
-}
-
 
 /* 3.41234E+11, 3,41E+11, 1.2e11, 1E-05: Excel's display of a long number. */
 static int
@@ -227,7 +215,7 @@ ids_clean(const char *in, size_t n, char out[IDS_MAX], size_t *len)
                 return IDS_CL_MALFORMED;
             }
             out[o++] = (char)(c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
-        } else if (c == '.' || c == '-' || (k = space_at(s + i, n - i)) > 0) {
+        } else if (c == '.' || c == '-' || (k = values_space_len((const char *)s + i, n - i)) > 0) {
             had_sep = 1;
             if (k == 0)
                 k = 1;

@@ -327,8 +327,7 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     }
     t.non_resident = truthy(cell(st, r, F_NON_RESIDENT));
     check_birth_year(&t.ids, t.birth, &t.flags);
-    t.flags |= fl & (IDF_LEADING_ZERO_RESTORED | IDF_CORRUPTED | IDF_TAX_CHECK_DIGIT |
-                     IDF_PLACEHOLDER | IDF_MALFORMED);
+    t.flags |= fl & RF_ID_QUALITY;
     t.file = st->fi;
     t.line = (uint32_t)r->line;
     *dataset_add_tax(st->ds) = t;
@@ -425,8 +424,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     c = cell(st, r, F_PLAN_CODE);
     s.plan_code = c.n ? text_same(st, c, 2) : "";
     check_birth_year(&s.ids, s.birth, &s.flags);
-    s.flags |= fl & (IDF_LEADING_ZERO_RESTORED | IDF_CORRUPTED | IDF_TAX_CHECK_DIGIT |
-                     IDF_PLACEHOLDER | IDF_MALFORMED);
+    s.flags |= fl & RF_ID_QUALITY;
     s.file = st->fi;
     s.line = (uint32_t)r->line;
     *dataset_add_si(st->ds) = s;

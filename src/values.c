@@ -597,3 +597,9 @@ values_month_range(const char *str, size_t n, int *from, int *to)
     }
     return VAL_BAD;
 }
+
+size_t
+values_space_len(const char *s, size_t n)
+{
+    return space_at((const unsigned char *)s, n);
+}

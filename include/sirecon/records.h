@@ -33,6 +33,9 @@ enum {
     RF_FOLDED_NAME           = 1u << 8, /* decided on the accent-free name key */
     RF_FLAG_COUNT            = 9
 };
+/* The ID-quality bits a loaded record keeps from its normalizers. */
+#define RF_ID_QUALITY (RF_LEADING_ZERO_RESTORED | RF_ID_CORRUPTED | RF_TAX_ID_CHECK_DIGIT | \
+                       RF_ID_PLACEHOLDER | RF_ID_MALFORMED)
 /* "LEADING_ZERO_RESTORED", ... for bit i (0-based). */
 const char *records_flag_name(unsigned bit);
 

@@ -62,6 +62,9 @@ val_result values_int(const char *s, size_t n, int *out);
  * controls, no-break, narrow no-break and thin spaces (the one trim every
  * stage uses). */
 void values_trim(const char **s, size_t *n);
+/* Bytes of the white space values_trim() removes that starts s[0..n), 0 when
+ * s does not start with one. */
+size_t values_space_len(const char *s, size_t n);
 
 /* Format a month index as "yyyy-mm" (buf >= 8); "" when out of range
  * (negative, MONTH_OPEN). */
