@@ -29,6 +29,8 @@
 #include "sirecon/header.h"
 #include "sirecon/values.h"
 #include "sirecon/names.h"
+#include "sirecon/labels.h"
+#include "sirecon/ids.h"
 #include <utf8proc.h>
 
 #define IGN F_COUNT /* alias of a column that is no field: "STT", "Loại giấy tờ" */
@@ -252,11 +254,11 @@ struct req {
 static const struct req tax_req[] = {
     {1, {F_FULL_NAME, -1}},
     {1, {F_TAXABLE_INCOME, -1}},
-    {1, {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, -1}},
+    {1, {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, F_SI_NUMBER, -1}},
 };
 static const struct req si_req[] = {
     {1, {F_FULL_NAME, -1}},
-    {1, {F_SI_NUMBER, F_ID_NUMBER, -1}},
+    {1, {F_SI_NUMBER, F_ID_NUMBER, F_EMPLOYEE_TAX_ID, -1}},
     {1, {F_FROM_MONTH, -1}},
 };
 static const struct req employer_req[] = {
@@ -695,6 +697,7 @@ struct ctx {
     struct aset as;
     int *src;    /* per level and column: the column supplying the label */
     size_t srccap;
+    unsigned short **shape; /* per cached row and cell: SH_* bits, lazily */
 };
 
 /* A candidate header: rows r..r+s-1. */
@@ -706,6 +709,11 @@ struct cand {
     int col[F_COUNT];
     int lo[F_COUNT], hi[F_COUNT]; /* levels of the form that matched */
     bool weak[F_COUNT];    /* matched through a generic label */
+    unsigned char how[F_COUNT]; /* HOW_* */
+    int alt[F_COUNT];      /* second column of a person-ID field, -1 */
+    int refused[F_COUNT];  /* column refused by its content, -1 */
+    int unread[HEADER_MAX_UNREAD];
+    int nunread;
 };
 
 static void
@@ -807,6 +815,11 @@ ctx_init(struct ctx *cx, file_kind kind, const struct hrow *rows, size_t nrows,
 static void
 ctx_free(struct ctx *cx)
 {
+    if (cx->shape) {
+        for (int i = 0; i < cx->nrows; i++)
+            free(cx->shape[i]);
+        free(cx->shape);
+    }
     for (int i = 0; i < cx->nrows; i++)
         rowc_free(&cx->rc[i]);
     free(cx->rc);
@@ -909,6 +922,366 @@ required_ok(file_kind kind, const int col[F_COUNT])
     return true;
 }
 
+
+static bool
+is_person_id_field(int f)
+{
+    return f == F_ID_NUMBER || f == F_EMPLOYEE_TAX_ID || f == F_SI_NUMBER || f == F_CMND;
+}
+
+/* The trimmed original text of levels lo..hi of column c, joined by
+ * spaces, into buf (cut at bufsz). */
+static size_t
+form_text(const struct ctx *cx, int r, int w, int c, int lo, int hi, char *buf,
+          size_t bufsz)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int l = lo; l <= hi; l++) {
+        int sc = cx->src[(size_t)l * (size_t)w + (size_t)c];
+        const char *t;
+        size_t n;
+        if (sc < 0 || (size_t)sc >= cx->rows[r + l].ncells)
+            continue;
+        t = cx->rows[r + l].cells[sc].s;
+        n = cx->rows[r + l].cells[sc].n;
+        values_trim(&t, &n);
+        if (len + n + 2 >= bufsz)
+            n = bufsz > len + 2 ? bufsz - len - 2 : 0;
+        if (len && n)
+            buf[len++] = ' ';
+        memcpy(buf + len, t, n);
+        len += n;
+        buf[len] = '\0';
+    }
+    return len;
+}
+
+/*
+ * Pass 3 of eval_block: columns no alias matched, read by meaning
+ * (labels.c), the longest label form first.  Each field goes to the
+ * column that names it most surely (then the leftmost); a second column of
+ * a person's identifier is read as well.  Returns the fields added.
+ */
+static int
+meaning_pass(struct ctx *cx, int r, int s, int w, struct cand *cd, bool *used)
+{
+    struct mc { int c, f, sc, lo, hi; } *v = xcalloc((size_t)(w ? w : 1), sizeof *v);
+    int nv = 0, added = 0;
+    char buf[3 * FOLD_MAX];
+
+    for (int c = 0; c < w; c++) {
+        int lv[HEADER_MAX_SPAN], k = 0;
+        if (used[c])
+            continue;
+        for (int l = 0; l < s; l++)
+            if (cx->src[(size_t)l * (size_t)w + (size_t)c] >= 0)
+                lv[k++] = l;
+        for (int i = 0; i < k; i++) {
+            int sc, f;
+            size_t n = form_text(cx, r, w, c, lv[i], lv[k - 1], buf, sizeof buf);
+            f = labels_classify(cx->kind, buf, n, &sc);
+            if (f == LABELS_UNKNOWN)
+                continue;
+            if (f != LABELS_OTHER)
+                v[nv++] = (struct mc){c, f, sc, lv[i], lv[k - 1]};
+            break;
+        }
+    }
+    for (;;) {
+        int b = -1;
+        for (int i = 0; i < nv; i++)
+            if (v[i].f >= 0 && (b < 0 || v[i].sc > v[b].sc))
+                b = i;
+        if (b < 0)
+            break;
+        int f = v[b].f, c = v[b].c;
+        v[b].f = -1;
+        if (cd->col[f] >= 0 && cx->kind == KIND_TAX && f == F_EMPLOYEE_TAX_ID &&
+            cd->weak[f] && cd->col[F_EMPLOYER_TAX_ID] < 0) {
+            /* a plain "Mã số thuế" beside one said to be the person's */
+            cd->col[F_EMPLOYER_TAX_ID] = cd->col[f];
+            cd->lo[F_EMPLOYER_TAX_ID] = cd->lo[f];
+            cd->hi[F_EMPLOYER_TAX_ID] = cd->hi[f];
+            cd->col[f] = -1;
+            added++;
+        }
+        if (cd->col[f] < 0) {
+            cd->col[f] = c;
+            cd->lo[f] = v[b].lo;
+            cd->hi[f] = v[b].hi;
+            cd->how[f] = HOW_MEANING;
+            cd->weak[f] = v[b].sc < 2;
+            used[c] = true;
+            added++;
+        } else if (is_person_id_field(f) && cd->alt[f] < 0) {
+            cd->alt[f] = c;
+            used[c] = true;
+        }
+    }
+    free(v);
+    return added;
+}
+
+/* ---- content ------------------------------------------------------------ */
+
+static bool row_is_colnum(const struct hrow *row, int w);
+
+enum {
+    SH_NONEMPTY = 1,
+    SH_PID12 = 2,    /* a domestic personal ID: 12 digits (or 11, zero lost),
+                        province 001-096, century digit 0-3 */
+    SH_IDLIKE = 4,   /* 8-13 digits, a passport number, or 3.41E+11 */
+    SH_TAXCODE = 8,  /* a tax code with a valid check digit (10 or 13) */
+    SH_MONEY = 16,   /* an amount with thousands separators or ending in 000 */
+    SH_DATE = 32,
+    SH_MONTH = 64,
+    SH_NAME = 128,   /* two or more words of letters */
+    SH_ZEROS = 256,  /* ends in 000 */
+    SH_LETTERS = 512, /* holds a letter */
+};
+
+static unsigned short
+cell_shape(const char *s, size_t n)
+{
+    unsigned short sh = 0;
+    size_t digits = 0, letters = 0, spaces = 0, other = 0;
+    int64_t money;
+    sdate dt;
+    int m, m2;
+
+    values_trim(&s, &n);
+    if (n > 0 && s[0] == '\'') {
+        s++;
+        n--;
+    }
+    if (n == 0)
+        return 0;
+    sh |= SH_NONEMPTY;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (isdigit(ch))
+            digits++;
+        else if (isalpha(ch) || ch >= 0x80)
+            letters++;
+        else if (ch == ' ')
+            spaces++;
+        else
+            other++;
+    }
+    if (digits == n) {
+        if (n >= 8 && n <= 13)
+            sh |= SH_IDLIKE;
+        if ((n == 12 && s[0] == '0') || n == 11) {
+            const char *p = n == 12 ? s : s - 1; /* p[0] is the lost zero */
+            int prov = n == 12 ? (s[1] - '0') * 10 + (s[2] - '0')
+                               : (s[0] - '0') * 10 + (s[1] - '0');
+            char cen = n == 12 ? s[3] : s[2];
+            (void)p;
+            if (prov >= 1 && prov <= 96 && cen >= '0' && cen <= '3')
+                sh |= SH_PID12;
+        }
+        if ((n == 10 || n == 13) && ids_tax_check(s))
+            sh |= SH_TAXCODE;
+        if (n >= 4 && memcmp(s + n - 3, "000", 3) == 0)
+            sh |= SH_ZEROS;
+    } else if (letters > 0 && letters <= 2 && digits >= 6 && digits + letters == n &&
+               isalpha((unsigned char)s[0])) {
+        sh |= SH_IDLIKE; /* B1234567 */
+    } else if (digits > 0 && n < 20 && (memchr(s, 'E', n) || memchr(s, 'e', n)) &&
+               memchr(s, '+', n)) {
+        sh |= SH_IDLIKE; /* 3.41234E+11 */
+    }
+    if (digits > 0 && letters == 0 && values_money(s, n, &money) == VAL_OK &&
+        (other > 0 || spaces > 0 || (sh & SH_ZEROS)))
+        sh |= SH_MONEY;
+    if (digits > 0 && letters == 0 && other > 0 && values_date(s, n, &dt) == VAL_OK)
+        sh |= SH_DATE;
+    if (digits > 0 && (values_month(s, n, &m) == VAL_OK ||
+                       values_month_range(s, n, &m, &m2) == VAL_OK))
+        sh |= SH_MONTH;
+    if (letters >= 2 && digits == 0 && spaces >= 1)
+        sh |= SH_NAME;
+    if (letters > 0)
+        sh |= SH_LETTERS;
+    return sh;
+}
+
+struct colstat {
+    int n, pid12, idlike, taxcode, money, date, month, name, zeros, distinct, letters;
+};
+
+/* Shapes of the values of column c in the data rows below header row
+ * `last` (rows with fewer than two values are left out: totals, notes). */
+static void
+col_stat(struct ctx *cx, int last, int skip_row, int c, struct colstat *st)
+{
+    const char *seen[HEADER_SCAN_ROWS + HEADER_MAX_SPAN];
+    size_t seenn[HEADER_SCAN_ROWS + HEADER_MAX_SPAN];
+    int ns = 0;
+
+    memset(st, 0, sizeof *st);
+    if (cx->shape == NULL)
+        cx->shape = xcalloc((size_t)(cx->nrows ? cx->nrows : 1), sizeof *cx->shape);
+    for (int r = last + 1; r < cx->nrows; r++) {
+        const struct hrow *row = &cx->rows[r];
+        int filled = 0;
+        if (r == skip_row || (size_t)c >= row->ncells)
+            continue;
+        if (cx->shape[r] == NULL) {
+            cx->shape[r] = xcalloc(row->ncells ? row->ncells : 1, sizeof **cx->shape);
+            for (size_t k = 0; k < row->ncells; k++)
+                cx->shape[r][k] = cell_shape(row->cells[k].s, row->cells[k].n);
+        }
+        for (size_t k = 0; k < row->ncells && filled < 2; k++)
+            filled += (cx->shape[r][k] & SH_NONEMPTY) != 0;
+        unsigned short sh = cx->shape[r][c];
+        if (filled < 2 || !(sh & SH_NONEMPTY))
+            continue;
+        st->n++;
+        st->pid12 += (sh & SH_PID12) != 0;
+        st->idlike += (sh & SH_IDLIKE) != 0;
+        st->taxcode += (sh & SH_TAXCODE) != 0;
+        st->money += (sh & SH_MONEY) != 0;
+        st->date += (sh & SH_DATE) != 0;
+        st->month += (sh & SH_MONTH) != 0;
+        st->name += (sh & SH_NAME) != 0;
+        st->zeros += (sh & SH_ZEROS) != 0;
+        st->letters += (sh & SH_LETTERS) != 0;
+        const char *v = row->cells[c].s;
+        size_t vn = row->cells[c].n;
+        values_trim(&v, &vn);
+        bool dup = false;
+        for (int i = 0; i < ns && !dup; i++)
+            dup = seenn[i] == vn && memcmp(seen[i], v, vn) == 0;
+        if (!dup) {
+            seen[ns] = v;
+            seenn[ns++] = vn;
+        }
+    }
+    st->distinct = ns;
+}
+
+static bool
+is_money_field(int f)
+{
+    return f == F_TAXABLE_INCOME || f == F_INSURANCE_DEDUCTION || f == F_TAX_WITHHELD ||
+           f == F_SALARY;
+}
+
+/* Whether the content of a column contradicts field f: an identifier
+ * column full of amounts, names or dates; an amount column full of
+ * personal IDs or names; a month column with no month in it. */
+static bool
+content_refuses(int f, const struct colstat *st)
+{
+    if (st->n < 5)
+        return false;
+    if (is_person_id_field(f))
+        return 5 * st->idlike < st->n &&
+               5 * (st->money + st->name + st->date) >= 4 * st->n;
+    if (is_money_field(f))
+        return 5 * st->pid12 >= 4 * st->n || 5 * st->name >= 4 * st->n ||
+               (5 * st->date >= 4 * st->n && 5 * st->money < st->n);
+    if (f == F_FROM_MONTH || f == F_BIRTH_DATE)
+        return 5 * st->month < st->n && 5 * st->date < st->n;
+    if (f == F_EMPLOYER_TAX_ID)
+        return 2 * st->idlike < st->n;
+    if (f == F_FULL_NAME || f == F_EMPLOYER_NAME)
+        return 5 * st->letters < st->n;
+    return false;
+}
+
+/* Whether a column's values are people's identifiers: mostly 8-13
+ * digits (or passports), mostly distinct, not round amounts. */
+static bool
+content_person_ids(const struct colstat *st)
+{
+    return st->n >= 3 && 5 * st->idlike >= 4 * st->n && 5 * st->distinct >= 4 * st->n &&
+           2 * st->zeros < st->n;
+}
+
+/* Whether they are unmistakably personal IDs (CCCD). */
+static bool
+content_pids(const struct colstat *st)
+{
+    return st->n >= 3 && 10 * st->pid12 >= 9 * st->n && 10 * st->distinct >= 9 * st->n;
+}
+
+static bool
+col_feeds(const struct cand *cd, int c)
+{
+    for (int f = 0; f < F_COUNT; f++)
+        if (cd->col[f] == c || cd->alt[f] == c)
+            return true;
+    return false;
+}
+
+/*
+ * Check the chosen block against its data rows: refuse mappings the
+ * content contradicts, map a personal-ID column that no label named when
+ * its content is unmistakable, and list the columns that look like
+ * person identifiers but feed no field (reported; their records are not
+ * accused, see match.c).  Updates cd->score.
+ */
+static void
+content_pass(struct ctx *cx, struct cand *cd)
+{
+    int last = cd->r + cd->s - 1, w = cd->w, skip = -1;
+    struct colstat st;
+    char buf[3 * FOLD_MAX];
+
+    if (last + 1 < cx->nrows && row_is_colnum(&cx->rows[last + 1], w))
+        skip = last + 1;
+    merge_block(cx, cd->r, cd->s, w);
+    for (int f = 0; f < F_COUNT; f++) {
+        if (cd->col[f] < 0 || cd->how[f] == HOW_CONTENT)
+            continue;
+        col_stat(cx, last, skip, cd->col[f], &st);
+        if (content_refuses(f, &st)) {
+            cd->refused[f] = cd->col[f];
+            cd->col[f] = cd->alt[f];
+            cd->alt[f] = -1;
+            if (cd->col[f] < 0)
+                cd->score--;
+        }
+    }
+    if (cx->kind != KIND_EMPLOYERS && cd->col[F_ID_NUMBER] < 0) {
+        for (int c = 0; c < w; c++) {
+            size_t n;
+            if (col_feeds(cd, c))
+                continue;
+            n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
+            if (n > 0 && labels_not_person_id(buf, n))
+                continue;
+            col_stat(cx, last, skip, c, &st);
+            if (content_pids(&st)) {
+                cd->col[F_ID_NUMBER] = c;
+                cd->lo[F_ID_NUMBER] = 0;
+                cd->hi[F_ID_NUMBER] = cd->s - 1;
+                cd->how[F_ID_NUMBER] = HOW_CONTENT;
+                cd->score++;
+                break;
+            }
+        }
+    }
+    cd->nunread = 0;
+    if (cx->kind == KIND_EMPLOYERS)
+        return;
+    for (int c = 0; c < w && cd->nunread < HEADER_MAX_UNREAD; c++) {
+        size_t n;
+        if (col_feeds(cd, c))
+            continue;
+        n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
+        if (n > 0 && labels_not_person_id(buf, n))
+            continue;
+        col_stat(cx, last, skip, c, &st);
+        if (content_person_ids(&st))
+            cd->unread[cd->nunread++] = c;
+    }
+}
+
 /* Score the block of rows r..r+s-1 (see the file comment). */
 static void
 eval_block(struct ctx *cx, int r, int s, struct cand *cd)
@@ -921,7 +1294,7 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
     cd->r = r;
     cd->s = s;
     for (int f = 0; f < F_COUNT; f++)
-        cd->col[f] = cd->lo[f] = cd->hi[f] = -1;
+        cd->col[f] = cd->lo[f] = cd->hi[f] = cd->alt[f] = cd->refused[f] = -1;
     if (r + s > cx->nrows)
         return;
     for (int l = 0; l < s; l++) {
@@ -955,8 +1328,13 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
             if (f == IGN)
                 break;
             old = cd->col[f];
-            if (old >= 0 && !(cd->weak[f] && !key->weak))
-                break; /* the field is taken: the first column keeps it */
+            if (old >= 0 && !(cd->weak[f] && !key->weak)) {
+                /* the field is taken: the first column keeps it; a second
+                 * column of a person's identifier is read too */
+                if (is_person_id_field(f) && cd->alt[f] < 0 && old != c)
+                    cd->alt[f] = c;
+                break;
+            }
             lo_old = cd->lo[f];
             hi_old = cd->hi[f];
             cd->col[f] = c;
@@ -995,6 +1373,7 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
             }
         }
     }
+    score += meaning_pass(cx, r, s, w, cd, used);
     free(used);
     cd->score = score;
 }
@@ -1068,8 +1447,16 @@ search(struct ctx *cx, struct cand *best, struct cand *top)
                 (top->valid && cd.score == top->score && cd.s == top->s &&
                  cd.score == 0 && cd.labels > top->labels))
                 *top = cd;
-            if (required_ok(cx->kind, cd.col) && better(&cd, best))
-                *best = cd;
+            if (required_ok(cx->kind, cd.col)) {
+                if (better(&cd, best))
+                    *best = cd;
+            } else if (cd.score >= 2) {
+                /* a person-ID column no label named: its content may */
+                struct cand cc = cd;
+                content_pass(cx, &cc);
+                if (required_ok(cx->kind, cc.col) && better(&cc, best))
+                    *best = cc;
+            }
         }
     }
     /* A label-only row under the chosen block that only refines groups
@@ -1082,6 +1469,22 @@ search(struct ctx *cx, struct cand *best, struct cand *top)
             break;
         *best = cd;
     }
+    if (best->valid) {
+        struct cand cc = *best;
+        content_pass(cx, &cc);
+        if (!required_ok(cx->kind, cc.col)) {
+            /* the content refused a required column: keep the labels'
+             * reading (the rows will say what is wrong) */
+            cc = *best;
+            for (int f = 0; f < F_COUNT; f++)
+                cc.refused[f] = -1;
+            struct cand tmp = cc;
+            content_pass(cx, &tmp);
+            cc.nunread = tmp.nunread;
+            memcpy(cc.unread, tmp.unread, sizeof cc.unread);
+        }
+        *best = cc;
+    }
 }
 
 /* ---- building the map --------------------------------------------------- */
@@ -1093,7 +1496,13 @@ map_init(struct header_map *m)
     m->first = m->last = -1;
     m->colnum_row = -1;
     for (int f = 0; f < F_COUNT; f++)
-        m->col[f] = -1;
+        m->col[f] = m->alt[f] = m->refused[f] = -1;
+}
+
+const char *
+header_how_name(int how)
+{
+    return how == HOW_MEANING ? "meaning" : how == HOW_CONTENT ? "content" : "alias";
 }
 
 void
@@ -1496,9 +1905,14 @@ fill_map(struct ctx *cx, const struct cand *cd, struct header_map *m)
     m->ncols = w;
     for (int f = 0; f < F_COUNT; f++) {
         m->col[f] = cd->col[f];
+        m->how[f] = cd->how[f];
+        m->alt[f] = cd->alt[f];
+        m->refused[f] = cd->refused[f];
         if (cd->col[f] >= 0)
             m->label[f] = join_levels(cx, cd, cd->col[f], cd->lo[f], cd->hi[f]);
     }
+    m->nunread = cd->nunread;
+    memcpy(m->unread, cd->unread, sizeof m->unread);
     m->header_cells = xcalloc((size_t)(w ? w : 1), sizeof *m->header_cells);
     for (int c = 0; c < w; c++)
         m->header_cells[c] = join_levels(cx, cd, c, 0, cd->s - 1);

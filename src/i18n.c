@@ -148,6 +148,9 @@ STATIC const struct i18n_entry i18n_table[] = {
     {"reason.SHORT_CONTRACT_OR_NON_RESIDENT",
      "Short contract or non-resident (05-2)",
      "HĐ dưới 3 tháng hoặc không cư trú (05-2)"},
+    {"reason.UNREAD_ID_COLUMN",
+     "An input holds an ID-like column that could not be read",
+     "Tệp đầu vào có cột giống mã định danh nhưng không đọc được"},
     {"rule.R1_ID", "Shared identifier", "Trùng mã định danh"},
     {"rule.R1_ID.desc",
      "Same employer and a shared identifier (personal ID, tax code, CMND or SI number). Confidence A.",
@@ -240,6 +243,11 @@ STATIC const struct i18n_entry i18n_table[] = {
      "Inspect first: top employers by rank",
      "Đơn vị nên kiểm tra trước (theo thứ hạng)"},
     {"sum.totals", "Totals", "Tổng số"},
+    {"sum.unread_id_column",
+     "Warning: %s, column %d \"%s\" looks like personal identifiers but was not read; "
+     "records it could have matched are in Review (UNREAD_ID_COLUMN)",
+     "Cảnh báo: %s, cột %d \"%s\" giống mã định danh cá nhân nhưng không được đọc; "
+     "các bản ghi có thể khớp nhờ cột này nằm ở trang Cần xem xét (UNREAD_ID_COLUMN)"},
     {"sum.version", "sirecon version", "Phiên bản sirecon"},
     {"sum.yes", "yes", "có"},
     {"trend.NEW", "New", "Mới"},

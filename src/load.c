@@ -117,14 +117,12 @@ count_id_flags(struct lstate *st, unsigned fl)
     if (fl & IDF_PLACEHOLDER) f->id_placeholder++;
 }
 
-/* A personal identifier from field f read as column kind col. */
 static void
-person_id(struct lstate *st, const struct table_row *r, field_id f, id_column col,
-          struct person_ids *ids, unsigned *flags)
+person_id_cell(struct lstate *st, struct cellref c, id_column col, struct person_ids *ids,
+               unsigned *flags)
 {
     char buf[IDS_MAX];
     unsigned fl = 0;
-    struct cellref c = cell(st, r, f);
     id_kind k;
 
     if (c.n == 0)
@@ -134,6 +132,23 @@ person_id(struct lstate *st, const struct table_row *r, field_id f, id_column co
     *flags |= fl;
     if (k != IDK_NONE && ids->id[k] == NULL)
         ids->id[k] = arena_strdup(&st->ds->a, buf);
+}
+
+/* A personal identifier from field f read as column kind col, and from the
+ * field's second column when the header has one ("Số CMND" beside "Số
+ * CCCD"): a kind already filled keeps the first column's value. */
+static void
+person_id(struct lstate *st, const struct table_row *r, field_id f, id_column col,
+          struct person_ids *ids, unsigned *flags)
+{
+    int alt = st->map.alt[f];
+
+    person_id_cell(st, cell(st, r, f), col, ids, flags);
+    if (alt >= 0 && (size_t)alt < r->ncells) {
+        struct cellref c = r->cells[alt];
+        values_trim(&c.s, &c.n);
+        person_id_cell(st, c, col, ids, flags);
+    }
 }
 
 /* Employer tax code: column, else the title block.  NULL when none. */
@@ -274,6 +289,7 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     t.name_marks = nk.has_marks;
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &t.ids, &fl);
     if (t.ids.id[IDK_TAXCODE] != NULL && strncmp(t.ids.id[IDK_TAXCODE], t.emp, 10) == 0) {
         /* the employer's own code typed in the person's column */
         t.ids.id[IDK_TAXCODE] = NULL;
@@ -383,6 +399,12 @@ load_si_row(struct lstate *st, const struct table_row *r)
     s.name_marks = nk.has_marks;
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &s.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &s.ids, &fl);
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &s.ids, &fl);
+    if (s.ids.id[IDK_TAXCODE] != NULL && s.emp != NULL &&
+        strncmp(s.ids.id[IDK_TAXCODE], s.emp, 10) == 0) {
+        s.ids.id[IDK_TAXCODE] = NULL; /* the employer's own code */
+        fl |= IDF_PLACEHOLDER;
+    }
     s.birth = birth(st, r);
     if (!money(st, r, F_SALARY, &s.salary, false))
         return;
@@ -514,6 +536,7 @@ static bool
 note_row(const struct lstate *st, const struct table_row *r)
 {
     static const field_id ids[] = {F_EMPLOYEE_TAX_ID, F_ID_NUMBER, F_SI_NUMBER};
+    /* (a second ID column alone does not make a record either) */
     struct cellref c;
     int64_t money;
     int month;
@@ -631,6 +654,31 @@ apply_title(struct lstate *st, const struct header_map *m, bool above)
     return SIRECON_OK;
 }
 
+/* What the file's header says about how its columns were found, for
+ * check, run.json and the matcher: fields read by meaning or content, and
+ * ID-like columns that feed no field. */
+static void
+note_columns(struct lstate *st)
+{
+    struct input_file *f = file_of(st);
+
+    for (int k = 0; k < F_COUNT; k++) {
+        if (st->map.col[k] < 0)
+            continue;
+        if (st->map.how[k] == HOW_MEANING)
+            f->by_meaning |= 1ul << k;
+        else if (st->map.how[k] == HOW_CONTENT)
+            f->by_content |= 1ul << k;
+    }
+    f->nunread = 0;
+    for (int i = 0; i < st->map.nunread && i < INPUT_MAX_UNREAD; i++) {
+        int c = st->map.unread[i];
+        f->unread_col[f->nunread] = c;
+        f->unread_label[f->nunread++] = arena_strdup(
+            &st->ds->a, st->map.header_cells && c < st->map.ncols ? st->map.header_cells[c] : "");
+    }
+}
+
 /* The header is found among the held-back rows; replay the rest. */
 static sirecon_status
 find_header(struct lstate *st)
@@ -662,6 +710,7 @@ find_header(struct lstate *st)
     st->have_header = true;
     file_of(st)->header_first = (int)st->rows[st->map.first].line;
     file_of(st)->header_last = (int)st->rows[st->map.last].line;
+    note_columns(st);
     if ((rc = apply_title(st, &st->map, true)) != SIRECON_OK)
         return rc;
     for (i = (size_t)st->map.last + 1; i < st->nrows; i++) {

@@ -634,9 +634,16 @@ cmd_reconcile(int argc, char **argv)
         rc = report(st, &d);
         goto out;
     }
-    for (size_t i = 0; i < ds.nfiles && verbosity > 0; i++)
-        if (ds.files[i].empty)
-            msg("%s: empty file, nothing read from it", ds.files[i].path);
+    for (size_t i = 0; i < ds.nfiles && verbosity > 0; i++) {
+        const struct input_file *f = &ds.files[i];
+        if (f->empty)
+            msg("%s: empty file, nothing read from it", f->path);
+        if (f->nunread > 0)
+            msg("%s: warning: column %d \"%s\"%s looks like personal identifiers but "
+                "feeds no field; records it could have matched go to REVIEW "
+                "(UNREAD_ID_COLUMN)", f->path, f->unread_col[0] + 1, f->unread_label[0],
+                f->nunread > 1 ? " (and others)" : "");
+    }
     for (size_t i = 0; i < ds.nrejects && verbosity > 0; i++) {
         const struct reject *r = &ds.rejects[i];
         if (i == 20 && verbosity < 2) {
@@ -826,10 +833,18 @@ cmd_check(int argc, char **argv)
         else
             printf("  header: lines %d-%d\n", f->header_first, f->header_last);
         printf("  columns:\n");
-        for (int fl = 0; fl < F_COUNT; fl++)
-            if (map.col[fl] >= 0)
-                printf("    %-20s <- column %d \"%s\"\n", fields_name((field_id)fl),
-                       map.col[fl] + 1, map.label[fl] ? map.label[fl] : "");
+        for (int fl = 0; fl < F_COUNT; fl++) {
+            if (map.col[fl] < 0)
+                continue;
+            printf("    %-20s <- column %d \"%s\"%s\n", fields_name((field_id)fl),
+                   map.col[fl] + 1, map.label[fl] ? map.label[fl] : "",
+                   map.how[fl] == HOW_MEANING ? " (by meaning)"
+                   : map.how[fl] == HOW_CONTENT ? " (by content)" : "");
+            if (map.alt[fl] >= 0)
+                printf("    %-20s <- column %d \"%s\" (second column)\n",
+                       fields_name((field_id)fl), map.alt[fl] + 1,
+                       map.header_cells[map.alt[fl]]);
+        }
         for (int fl = 0; fl < F_COUNT; fl++)
             if (map.title[fl] && map.col[fl] < 0)
                 printf("    %-20s <- title block \"%s\"\n", fields_name((field_id)fl),
@@ -860,6 +875,17 @@ cmd_check(int argc, char **argv)
                "%llu placeholders\n",
                (unsigned long long)f->id_restored, (unsigned long long)f->id_corrupted,
                (unsigned long long)f->id_check_digit, (unsigned long long)f->id_placeholder);
+        for (int fl = 0; fl < F_COUNT; fl++)
+            if (map.refused[fl] >= 0)
+                printf("  note: column %d \"%s\" was named like %s but its values are "
+                       "not; not read as %s\n", map.refused[fl] + 1,
+                       map.header_cells[map.refused[fl]], fields_name((field_id)fl),
+                       fields_name((field_id)fl));
+        for (int u = 0; u < f->nunread; u++)
+            printf("  warning: column %d \"%s\" holds values that look like personal "
+                   "identifiers but feeds no field; records that would be NOT_ENROLLED "
+                   "go to REVIEW (UNREAD_ID_COLUMN)\n", f->unread_col[u] + 1,
+                   f->unread_label[u]);
         printf("  usable: %s\n", over ? "no (reject rate over --max-reject-rate)" : "yes");
         if (over && worst < 65)
             worst = 65;

@@ -226,6 +226,27 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
         js_u(&j, "tax_id_check_digit", in->id_check_digit);
         js_u(&j, "placeholder", in->id_placeholder);
         js_close(&j, '}');
+        /* how columns were found, when not all by known labels */
+        for (int how = 0; how < 2; how++) {
+            unsigned long bits = how == 0 ? in->by_meaning : in->by_content;
+            if (bits == 0)
+                continue;
+            js_open(&j, how == 0 ? "columns_by_meaning" : "columns_by_content", '[');
+            for (int fld = 0; fld < F_COUNT; fld++)
+                if (bits & (1ul << fld))
+                    js_s(&j, NULL, fields_name((field_id)fld));
+            js_close(&j, ']');
+        }
+        if (in->nunread > 0) {
+            js_open(&j, "unread_id_columns", '[');
+            for (int u = 0; u < in->nunread; u++) {
+                js_open(&j, NULL, '{');
+                js_i(&j, "column", in->unread_col[u] + 1);
+                js_s(&j, "label", in->unread_label[u]);
+                js_close(&j, '}');
+            }
+            js_close(&j, ']');
+        }
         js_close(&j, '}');
     }
     js_close(&j, ']');

@@ -70,6 +70,8 @@ struct mstate {
     const struct profile *pf;
     struct index ix;
     size_t *order;      /* tax indices in canonical order */
+    unsigned char *emp_unread; /* per employer number: an SI file with an unread
+                                  ID-like column has rows of it; NULL if none */
 };
 
 static int
@@ -526,6 +528,13 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
                t->rule == RULE_NONE) {
         t->status = ST_REVIEW;
         t->reason = RS_ID_CORRUPTED;
+    } else if (ms->ds->files[t->file].nunread > 0 ||
+               (ms->emp_unread != NULL && t->emp_id < ms->ix.nemp_ids &&
+                ms->emp_unread[t->emp_id])) {
+        /* evidence the tool could not read (an ID-like column that feeds
+         * no field) might have found this person: never accuse on it */
+        t->status = ST_REVIEW;
+        t->reason = RS_UNREAD_ID_COLUMN;
     }
     if (t->status == ST_NOT_ENROLLED && t->insurance_deduction > 0)
         t->flags |= RF_DEDUCTED_NOT_ENROLLED;
@@ -597,6 +606,14 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     for (i = 0; i < ds->ntax; i++)
         if (ds->tax[i].duplicate)
             ds->files[ds->tax[i].file].duplicate++;
+    for (i = 0; i < ds->nsi; i++) {
+        const struct si_rec *s = &ds->si[i];
+        if (ds->files[s->file].nunread == 0 || s->emp_id >= ms.ix.nemp_ids)
+            continue;
+        if (ms.emp_unread == NULL)
+            ms.emp_unread = xcalloc(ms.ix.nemp_ids, 1);
+        ms.emp_unread[s->emp_id] = 1;
+    }
 
     /* R1 */
     uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
@@ -663,6 +680,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     free(ents);
     free(blk);
     free(ms.order);
+    free(ms.emp_unread);
     index_free(&ms.ix);
     (void)d;
     return SIRECON_OK;

@@ -17,6 +17,7 @@
  * second vowel in both styles, and in "qu" the u is part of the consonant
  * ("quý", "quỳnh" stay as they are), as is the i of "gi" before a vowel.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,62 @@ names_fold_label(const char *s, size_t n, char *out, size_t outsz)
                     out[len++] = ascii_lower(dec[j]);
         }
     }
+    out[len] = '\0';
+    return len;
+}
+
+/*
+ * names_fold_label() keeping word boundaries: every run of characters that
+ * are not letters or digits becomes one space, and so does a lower-to-upper
+ * case change in ASCII ("citizenId" -> "citizen id", "MST_CN" -> "mst cn").
+ * Brackets and parentheses are kept as tokens of their own ("(", ")") so
+ * that a caller can tell a qualifier from the head of a label.
+ */
+size_t
+names_fold_words(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t i = 0, len = 0;
+    cp_t c, prev = 0, dec[8];
+    utf8proc_ssize_t k, j;
+
+#define PUT_SPACE() do { if (len > 0 && out[len - 1] != ' ' && len + 1 < outsz) \
+                             out[len++] = ' '; } while (0)
+    if (outsz == 0)
+        return 0;
+    while (i < n && len + 2 < outsz) {
+        i += next_cp(s + i, n - i, &c);
+        if (c < 0x80) {
+            if (c == '(' || c == ')' || c == '[' || c == ']') {
+                PUT_SPACE();
+                out[len++] = c == '[' ? '(' : c == ']' ? ')' : (char)c;
+                out[len++] = ' ';
+            } else if (is_ascii_alnum(c)) {
+                if (c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z')
+                    PUT_SPACE();
+                out[len++] = ascii_lower(c);
+            } else {
+                PUT_SPACE();
+            }
+        } else if (c == 0x110 || c == 0x111) { /* Đ đ */
+            out[len++] = 'd';
+        } else {
+            k = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, NULL);
+            if (k > 8)
+                k = 0;
+            bool any = false;
+            for (j = 0; j < k && len + 1 < outsz; j++)
+                if (is_ascii_alnum(dec[j])) {
+                    out[len++] = ascii_lower(dec[j]);
+                    any = true;
+                }
+            if (!any && utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
+                PUT_SPACE(); /* a non-letter: NBSP, dashes, quotes */
+        }
+        prev = c;
+    }
+#undef PUT_SPACE
+    while (len > 0 && out[len - 1] == ' ')
+        len--;
     out[len] = '\0';
     return len;
 }

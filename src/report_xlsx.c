@@ -765,6 +765,16 @@ write_summary(struct xw *w, lxw_worksheet *ws)
             fs_str(&s, 6, in->encoding, NULL);
             s.row++;
         }
+        /* evidence the tool could not read (UNREAD_ID_COLUMN) */
+        for (size_t i = 0; i < ds->nfiles; i++) {
+            const struct input_file *in = &ds->files[i];
+            for (int u = 0; u < in->nunread; u++) {
+                snprintf(buf, sizeof buf, i18n(l, "sum.unread_id_column"), in->path,
+                         in->unread_col[u] + 1, in->unread_label[u]);
+                fs_str(&s, 0, buf, w->bold);
+                s.row++;
+            }
+        }
         s.row++;
     }
 

@@ -19,6 +19,7 @@
 
 #define HEADER_SCAN_ROWS 60
 #define HEADER_MAX_SPAN 3
+#define HEADER_MAX_UNREAD 8
 
 struct cellref {
     const char *s; /* UTF-8, not necessarily NUL-terminated */
@@ -52,7 +53,19 @@ struct header_map {
                                 found in the title block (static), or NULL */
     char **hdr_fold;         /* folded raw text of each header row, row-major:
                                 (last-first+1) * ncols; for header_classify */
+    unsigned char how[F_COUNT]; /* HOW_ALIAS / HOW_MEANING / HOW_CONTENT per field */
+    int alt[F_COUNT];        /* a second column read for the same person-ID
+                                field ("Số CMND" beside "Số CCCD"), -1 none */
+    int unread[HEADER_MAX_UNREAD]; /* columns whose values look like person
+                                identifiers but that feed no field */
+    int nunread;
+    int refused[F_COUNT];    /* a column whose label named the field but whose
+                                content contradicted it, -1 none */
 };
+
+/* How a field's column was found. */
+enum { HOW_ALIAS = 0, HOW_MEANING, HOW_CONTENT };
+const char *header_how_name(int how); /* "alias", "meaning", "content" */
 
 void header_map_free(struct header_map *m);
 

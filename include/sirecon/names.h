@@ -35,5 +35,9 @@ char *names_nfc(const char *s, size_t n, size_t *outn);
  * "MA SO BHXH" and "ma_so_bhxh" all give "masobhxh".  Writes at most outsz-1
  * bytes plus NUL and returns the length. */
 size_t names_fold_label(const char *s, size_t n, char *out, size_t outsz);
+/* The same fold with words kept apart by single spaces, camelCase split,
+ * and brackets/parentheses kept as "(" and ")" tokens: for reading a
+ * label by its words (labels.c). */
+size_t names_fold_words(const char *s, size_t n, char *out, size_t outsz);
 
 #endif

@@ -70,11 +70,13 @@ typedef enum rec_reason {
     RS_SHORT_CONTRACT_OR_NON_RESIDENT,
     RS_PAST_RETIREMENT_AGE,
     RS_ID_CORRUPTED,
+    RS_UNREAD_ID_COLUMN,     /* an input holds an ID-like column the tool could not use */
     RS_COUNT
 } rec_reason;
 const char *records_reason_name(rec_reason r);
 
 #define SKIP_OTHER_YEAR 5
+#define INPUT_MAX_UNREAD 8 /* = HEADER_MAX_UNREAD */
 #define SKIP_NOTE 6
 
 /* One input file as the manifest and `check` describe it. */
@@ -93,6 +95,13 @@ struct input_file {
                                       (a later title block, a signature footer) */
     uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
     bool empty;                    /* the file holds no row at all */
+    unsigned long by_meaning;      /* fields whose column was read by meaning (bit per
+                                      field_id), not by a known label */
+    unsigned long by_content;      /* fields whose column was found by its content */
+    int nunread;                   /* columns that look like person IDs but feed no
+                                      field: NOT_ENROLLED turns to REVIEW (match.c) */
+    int unread_col[INPUT_MAX_UNREAD];           /* 0-based columns */
+    const char *unread_label[INPUT_MAX_UNREAD]; /* their header text (arena) */
 };
 
 /* A personal identity: up to one value per id kind (arena strings or NULL). */

@@ -56,10 +56,12 @@ test_in_kind(void **state)
         F_EMPLOYER_TAX_ID, F_EMPLOYER_NAME, F_FULL_NAME, F_EMPLOYEE_TAX_ID, F_ID_NUMBER,
         F_BIRTH_DATE, F_TAX_YEAR, F_INCOME_MONTHS, F_TAXABLE_INCOME,
         F_INSURANCE_DEDUCTION, F_TAX_WITHHELD, F_SCHEDULE, F_NON_RESIDENT,
+        F_SI_NUMBER, /* read when a tax list carries it */
     };
     static const field_id si[] = {
         F_EMPLOYER_TAX_ID, F_UNIT_CODE, F_FULL_NAME, F_SI_NUMBER, F_ID_NUMBER,
         F_BIRTH_DATE, F_SALARY, F_FROM_MONTH, F_TO_MONTH, F_PLAN_CODE,
+        F_EMPLOYEE_TAX_ID, /* only by a label that says it is the person's */
     };
     static const field_id emps[] = {
         F_EMPLOYER_TAX_ID, F_EMPLOYER_NAME, F_UNIT_CODE, F_AREA, F_WAGE_REGION, F_ADDRESS,
@@ -67,11 +69,11 @@ test_in_kind(void **state)
     static const field_id idents[] = {F_ID_NUMBER, F_EMPLOYEE_TAX_ID, F_CMND, F_SI_NUMBER};
     /* fields that must not be read from a kind */
     static const field_id not_tax[] = {
-        F_UNIT_CODE, F_SI_NUMBER, F_SALARY, F_FROM_MONTH, F_TO_MONTH, F_PLAN_CODE,
+        F_UNIT_CODE, F_SALARY, F_FROM_MONTH, F_TO_MONTH, F_PLAN_CODE,
         F_AREA, F_WAGE_REGION, F_ADDRESS, F_CMND,
     };
     static const field_id not_si[] = {
-        F_EMPLOYEE_TAX_ID, F_TAX_YEAR, F_INCOME_MONTHS, F_TAXABLE_INCOME,
+        F_TAX_YEAR, F_INCOME_MONTHS, F_TAXABLE_INCOME,
         F_INSURANCE_DEDUCTION, F_TAX_WITHHELD, F_SCHEDULE, F_NON_RESIDENT, F_AREA,
         F_WAGE_REGION, F_ADDRESS, F_CMND,
     };

@@ -231,7 +231,7 @@ test_alias_table(void **state)
         {KIND_SI, "from_month", F_FROM_MONTH},
         {KIND_EMPLOYERS, "wage_region", F_WAGE_REGION},
         {KIND_IDENTITIES, "cmnd", F_CMND},
-        {KIND_TAX, "si_number", -1}, /* not a tax field */
+        {KIND_TAX, "si_number", F_SI_NUMBER}, /* read when a tax list has it */
         /* 05-1 / 05-2 of Circular 80/2021 and 92/2015 */
         {KIND_TAX, "Họ và tên", F_FULL_NAME},
         {KIND_TAX, "[07] Họ và tên", F_FULL_NAME},
@@ -808,7 +808,7 @@ test_missing_required(void **state)
         {KIND_TAX, (const char *const *const[]){R("STT", "Tên khách hàng", "Doanh thu")}, 1, 1,
          {"tax file: missing required columns full_name (Họ và tên), "
           "taxable_income (Tổng thu nhập chịu thuế), employee_tax_id (Mã số thuế) or "
-          "id_number (Số CMND/CCCD/Hộ chiếu)",
+          "id_number (Số CMND/CCCD/Hộ chiếu) or si_number (Mã số BHXH)",
           "\"Tên khách hàng\"", NULL}},
         {KIND_SI,
          (const char *const *const[]){R("Họ và tên", "Mã số BHXH", "Mức lương"),
@@ -1471,6 +1471,113 @@ test_title_row(void **state)
     }
 }
 
+
+/* ---- meaning and content (labels.c + the content pass) ----------------- */
+
+/* Labels no alias knows are read by meaning and shown so. */
+static void
+test_meaning_columns(void **state)
+{
+    const char *const *const src[] = {
+        R("STT", "Tên người lao động (ghi đầy đủ)", "Số CCCD (nếu không có MST)",
+          "MST của NLĐ", "Tổng TN chịu thuế trong năm", "Số điện thoại"),
+        R("1", "Nguyễn Văn An", "034085001111", "8012345675", "120000000", "0912345678"),
+        R("2", "Trần Thị Bình", "034190002222", "", "96000000", "0987654321"),
+    };
+    struct table t = TABLE(src);
+    struct header_map m;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_FULL_NAME], 1);
+    assert_int_equal(m.col[F_ID_NUMBER], 2);
+    assert_int_equal(m.how[F_ID_NUMBER], HOW_MEANING);
+    assert_int_equal(m.col[F_EMPLOYEE_TAX_ID], 3);
+    assert_int_equal(m.col[F_TAXABLE_INCOME], 4);
+    assert_int_equal(m.col[F_EMPLOYER_TAX_ID], -1);
+    assert_int_equal(m.nunread, 0); /* the phone column is no ID */
+    header_map_free(&m);
+    table_free(&t);
+}
+
+/* An ID column nobody labelled is found by its content, only when the
+ * content is unmistakable. */
+static void
+test_content_mapping(void **state)
+{
+    const char *const *const pids[] = {
+        R("Họ và tên", "Hồ sơ", "Thu nhập chịu thuế"),
+        R("Nguyễn Văn An", "034085001111", "120000000"),
+        R("Trần Thị Bình", "34190002222", "96000000"),
+        R("Lê Văn Cường", "001088003333", "84000000"),
+    };
+    const char *const *const amounts[] = {
+        R("Họ và tên", "Hồ sơ", "Thu nhập chịu thuế"),
+        R("Nguyễn Văn An", "120000000", "120000000"),
+        R("Trần Thị Bình", "96000000", "96000000"),
+        R("Lê Văn Cường", "84000000", "84000000"),
+    };
+    struct table t = TABLE(pids), u = TABLE(amounts);
+    struct header_map m;
+    struct diag d;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_ID_NUMBER], 1);
+    assert_int_equal(m.how[F_ID_NUMBER], HOW_CONTENT);
+    assert_string_equal(header_how_name(m.how[F_ID_NUMBER]), "content");
+    header_map_free(&m);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(header_detect(KIND_TAX, u.rows, u.n, NULL, 0, "x.csv", &m, &d),
+                     SIRECON_ERR_DATA);
+    table_free(&t);
+    table_free(&u);
+}
+
+/* A column of ID-like values that feeds no field is listed as unread; a
+ * second column of a person's ID is read, not listed. */
+static void
+test_unread_and_alt(void **state)
+{
+    const char *const *const src[] = {
+        R("Họ và tên", "Số CCCD", "Số CMND", "Mã khác", "Thu nhập chịu thuế", "Ghi chú"),
+        R("Nguyễn Văn An", "034085001111", "151234567", "3401234567", "120000000", "a"),
+        R("Trần Thị Bình", "034190002222", "151234568", "3401234568", "96000000", ""),
+        R("Lê Văn Cường", "001088003333", "151234569", "3401234569", "84000000", ""),
+    };
+    struct table t = TABLE(src);
+    struct header_map m;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_ID_NUMBER], 1);
+    assert_int_equal(m.alt[F_ID_NUMBER], 2);
+    assert_int_equal(m.nunread, 1);
+    assert_int_equal(m.unread[0], 3);
+    header_map_free(&m);
+    table_free(&t);
+}
+
+/* A label that names an ID but whose column holds amounts is refused. */
+static void
+test_content_refuses(void **state)
+{
+    const char *const *const src[] = {
+        R("Họ và tên", "Mã số thuế", "Số CMND/CCCD", "Mã số BHXH", "Thu nhập chịu thuế"),
+        R("Nguyễn Văn An", "8012345675", "034085001111", "1.260.000", "120.000.000"),
+        R("Trần Thị Bình", "8012345676", "034190002222", "1.008.000", "96.000.000"),
+        R("Lê Văn Cường", "8012345677", "001088003333", "882.000", "84.000.000"),
+        R("Phạm Thị Dung", "8012345678", "079195004444", "756.000", "72.000.000"),
+        R("Hồ Văn Em", "8012345679", "079195004445", "630.000", "60.000.000"),
+    };
+    struct table t = TABLE(src);
+    struct header_map m;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_SI_NUMBER], -1);
+    assert_int_equal(m.refused[F_SI_NUMBER], 3);
+    assert_int_equal(m.nunread, 0);
+    header_map_free(&m);
+    table_free(&t);
+}
+
 int
 main(void)
 {
@@ -1503,6 +1610,10 @@ main(void)
         cmocka_unit_test(test_title_schedule),
         cmocka_unit_test(test_label_suffix),
         cmocka_unit_test(test_title_row),
+        cmocka_unit_test(test_meaning_columns),
+        cmocka_unit_test(test_content_mapping),
+        cmocka_unit_test(test_unread_and_alt),
+        cmocka_unit_test(test_content_refuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

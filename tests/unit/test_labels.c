@@ -1,0 +1,178 @@
+/*
+ * test_labels.c - labels.c: column labels read by their meaning.  Labels
+ * are written as clerks, payroll tools and English-speaking IT staff write
+ * them; none of them is in header.c's alias tables, so what passes here
+ * passes by meaning.  The corpus test (tests/labels/) covers more.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sirecon/labels.h"
+
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+#define OTHER LABELS_OTHER
+#define UNKNOWN LABELS_UNKNOWN
+
+struct lcase {
+    file_kind k;
+    const char *label;
+    int want;
+};
+
+static void
+run(const struct lcase *c, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        int sc, got = labels_classify(c[i].k, c[i].label, strlen(c[i].label), &sc);
+        if (got != c[i].want) {
+            print_error("%s \"%s\": got %d, want %d\n", fields_kind_name(c[i].k),
+                        c[i].label, got, c[i].want);
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* The head decides; qualifiers in parentheses or after "nếu"/"if" do not,
+ * even when they name another field. */
+static void
+test_head_and_qualifiers(void **state)
+{
+    static const struct lcase c[] = {
+        {KIND_TAX, "Số CCCD (nếu không có MST)", F_ID_NUMBER},
+        {KIND_TAX, "Số CCCD nếu không có mã số thuế", F_ID_NUMBER},
+        {KIND_TAX, "Mã số thuế (nếu có)", F_EMPLOYEE_TAX_ID},
+        {KIND_TAX, "ID number (if no tax code)", F_ID_NUMBER},
+        {KIND_TAX, "[09] Số CMND/CCCD/Hộ chiếu (trường hợp cá nhân chưa có MST)", F_ID_NUMBER},
+        {KIND_TAX, "Số định danh cá nhân (CCCD gắn chip)", F_ID_NUMBER},
+        {KIND_TAX, "Tổng TN chịu thuế trong năm", F_TAXABLE_INCOME},
+        {KIND_SI, "Mức lương đóng BHXH", F_SALARY},
+        {KIND_SI, "Mức tiền lương đóng BHXH (đồng/tháng)", F_SALARY},
+    };
+    (void)state;
+    run(c, N_OF(c));
+}
+
+/* Whose tax code: the owner words decide, else the kind. */
+static void
+test_owner(void **state)
+{
+    static const struct lcase c[] = {
+        {KIND_TAX, "MST của NLĐ", F_EMPLOYEE_TAX_ID},
+        {KIND_TAX, "Mã số thuế người lao động (10 hoặc 12 số)", F_EMPLOYEE_TAX_ID},
+        {KIND_TAX, "Mã số thuế của tổ chức trả thu nhập", F_EMPLOYER_TAX_ID},
+        {KIND_TAX, "Mã số thuế (của đơn vị)", F_EMPLOYER_TAX_ID},
+        {KIND_TAX, "company_tax_code", F_EMPLOYER_TAX_ID},
+        {KIND_SI, "Mã số thuế", F_EMPLOYER_TAX_ID},
+        {KIND_SI, "MST cá nhân", F_EMPLOYEE_TAX_ID},
+        {KIND_SI, "Tên công ty", F_EMPLOYER_NAME},
+        {KIND_TAX, "TÊN NGƯỜI LAO ĐỘNG", F_FULL_NAME},
+        {KIND_IDENTITIES, "Số CMND", F_CMND},
+        {KIND_IDENTITIES, "Số CMND/CCCD", F_ID_NUMBER},
+        {KIND_IDENTITIES, "MST", F_EMPLOYEE_TAX_ID},
+    };
+    (void)state;
+    run(c, N_OF(c));
+}
+
+/* English, snake_case, camelCase, no accents, upper case. */
+static void
+test_spellings(void **state)
+{
+    static const struct lcase c[] = {
+        {KIND_TAX, "citizen_id", F_ID_NUMBER},
+        {KIND_TAX, "citizenId", F_ID_NUMBER},
+        {KIND_TAX, "period", F_TAX_YEAR},
+        {KIND_SI, "salary_base", F_SALARY},
+        {KIND_TAX, "gross_taxable_income", F_TAXABLE_INCOME},
+        {KIND_TAX, "insurance_deducted", F_INSURANCE_DEDUCTION},
+        {KIND_TAX, "pit_withheld", F_TAX_WITHHELD},
+        {KIND_SI, "social_insurance_no", F_SI_NUMBER},
+        {KIND_SI, "start_month", F_FROM_MONTH},
+        {KIND_SI, "end_month", F_TO_MONTH},
+        {KIND_TAX, "So CMND/CCCD", F_ID_NUMBER},
+        {KIND_TAX, "HO TEN", F_FULL_NAME},
+        {KIND_SI, "NGAY THANG NAM SINH", F_BIRTH_DATE},
+        {KIND_TAX, "So thang co thu nhap", F_INCOME_MONTHS},
+        {KIND_TAX, "Ky tinh thue", F_TAX_YEAR},
+        {KIND_EMPLOYERS, "Địa chỉ", F_ADDRESS},
+        {KIND_EMPLOYERS, "Vùng lương tối thiểu", F_WAGE_REGION},
+        {KIND_TAX, "Số sổ BHXH", F_SI_NUMBER},
+    };
+    (void)state;
+    run(c, N_OF(c));
+}
+
+/* Vetoes and known columns that feed no field. */
+static void
+test_vetoes_and_others(void **state)
+{
+    static const struct lcase c[] = {
+        {KIND_TAX, "Thu nhập tính thuế", OTHER},
+        {KIND_TAX, "TNCT được miễn giảm theo Hiệp định", UNKNOWN},
+        {KIND_TAX, "Ngày cấp CCCD", OTHER},
+        {KIND_TAX, "Nơi cấp", OTHER},
+        {KIND_TAX, "MST người phụ thuộc", OTHER},
+        {KIND_TAX, "Số điện thoại", OTHER},
+        {KIND_TAX, "Tên ngân hàng", OTHER},
+        {KIND_TAX, "Số tài khoản", OTHER},
+        {KIND_TAX, "Loại giấy tờ", OTHER},
+        {KIND_TAX, "Quỹ hưu trí tự nguyện được trừ", OTHER},
+        {KIND_TAX, "Tổng số thuế phải nộp", OTHER},
+        {KIND_SI, "Ngày bắt đầu HĐLĐ", OTHER},
+        {KIND_SI, "Phụ cấp lương", OTHER},
+        {KIND_TAX, "Đơn vị tiền: đồng", OTHER},
+        {KIND_TAX, "Tên khách hàng", UNKNOWN},
+        {KIND_TAX, "Doanh thu", UNKNOWN},
+        {KIND_TAX, "", UNKNOWN},
+        {KIND_COUNT, "Họ tên", UNKNOWN},
+    };
+    (void)state;
+    run(c, N_OF(c));
+}
+
+/* Scores: a specific head is surer than a plain one; an unaccented copy of
+ * the name is weak, so the accented column wins. */
+static void
+test_scores(void **state)
+{
+    int a, b, c;
+    (void)state;
+    assert_int_equal(labels_classify(KIND_SI, "Họ tên", strlen("Họ tên"), &a), F_FULL_NAME);
+    assert_int_equal(labels_classify(KIND_SI, "Họ tên không dấu",
+                                     strlen("Họ tên không dấu"), &b), F_FULL_NAME);
+    assert_true(a > b);
+    assert_int_equal(labels_classify(KIND_TAX, "Năm", strlen("Năm"), &c), F_TAX_YEAR);
+    assert_int_equal(c, 2);
+    assert_int_equal(labels_classify(KIND_TAX, "x", 1, NULL), UNKNOWN);
+}
+
+static void
+test_not_person_id(void **state)
+{
+    (void)state;
+    assert_true(labels_not_person_id("Số điện thoại", strlen("Số điện thoại")));
+    assert_true(labels_not_person_id("STK ngân hàng", strlen("STK ngân hàng")));
+    assert_false(labels_not_person_id("Mã nội bộ", strlen("Mã nội bộ")));
+    assert_false(labels_not_person_id("Employee ID", strlen("Employee ID")));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_head_and_qualifiers),
+        cmocka_unit_test(test_owner),
+        cmocka_unit_test(test_spellings),
+        cmocka_unit_test(test_vetoes_and_others),
+        cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_not_person_id),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
