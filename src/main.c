@@ -590,8 +590,10 @@ cmd_reconcile(int argc, char **argv)
     if (st == SIRECON_OK && o.previous)
         st = load_previous(o.previous, &prev, &nprev, &d);
     end_progress();
-    if (st == SIRECON_OK)
+    if (st == SIRECON_OK) {
         load_resolve_units(&ds);
+        dataset_sort_rejects(&ds);
+    }
     /* reject rate per file */
     for (size_t i = 0; st == SIRECON_OK && i < ds.nfiles; i++) {
         const struct input_file *f = &ds.files[i];

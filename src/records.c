@@ -3,6 +3,7 @@
  * the status, rule, reason and flag codes that all outputs share.
  */
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include "sirecon/records.h"
 #include "sirecon/common.h"
@@ -141,6 +142,44 @@ dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
     r->detail = detail ? mask_digit_runs(&ds->a, detail) : "";
     if (file < ds->nfiles)
         ds->files[file].rejected++;
+}
+
+static const struct dataset *g_rej_ds; /* qsort has no context argument */
+
+static int
+reject_cmp(const void *pa, const void *pb)
+{
+    const struct reject *a = pa, *b = pb;
+    const struct dataset *ds = g_rej_ds;
+    const char *fa = a->file < ds->nfiles ? ds->files[a->file].path : "";
+    const char *fb = b->file < ds->nfiles ? ds->files[b->file].path : "";
+    int c = strcmp(fa, fb);
+
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if ((c = strcmp(a->reason, b->reason)) != 0)
+        return c;
+    if ((c = strcmp(a->column, b->column)) != 0)
+        return c;
+    if ((c = strcmp(a->detail, b->detail)) != 0)
+        return c;
+    return a->file < b->file ? -1 : a->file > b->file;
+}
+
+void
+dataset_sort_rejects(struct dataset *ds)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+    if (ds->nrejects < 2)
+        return;
+    pthread_mutex_lock(&lock);
+    g_rej_ds = ds;
+    qsort(ds->rejects, ds->nrejects, sizeof *ds->rejects, reject_cmp);
+    g_rej_ds = NULL;
+    pthread_mutex_unlock(&lock);
 }
 
 const char *

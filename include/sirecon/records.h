@@ -195,6 +195,9 @@ struct employer_rec *dataset_add_employer(struct dataset *ds);
 struct identity_rec *dataset_add_identity(struct dataset *ds);
 void dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
                         const char *reason, const char *column, const char *detail);
+/* Sort the rejects by file path, then line (then reason, column, detail),
+ * so that rejects.csv does not depend on the order of the inputs. */
+void dataset_sort_rejects(struct dataset *ds);
 
 /* Append everything of src to dst (files, records, rejects, strings); file
  * indices of src's records are shifted.  src is left empty. */

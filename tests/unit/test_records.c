@@ -260,6 +260,29 @@ test_reject_detail_masked(void **state)
     dataset_free(&ds);
 }
 
+/* Rejects come out by file path, then line, whatever the load order. */
+static void
+test_sort_rejects(void **state)
+{
+    struct dataset ds;
+    (void)state;
+    dataset_init(&ds);
+    dataset_add_file(&ds)->path = "z/tax.csv";
+    dataset_add_file(&ds)->path = "a/si.csv";
+    dataset_add_reject(&ds, 0, 9, "BAD_AMOUNT", "taxable_income", "");
+    dataset_add_reject(&ds, 0, 3, "MISSING_NAME", "full_name", "");
+    dataset_add_reject(&ds, 1, 12, "BAD_MONTH", "from_month", "");
+    dataset_add_reject(&ds, 1, 12, "BAD_AMOUNT", "salary", "");
+    dataset_sort_rejects(&ds);
+    assert_int_equal(ds.rejects[0].file, 1);
+    assert_string_equal(ds.rejects[0].reason, "BAD_AMOUNT");
+    assert_string_equal(ds.rejects[1].reason, "BAD_MONTH");
+    assert_int_equal(ds.rejects[2].line, 3);
+    assert_int_equal(ds.rejects[3].line, 9);
+    assert_int_equal(ds.files[0].rejected, 2);
+    dataset_free(&ds);
+}
+
 int
 main(void)
 {
@@ -270,6 +293,7 @@ main(void)
         cmocka_unit_test(test_person_id),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_reject_detail_masked),
+        cmocka_unit_test(test_sort_rejects),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
