@@ -10,7 +10,7 @@ static const char *const field_names[F_COUNT] = {
     "id_number", "birth_date", "tax_year", "income_months", "taxable_income",
     "insurance_deduction", "tax_withheld", "schedule", "non_resident",
     "unit_code", "si_number", "salary", "from_month", "to_month", "plan_code",
-    "area", "wage_region", "address", "cmnd",
+    "area", "wage_region", "address", "cmnd", "change_type",
 };
 
 static const char *const kind_names[KIND_COUNT] = {
@@ -27,7 +27,7 @@ static const unsigned long kind_fields[KIND_COUNT] = {
     [KIND_SI] = B(F_EMPLOYER_TAX_ID) | B(F_EMPLOYER_NAME) | B(F_UNIT_CODE) |
         B(F_FULL_NAME) | B(F_SI_NUMBER) | B(F_ID_NUMBER) | B(F_BIRTH_DATE) |
         B(F_SALARY) | B(F_FROM_MONTH) | B(F_TO_MONTH) | B(F_PLAN_CODE) |
-        B(F_EMPLOYEE_TAX_ID),
+        B(F_EMPLOYEE_TAX_ID) | B(F_CHANGE_TYPE),
     [KIND_EMPLOYERS] = B(F_EMPLOYER_TAX_ID) | B(F_EMPLOYER_NAME) | B(F_UNIT_CODE) |
         B(F_AREA) | B(F_WAGE_REGION) | B(F_ADDRESS),
     [KIND_IDENTITIES] = B(F_ID_NUMBER) | B(F_EMPLOYEE_TAX_ID) | B(F_CMND) |

@@ -163,6 +163,10 @@ static const struct phrase phrases[] = {
     {KS, F_TO_MONTH, 3, "hieu luc den"}, {KS, F_TO_MONTH, 2, "den"}, {KS, F_TO_MONTH, 2, "to"},
     {KS, F_PLAN_CODE, 3, "phuong an"}, {KS, F_PLAN_CODE, 3, "ma phuong an"}, {KS, F_PLAN_CODE, 2, "pa"},
     {KS, F_PLAN_CODE, 3, "plan"}, {KS, F_PLAN_CODE, 3, "plan code"},
+    {KS, F_CHANGE_TYPE, 3, "phan loai"}, {KS, F_CHANGE_TYPE, 3, "loai bien dong"},
+    {KS, F_CHANGE_TYPE, 3, "bien dong"}, {KS, F_CHANGE_TYPE, 3, "tang giam"},
+    {KS, F_CHANGE_TYPE, 3, "loai tang giam"}, {KS, F_CHANGE_TYPE, 3, "change type"},
+    {KS, F_CHANGE_TYPE, 3, "movement"}, {KS, F_CHANGE_TYPE, 2, "change"},
     /* the registry */
     {KE, F_AREA, 3, "dia ban"}, {KE, F_AREA, 3, "xa phuong"}, {KE, F_AREA, 3, "phuong xa"},
     {KE, F_AREA, 2, "xa"}, {KE, F_AREA, 2, "phuong"}, {KE, F_AREA, 2, "huyen"},

@@ -49,6 +49,8 @@ struct lstate {
     unsigned t_emp_flags;
     int t_year;
     bool after_total;           /* a totals row was seen since the last header */
+    int section;                /* SI change report: the section the rows are in,
+                                   CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
     const char *last_emp;       /* the employer code of the previous row */
     const char *last_text[3];   /* previous employer name, unit code, plan code */
 };
@@ -350,6 +352,59 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     file_of(st)->loaded++;
 }
 
+/* Change types of an SI change report (D02-LT "Tăng / Giảm / Điều chỉnh"). */
+enum { CHANGE_NONE = 0, CHANGE_INCREASE, CHANGE_DECREASE, CHANGE_ADJUST, CHANGE_BAD };
+
+/*
+ * The change type a text names: "Tăng", "Giảm", "Điều chỉnh" (also
+ * "increase", "decrease", "adjustment"), after a section number ("I.",
+ * "II -", "A)", "Phần 1:"); `cell` also takes the one-letter codes of a
+ * change-type column ("T", "G", "ĐC").  Words after the first ("Tăng lao
+ * động", "Giảm do nghỉ việc") do not matter.
+ */
+STATIC int
+load_change_word(const char *s, size_t n, bool cell)
+{
+    static const char *const roman[] = {"i", "ii", "iii", "iv", "v", "vi", "a", "b", "c",
+                                        "d", "phan", "muc", "part", "section"};
+    char buf[128];
+    const char *p = buf;
+
+    if (n == 0 || n > 100)
+        return n == 0 ? CHANGE_NONE : CHANGE_BAD;
+    names_fold_words(s, n, buf, sizeof buf);
+    for (;;) { /* section numbering */
+        size_t k = strcspn(p, " ");
+        bool num = (p[0] >= '0' && p[0] <= '9') || p[0] == '(' || p[0] == ')';
+        for (size_t i = 0; !num && i < sizeof roman / sizeof roman[0]; i++)
+            num = strlen(roman[i]) == k && strncmp(p, roman[i], k) == 0 && p[k] == ' ';
+        if (!num || p[k] == '\0')
+            break;
+        p += k + 1;
+    }
+    if (strncmp(p, "tang", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
+        return CHANGE_INCREASE;
+    if (strncmp(p, "giam", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
+        return CHANGE_DECREASE;
+    if (strncmp(p, "dieu chinh", 10) == 0 && (p[10] == '\0' || p[10] == ' '))
+        return CHANGE_ADJUST;
+    if (strncmp(p, "increase", 8) == 0)
+        return CHANGE_INCREASE;
+    if (strncmp(p, "decrease", 8) == 0)
+        return CHANGE_DECREASE;
+    if (strncmp(p, "adjust", 6) == 0)
+        return CHANGE_ADJUST;
+    if (cell) {
+        if (strcmp(p, "t") == 0 || strcmp(p, "tm") == 0)
+            return CHANGE_INCREASE;
+        if (strcmp(p, "g") == 0)
+            return CHANGE_DECREASE;
+        if (strcmp(p, "dc") == 0)
+            return CHANGE_ADJUST;
+    }
+    return CHANGE_BAD;
+}
+
 /* An end month that says "still going": "-", "0", "...", "nay", "đến nay",
  * "hiện tại", "present" (as clerks fill the column). */
 static bool
@@ -445,6 +500,17 @@ load_si_row(struct lstate *st, const struct table_row *r)
     }
     c = cell(st, r, F_PLAN_CODE);
     s.plan_code = c.n ? text_same(st, c, 2) : "";
+    c = cell(st, r, F_CHANGE_TYPE);
+    int change = c.n ? load_change_word(c.s, c.n, true) : st->section;
+    if (change == CHANGE_BAD) {
+        snprintf(det, sizeof det, "not Tăng/Giảm/Điều chỉnh \"%.*s\"",
+                 (int)(c.n > 30 ? 30 : c.n), c.s);
+        reject(st, r->line, "BAD_CHANGE_TYPE", F_CHANGE_TYPE, det);
+        return;
+    }
+    s.decrease = change == CHANGE_DECREASE;
+    if (change != CHANGE_NONE)
+        file_of(st)->changes[change - CHANGE_INCREASE]++;
     check_birth_year(&s.ids, s.birth, &s.flags);
     s.flags |= fl & RF_ID_QUALITY;
     s.file = st->fi;
@@ -528,6 +594,34 @@ load_identity_row(struct lstate *st, const struct table_row *r)
 static sirecon_status apply_title(struct lstate *st, const struct header_map *m,
                                   bool above);
 
+/* The change type a section row of an SI change report names: a row whose
+ * only text is "I. Tăng", "II. GIẢM LAO ĐỘNG", "Điều chỉnh" (a number in
+ * another cell allowed); CHANGE_NONE for any other row. */
+static int
+section_row(const struct table_row *r)
+{
+    int found = CHANGE_NONE, texts = 0;
+
+    for (size_t i = 0; i < r->ncells; i++) {
+        const char *s = r->cells[i].s;
+        size_t n = r->cells[i].n;
+        int w;
+        values_trim(&s, &n);
+        size_t k = 0;
+        while (k < n && strchr("0123456789.()[] ", s[k]) != NULL && s[k] != '\0')
+            k++;
+        if (k == n)
+            continue; /* blank, a count or a column number beside the title */
+        if (++texts > 1)
+            return CHANGE_NONE;
+        w = load_change_word(s, n, false);
+        if (w == CHANGE_BAD)
+            return CHANGE_NONE;
+        found = w;
+    }
+    return found;
+}
+
 /* A row of a tax or SI file with no identifier and no amount (taxable
  * income; start month) cannot be a record: it is a title-block line of the
  * next appendix in a concatenated export ("05-1/BK-QTT-TNCN", "[05] Mã số
@@ -584,6 +678,13 @@ data_row(struct lstate *st, const struct table_row *r)
     if (note_row(st, r)) {
         /* its title values (a new employer, year or form) apply below it */
         struct header_map tv;
+        int sec;
+        if (st->kind == KIND_SI && (sec = section_row(r)) != CHANGE_NONE) {
+            st->section = sec; /* "I. Tăng", "II. Giảm": the rows below */
+            f->skipped++;
+            f->skipped_by[SKIP_NOTE]++;
+            return;
+        }
         memset(&tv, 0, sizeof tv);
         if (header_title_row(st->kind, &h, &tv)) {
             apply_title(st, &tv, false);
@@ -637,8 +738,10 @@ apply_title(struct lstate *st, const struct header_map *m, bool above)
         } else {
             st->t_emp = arena_strdup(&st->ds->a, buf);
         }
-        if (!above) /* a new employer's block: its own name and unit */
+        if (!above) { /* a new employer's block: its own name, unit, sections */
             st->t_emp_name = st->t_unit = NULL;
+            st->section = CHANGE_NONE;
+        }
     }
     if ((v = m->title[F_EMPLOYER_NAME]) != NULL && v[0])
         st->t_emp_name = text(st, (struct cellref){v, strlen(v)});

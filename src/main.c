@@ -877,6 +877,11 @@ cmd_check(int argc, char **argv)
                "%llu placeholders\n",
                (unsigned long long)f->id_restored, (unsigned long long)f->id_corrupted,
                (unsigned long long)f->id_check_digit, (unsigned long long)f->id_placeholder);
+        if (f->changes[0] + f->changes[1] + f->changes[2] > 0)
+            printf("  change report: %llu increase, %llu decrease, %llu adjustment rows "
+                   "(from the %s)\n", (unsigned long long)f->changes[0],
+                   (unsigned long long)f->changes[1], (unsigned long long)f->changes[2],
+                   map.col[F_CHANGE_TYPE] >= 0 ? "change-type column" : "section rows");
         for (int fl = 0; fl < F_COUNT; fl++)
             if (map.refused[fl] >= 0)
                 printf("  note: column %d \"%s\" was named like %s but its values are "

@@ -237,6 +237,13 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
                     js_s(&j, NULL, fields_name((field_id)fld));
             js_close(&j, ']');
         }
+        if (in->changes[0] + in->changes[1] + in->changes[2] > 0) {
+            js_open(&j, "change_rows", '{');
+            js_u(&j, "increase", in->changes[0]);
+            js_u(&j, "decrease", in->changes[1]);
+            js_u(&j, "adjustment", in->changes[2]);
+            js_close(&j, '}');
+        }
         if (in->nunread > 0) {
             js_open(&j, "unread_id_columns", '[');
             for (int u = 0; u < in->nunread; u++) {

@@ -158,7 +158,38 @@ block(struct dataset *ds, const char *emp, bool branch_level)
     return arena_strndup(&ds->a, emp, 10);
 }
 
-/* Months of p covered by the union of spans in a chain (or one entity). */
+/* Whether month m of span s is undone by a decrease row in the chain: a
+ * decrease that starts after s began and covers m ("II. Giảm" from 06/2025:
+ * no coverage from June on, or up to its end month for a temporary leave).
+ * emp_id: only decreases at that employer (UINT32_MAX: any in the chain). */
+static bool
+decreased(const struct dataset *ds, const uint32_t *next, uint32_t head,
+          const struct si_rec *s, int m, uint32_t emp_id)
+{
+    for (uint32_t j = head; j != CHAIN_END; j = next[j]) {
+        const struct si_rec *d = &ds->si[j];
+        if (d->decrease && (emp_id == UINT32_MAX || d->emp_id == emp_id) &&
+            s->from_month <= d->from_month && d->from_month <= m && m <= d->to_month)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a span of the chain covers month m. */
+static const struct si_rec *
+covering(const struct dataset *ds, const uint32_t *next, uint32_t head, int m)
+{
+    for (uint32_t i = head; i != CHAIN_END; i = next[i]) {
+        const struct si_rec *s = &ds->si[i];
+        if (!s->decrease && s->from_month <= m && m <= s->to_month &&
+            !decreased(ds, next, head, s, m, UINT32_MAX))
+            return s;
+    }
+    return NULL;
+}
+
+/* Months of p covered by the union of spans in a chain (or one entity),
+ * less the months its decrease rows take away. */
 static int
 covered(const struct dataset *ds, const uint32_t *next, uint32_t head,
         const struct period *p)
@@ -166,11 +197,7 @@ covered(const struct dataset *ds, const uint32_t *next, uint32_t head,
     int n = 0;
 
     for (int m = p->first; m <= p->last; m++)
-        for (uint32_t i = head; i != CHAIN_END; i = next[i])
-            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month) {
-                n++;
-                break;
-            }
+        n += covering(ds, next, head, m) != NULL;
     return n;
 }
 
@@ -187,8 +214,8 @@ base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
     for (int m = p->first; m <= p->last; m++) {
         int64_t best = 0;
         for (uint32_t i = head; i != CHAIN_END; i = next[i])
-            if (ds->si[i].from_month <= m && m <= ds->si[i].to_month &&
-                ds->si[i].salary > best)
+            if (!ds->si[i].decrease && ds->si[i].from_month <= m && m <= ds->si[i].to_month &&
+                ds->si[i].salary > best && !decreased(ds, next, head, &ds->si[i], m, UINT32_MAX))
                 best = ds->si[i].salary;
         if (best > 0)
             *known = true;
@@ -490,9 +517,17 @@ elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
     for (uint32_t i = index_person_si(&ms->ix, t->person); i != CHAIN_END;
          i = ms->ix.next_p[i]) {
         const struct si_rec *s = &ds->si[i];
-        if (s->emp_id == t->emp_id)
+        bool alive = false;
+        if (s->emp_id == t->emp_id || s->decrease)
             continue;
         if (s->to_month < p->first || s->from_month > p->last)
+            continue;
+        /* a month of the period not taken away by a decrease there */
+        for (int m = s->from_month > p->first ? s->from_month : p->first;
+             !alive && m <= p->last && m <= s->to_month; m++)
+            alive = !decreased(ds, ms->ix.next_p, index_person_si(&ms->ix, t->person), s, m,
+                               s->emp_id);
+        if (!alive)
             continue;
         if (*other == NULL || strcmp(s->emp, *other) < 0)
             *other = s->emp;

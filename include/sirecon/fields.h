@@ -37,6 +37,7 @@ typedef enum field_id {
     F_WAGE_REGION,
     F_ADDRESS,
     F_CMND,
+    F_CHANGE_TYPE,     /* SI change reports: increase / decrease / adjustment */
     F_COUNT
 } field_id;
 

@@ -102,6 +102,8 @@ struct input_file {
                                       field: NOT_ENROLLED turns to REVIEW (match.c) */
     int unread_col[INPUT_MAX_UNREAD];           /* 0-based columns */
     const char *unread_label[INPUT_MAX_UNREAD]; /* their header text (arena) */
+    uint64_t changes[3];           /* SI change report rows loaded: increase,
+                                      decrease, adjustment (column or section) */
 };
 
 /* A personal identity: up to one value per id kind (arena strings or NULL). */
@@ -154,6 +156,8 @@ struct si_rec {
     uint32_t file, line, flags, person;
     uint32_t emp_id;          /* employer's number in the index (index.c) */
     bool matched;             /* claimed by a tax record (diagnostics) */
+    bool decrease;            /* a decrease row of a change report: no coverage
+                                 from from_month to to_month (match.c) */
 };
 
 struct employer_rec {

@@ -1120,10 +1120,54 @@ test_empty(void **state)
     fx_free(&f);
 }
 
+/* ---- change reports: decrease rows take coverage away ---- */
+
+static void
+test_decrease_rows(void **state)
+{
+    struct fx f;
+    size_t a, b, c, d, s;
+
+    (void)state;
+    fx_init(&f);
+    /* left for good before the period */
+    a = add_tax(&f, EA, "Tran Thi Binh", IDK_SI, "0112345601");
+    add_si(&f, EA, "Tran Thi Binh", IDK_SI, "0112345601", M(2023, 1), MONTH_OPEN);
+    s = add_si(&f, EA, "Tran Thi Binh", IDK_SI, "0112345601", M(2024, 6), MONTH_OPEN);
+    f.ds.si[s].decrease = true;
+    /* three months of unpaid leave inside the period */
+    b = add_tax(&f, EA, "Le Van Cuong", IDK_SI, "0112345602");
+    f.ds.tax[b].income_months = 12;
+    add_si(&f, EA, "Le Van Cuong", IDK_SI, "0112345602", M(2023, 1), MONTH_OPEN);
+    s = add_si(&f, EA, "Le Van Cuong", IDK_SI, "0112345602", M(2025, 3), M(2025, 5));
+    f.ds.si[s].decrease = true;
+    /* a decrease, then enrolled again later: the later span stands */
+    c = add_tax(&f, EA, "Pham Van Dung", IDK_SI, "0112345603");
+    add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2023, 1), MONTH_OPEN);
+    s = add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2024, 1), MONTH_OPEN);
+    f.ds.si[s].decrease = true;
+    add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2025, 4), MONTH_OPEN);
+    /* enrolled at EB only until a decrease before the period: not elsewhere */
+    d = add_tax(&f, EA, "Ho Van Em", IDK_SI, "0112345604");
+    add_si(&f, EB, "Ho Van Em", IDK_SI, "0112345604", M(2022, 1), MONTH_OPEN);
+    s = add_si(&f, EB, "Ho Van Em", IDK_SI, "0112345604", M(2024, 12), MONTH_OPEN);
+    f.ds.si[s].decrease = true;
+    fx_run(&f);
+
+    assert_decision(T(f, a), ST_NOT_ENROLLED, RS_COVERAGE_OUTSIDE_PERIOD, RULE_R1_ID, 'A');
+    assert_decision(T(f, b), ST_PARTIAL, RS_FEWER_MONTHS_THAN_INCOME, RULE_R1_ID, 'A');
+    assert_int_equal(T(f, b)->covered_months, 9);
+    assert_decision(T(f, c), ST_ENROLLED, RS_NONE, RULE_R1_ID, 'A');
+    assert_int_equal(T(f, c)->covered_months, 9);
+    assert_int_equal(T(f, d)->status, ST_NOT_ENROLLED);
+    fx_free(&f);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decrease_rows),
         cmocka_unit_test(test_r1_shared_id),
         cmocka_unit_test(test_r1_crosswalk),
         cmocka_unit_test(test_r1_crosswalk_chain),
