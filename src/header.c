@@ -1212,6 +1212,30 @@ content_pids(const struct colstat *st)
     return st->n >= 3 && 10 * st->pid12 >= 9 * st->n && 10 * st->distinct >= 9 * st->n;
 }
 
+/* Whether most values of column c are amounts no larger than the taxable
+ * income of their row (column inc): parts of an income ("TNCT được miễn
+ * giảm", a deduction), not identifiers, even when written as bare digits. */
+static bool
+col_below_income(const struct ctx *cx, int last, int skip, int c, int inc)
+{
+    int compared = 0, below = 0;
+
+    if (inc < 0)
+        return false;
+    for (int r = last + 1; r < cx->nrows; r++) {
+        const struct hrow *row = &cx->rows[r];
+        int64_t v, total;
+        if (r == skip || (size_t)c >= row->ncells || (size_t)inc >= row->ncells)
+            continue;
+        if (values_money(row->cells[c].s, row->cells[c].n, &v) != VAL_OK ||
+            values_money(row->cells[inc].s, row->cells[inc].n, &total) != VAL_OK || v == 0)
+            continue;
+        compared++;
+        below += v <= total;
+    }
+    return compared >= 3 && 5 * below >= 4 * compared;
+}
+
 static bool
 col_feeds(const struct cand *cd, int c)
 {
@@ -1280,7 +1304,8 @@ content_pass(struct ctx *cx, struct cand *cd)
         if (n > 0 && labels_not_person_id(buf, n))
             continue;
         col_stat(cx, last, skip, c, &st);
-        if (content_person_ids(&st))
+        if (content_person_ids(&st) &&
+            !col_below_income(cx, last, skip, c, cd->col[F_TAXABLE_INCOME]))
             cd->unread[cd->nunread++] = c;
     }
 }

@@ -1555,6 +1555,27 @@ test_unread_and_alt(void **state)
     table_free(&t);
 }
 
+/* Bare-digit amounts under an unknown label are parts of the income, not
+ * identifiers: no unread column. */
+static void
+test_amounts_not_unread(void **state)
+{
+    const char *const *const src[] = {
+        R("Họ và tên", "Số CCCD", "Khoản khác", "Thu nhập chịu thuế"),
+        R("Nguyễn Văn An", "034085001111", "123456789", "187654321"),
+        R("Trần Thị Bình", "034190002222", "98765432", "99876543"),
+        R("Lê Văn Cường", "001088003333", "45678912", "84567891"),
+        R("Phạm Thị Dung", "079195004444", "12345678", "72345678"),
+    };
+    struct table t = TABLE(src);
+    struct header_map m;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.nunread, 0);
+    header_map_free(&m);
+    table_free(&t);
+}
+
 /* A label that names an ID but whose column holds amounts is refused. */
 static void
 test_content_refuses(void **state)
@@ -1614,6 +1635,7 @@ main(void)
         cmocka_unit_test(test_content_mapping),
         cmocka_unit_test(test_unread_and_alt),
         cmocka_unit_test(test_content_refuses),
+        cmocka_unit_test(test_amounts_not_unread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
