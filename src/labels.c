@@ -86,6 +86,8 @@ static const struct phrase phrases[] = {
     {KT | KS | KI, F_SI_NUMBER, 3, "insurance no"}, {KT | KS | KI, F_SI_NUMBER, 3, "so the bhxh"},
     {KT | KS | KI, F_SI_NUMBER, 3, "bhxh number"}, {KT | KS | KI, F_SI_NUMBER, 3, "bhxh no"},
     {KT | KS | KI, F_SI_NUMBER, 3, "bhxh code"}, {KT | KS | KI, F_SI_NUMBER, 3, "ma so bh"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "si book"}, {KT | KS | KI, F_SI_NUMBER, 3, "insurance book"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "social insurance book"}, {KT | KS | KI, F_SI_NUMBER, 3, "so so bao hiem xa hoi"},
     {KS | KI, F_SI_NUMBER, 1, "bhxh"}, {KS | KI, F_SI_NUMBER, 1, "social insurance"},
     /* names */
     {KALL, P_NAME, 3, "ho va ten"}, {KALL, P_NAME, 3, "ho ten"}, {KALL, P_NAME, 3, "full name"},
@@ -135,7 +137,8 @@ static const struct phrase phrases[] = {
     {KT, F_TAX_WITHHELD, 3, "thue khau tru"}, {KT, F_TAX_WITHHELD, 3, "khau tru thue"},
     {KT, F_TAX_WITHHELD, 3, "tam nop"}, {KT, F_TAX_WITHHELD, 3, "tax withheld"},
     {KT, F_TAX_WITHHELD, 3, "withheld"}, {KT, F_TAX_WITHHELD, 3, "withholding"},
-    {KT, F_TAX_WITHHELD, 3, "khau tru"},
+    {KT, F_TAX_WITHHELD, 3, "khau tru"}, {KT, F_TAX_WITHHELD, 2, "pit"},
+    {KT, F_TAX_WITHHELD, 2, "thue tncn"},
     {KT, F_SCHEDULE, 2, "mau"}, {KT, F_SCHEDULE, 2, "mau so"}, {KT, F_SCHEDULE, 2, "mau bieu"},
     {KT, F_SCHEDULE, 2, "phu luc"}, {KT, F_SCHEDULE, 2, "bang ke"}, {KT, F_SCHEDULE, 2, "schedule"},
     {KT, F_SCHEDULE, 2, "form"}, {KT, F_SCHEDULE, 2, "appendix"},
@@ -232,23 +235,25 @@ static const struct veto vetoes[] = {
 };
 
 /* Labels known to feed no field: the label is read as LABELS_OTHER when
- * one of these starts no later than the best field phrase.  `not_id` marks
- * those that also can never hold a person's identifier. */
+ * one of these starts no later than the best field phrase.  `not_id`: 1
+ * the column can never hold a person's identifier; 2 the same, but only
+ * when the word starts the label ("No", "Type": in "SI Book No." or "ID
+ * type" they qualify another word); 0 known, but it may hold IDs. */
 struct other {
     const char *words;
     int not_id;
 };
 
 static const struct other others[] = {
-    {"stt", 1}, {"so thu tu", 1}, {"tt", 1}, {"no", 1}, {"ghi chu", 1}, {"note", 1},
-    {"notes", 1}, {"remark", 1}, {"remarks", 1}, {"gioi tinh", 1}, {"gender", 1}, {"sex", 1},
-    {"chuc vu", 1}, {"chuc danh", 1}, {"position", 1}, {"job", 1}, {"nghe nghiep", 1},
+    {"stt", 2}, {"so thu tu", 1}, {"tt", 2}, {"no", 2}, {"ghi chu", 1}, {"note", 2},
+    {"notes", 2}, {"remark", 2}, {"remarks", 2}, {"gioi tinh", 1}, {"gender", 1}, {"sex", 2},
+    {"chuc vu", 1}, {"chuc danh", 1}, {"position", 1}, {"job", 2}, {"nghe nghiep", 1},
     {"phong ban", 1}, {"bo phan", 1}, {"department", 1}, {"quoc tich", 1}, {"nationality", 1},
     {"dan toc", 1}, {"dien thoai", 1}, {"sdt", 1}, {"so dt", 1}, {"phone", 1}, {"mobile", 1},
-    {"tel", 1}, {"dtdd", 1}, {"di dong", 1}, {"email", 1}, {"mail", 1}, {"tai khoan", 1},
+    {"tel", 2}, {"dtdd", 1}, {"di dong", 1}, {"email", 1}, {"mail", 2}, {"tai khoan", 1},
     {"stk", 1}, {"so tk", 1}, {"account", 1}, {"ngan hang", 1}, {"bank", 1},
     {"ngay cap", 1}, {"noi cap", 1}, {"date of issue", 1}, {"issue date", 1}, {"issued", 1},
-    {"place of issue", 1}, {"loai giay to", 1}, {"loai", 1}, {"type", 1},
+    {"place of issue", 1}, {"loai giay to", 1}, {"loai", 2}, {"type", 2},
     {"phu thuoc", 1}, {"npt", 1}, {"dependant", 1}, {"dependent", 1}, {"dependants", 1},
     {"dependents", 1}, {"giam tru", 1}, {"gia canh", 1}, {"tu thien", 1}, {"nhan dao", 1},
     {"khuyen hoc", 1}, {"huu tri tu nguyen", 1}, {"uy quyen", 1}, {"thu nhap tinh thue", 1},
@@ -536,8 +541,11 @@ labels_not_person_id(const char *s, size_t n)
     names_fold_words(s, n, buf, sizeof buf);
     tokenize(buf, &t);
     split_label(&t, &sp);
-    for (size_t i = 0; i < NELEM(others); i++)
-        if (others[i].not_id && find_phrase(&sp.head, 0, sp.head.n, others[i].words, NULL) >= 0)
+    for (size_t i = 0; i < NELEM(others); i++) {
+        int p = others[i].not_id ? find_phrase(&sp.head, 0, sp.head.n, others[i].words, NULL)
+                                 : -1;
+        if (p == 0 || (p > 0 && others[i].not_id == 1))
             return 1;
+    }
     return 0;
 }

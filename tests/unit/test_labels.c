@@ -104,6 +104,10 @@ test_spellings(void **state)
         {KIND_EMPLOYERS, "Địa chỉ", F_ADDRESS},
         {KIND_EMPLOYERS, "Vùng lương tối thiểu", F_WAGE_REGION},
         {KIND_TAX, "Số sổ BHXH", F_SI_NUMBER},
+        {KIND_TAX, "SI Book No.", F_SI_NUMBER},
+        {KIND_TAX, "ID Card No.", F_ID_NUMBER},
+        {KIND_TAX, "Insurance (Employee)", F_INSURANCE_DEDUCTION},
+        {KIND_TAX, "Company Tax Code", F_EMPLOYER_TAX_ID},
     };
     (void)state;
     run(c, N_OF(c));
@@ -161,6 +165,10 @@ test_not_person_id(void **state)
     assert_true(labels_not_person_id("STK ngân hàng", strlen("STK ngân hàng")));
     assert_false(labels_not_person_id("Mã nội bộ", strlen("Mã nội bộ")));
     assert_false(labels_not_person_id("Employee ID", strlen("Employee ID")));
+    /* a generic word rules IDs out only when it starts the label */
+    assert_true(labels_not_person_id("No.", strlen("No.")));
+    assert_false(labels_not_person_id("SI Book No.", strlen("SI Book No.")));
+    assert_true(labels_not_person_id("Type", strlen("Type")));
 }
 
 int
