@@ -1136,6 +1136,217 @@ class Gen:
         self.truth_f.write('\n'.join(truth) + '\n')
         self.forms += 1
 
+# ---------------------------------------------------------------------------
+# --wordings unseen: headers as other tools and clerks write them
+# ---------------------------------------------------------------------------
+# These wordings are written for the generator only, from the forms and from
+# exports of payroll, HR and accounting tools; they are not taken from
+# sirecon's alias tables (src/header.c) or its vocabularies (src/labels.c),
+# so a truth run with them measures how the reader generalises.  Several are
+# meant to be hard (abbreviations, qualifiers naming another field, English
+# snake_case, no diacritics).
+UNSEEN = {
+    'tax': {
+        'employer_tax_id': ['MST đơn vị trả thu nhập', 'Mã số thuế của tổ chức chi trả',
+                            'MST doanh nghiệp (10 số)', 'Mã số thuế Cty', 'employer_tin',
+                            'Payer tax code', 'MA SO THUE DON VI',
+                            'Mã số thuế tổ chức, cá nhân trả thu nhập'],
+        'employer_name': ['Tên tổ chức trả thu nhập', 'Tên DN', 'Đơn vị công tác',
+                          'company_name', 'Tên công ty/đơn vị', 'Employer name', 'TEN DON VI',
+                          'Tên người nộp thuế (tổ chức)'],
+        'full_name': ['Họ tên người lao động', 'Họ và tên cá nhân nhận thu nhập', 'Tên nhân viên',
+                      'employee_name', 'Full name of employee', 'HO VA TEN', 'Họ, tên',
+                      'Người lao động'],
+        'employee_tax_id': ['MST cá nhân', 'Mã số thuế người lao động', 'MST NLĐ (nếu có)',
+                            'personal_tax_code', 'Mã số thuế TNCN của cá nhân', 'MST (cá nhân)',
+                            'Tax code of employee', 'MA SO THUE CA NHAN'],
+        'id_number': ['Số CCCD/Định danh', 'CCCD/CMND/Hộ chiếu số',
+                      'Số giấy tờ tùy thân (CCCD/HC)', 'citizen_id', 'National ID No.', 'So CCCD',
+                      'Căn cước công dân', 'Số ĐDCN',
+                      'Số CMND/CCCD (trường hợp chưa có mã số thuế)'],
+        'birth_date': ['Ngày, tháng, năm sinh', 'Sinh ngày', 'date_of_birth', 'NGAY SINH',
+                       'DOB (dd/mm/yyyy)'],
+        'tax_year': ['Kỳ quyết toán', 'Năm tính thuế', 'period', 'fiscal_year', 'Năm',
+                     'Kỳ tính thuế (năm)'],
+        'income_months': ['Số tháng thực tế làm việc', 'Số tháng nhận thu nhập',
+                          'months_with_income', 'Số tháng có TN', 'Tháng làm việc'],
+        'taxable_income': ['Tổng TNCT', 'Tổng thu nhập chịu thuế (đồng)',
+                           'Thu nhập chịu thuế trong năm', 'gross_taxable_income',
+                           'Taxable income (VND)', 'TỔNG THU NHẬP CHỊU THUẾ',
+                           'Tổng số TNCT phát sinh', 'TN chịu thuế'],
+        'insurance_deduction': ['Các khoản đóng bảo hiểm bắt buộc', 'BHXH, BHYT, BHTN NLĐ đóng',
+                                'Bảo hiểm bắt buộc được giảm trừ', 'insurance_deducted',
+                                'Compulsory insurance (employee)', 'BH bắt buộc',
+                                'Khoản đóng BH được trừ'],
+        'tax_withheld': ['Thuế TNCN đã khấu trừ', 'Số thuế đã khấu trừ/tạm nộp', 'pit_withheld',
+                         'Tax withheld (VND)', 'Thuế đã khấu trừ trong năm',
+                         'Số thuế TNCN đã tạm khấu trừ'],
+        'schedule': ['Phụ lục', 'Mẫu biểu', 'form_code', 'Loại bảng kê (05-1/05-2)', 'Bảng kê'],
+    },
+    'si': {
+        'employer_tax_id': ['MST đơn vị', 'Mã số thuế doanh nghiệp', 'employer_tax_code', 'MST',
+                            'Mã số thuế (đơn vị)', 'Tax code of employer'],
+        'unit_code': ['Mã đơn vị BHXH', 'Mã ĐV', 'si_unit_code', 'Mã số đơn vị',
+                      'Mã đơn vị quản lý', 'Unit'],
+        'full_name': ['Họ và tên người tham gia', 'Họ tên', 'participant_name', 'HỌ VÀ TÊN',
+                      'Tên người lao động', 'Full name'],
+        'si_number': ['Mã số BHXH (10 số)', 'Số sổ BHXH', 'social_insurance_number', 'Mã BHXH',
+                      'SỐ SỔ BẢO HIỂM XÃ HỘI', 'Mã số bảo hiểm'],
+        'birth_date': ['Ngày, tháng, năm sinh', 'Sinh ngày', 'date_of_birth', 'NGAY SINH',
+                       'Năm sinh'],
+        'id_number': ['Số CCCD/Hộ chiếu', 'Số định danh cá nhân', 'citizen_id', 'Số CMND/CCCD',
+                      'Giấy tờ tùy thân', 'Personal ID number'],
+        'salary': ['Mức tiền lương đóng BHXH', 'Tiền lương tháng đóng BH', 'salary_base',
+                   'Lương đóng bảo hiểm', 'Mức đóng', 'Hệ số/Mức lương (đồng)',
+                   'Contribution salary'],
+        'from_month': ['Từ tháng/năm', 'Thời điểm bắt đầu', 'start_month', 'Tháng bắt đầu đóng',
+                       'Từ ngày', 'Hiệu lực từ', 'Period from'],
+        'to_month': ['Đến tháng/năm', 'Thời điểm kết thúc', 'end_month', 'Tháng kết thúc đóng',
+                     'Đến ngày', 'Hiệu lực đến', 'Period to'],
+        'plan_code': ['Phương án', 'Mã PA', 'plan', 'Mã phương án đóng', 'Loại phương án'],
+    },
+}
+# A second set, held out: written after the reader was tuned on UNSEEN, and
+# run without changing the reader to suit it (--wordings heldout).
+HELDOUT = {
+    'tax': {
+        'employer_tax_id': ['Mã số thuế người nộp thuế', 'MST của DN', 'Tax ID (company)',
+                            'organisation_tax_number', 'MÃ SỐ THUẾ TỔ CHỨC TRẢ TN'],
+        'employer_name': ['Tên tổ chức', 'Tên đơn vị trả TN', 'organisation', 'Công ty',
+                          'Đơn vị'],
+        'full_name': ['Họ và tên NLĐ', 'Tên đầy đủ', 'name', 'Họ tên cán bộ, nhân viên',
+                      'HỌ TÊN NGƯỜI NHẬN THU NHẬP'],
+        'employee_tax_id': ['MST TNCN', 'Mã số thuế của người lao động', 'Personal TIN',
+                            'employee_tax_number', 'Mã số thuế cá nhân (nếu có)'],
+        'id_number': ['Số CMT/CCCD', 'Số căn cước', 'CCCD số', 'identity_card_no',
+                      'Số định danh (CCCD)', 'Giấy tờ cá nhân số'],
+        'birth_date': ['Ngày tháng năm sinh', 'Birthday', 'ngay_sinh', 'Sinh năm'],
+        'tax_year': ['Năm QT', 'Năm quyết toán thuế', 'Tax year', 'nam'],
+        'income_months': ['Số tháng làm việc thực tế', 'Tháng có thu nhập', 'no_of_months',
+                          'Số tháng tính thu nhập'],
+        'taxable_income': ['Thu nhập chịu thuế (Tổng số)', 'Tổng thu nhập chịu thuế phát sinh',
+                           'TNCT', 'total_taxable_income', 'Thu nhập chịu thuế TNCN'],
+        'insurance_deduction': ['Bảo hiểm bắt buộc trừ vào lương', 'Các khoản BH được trừ',
+                                'BHXH NLĐ', 'social_insurance_deduction',
+                                'Tiền bảo hiểm NLĐ đóng'],
+        'tax_withheld': ['Thuế đã khấu trừ', 'Số thuế TNCN đã khấu trừ trong kỳ', 'PIT paid',
+                         'tax_deducted', 'Thuế TNCN đã khấu trừ, tạm nộp'],
+        'schedule': ['Mẫu số', 'Loại phụ lục', 'form'],
+    },
+    'si': {
+        'employer_tax_id': ['Mã số thuế', 'MST DN', 'company_tax_id', 'Mã số thuế của đơn vị'],
+        'unit_code': ['Mã ĐV BHXH', 'Mã đơn vị tham gia', 'unit_code', 'Mã cơ quan BHXH cấp'],
+        'full_name': ['Họ tên người tham gia', 'Họ và tên lao động', 'fullname', 'Tên'],
+        'si_number': ['Mã số BHXH/Số sổ', 'Số sổ bảo hiểm', 'bhxh_no', 'Mã số BH'],
+        'birth_date': ['Ngày sinh', 'Năm sinh', 'dob', 'Ngày tháng năm sinh'],
+        'id_number': ['Số CCCD', 'CMND/CCCD', 'id_card', 'Số định danh'],
+        'salary': ['Tiền lương đóng', 'Mức lương đóng BHXH (VNĐ)', 'wage', 'Lương CB'],
+        'from_month': ['Tháng bắt đầu', 'Từ tháng', 'from', 'Thời điểm bắt đầu đóng BHXH'],
+        'to_month': ['Tháng kết thúc', 'Đến tháng', 'to', 'Thời điểm kết thúc đóng BHXH'],
+        'plan_code': ['PA', 'Phương án đóng', 'plan_type'],
+    },
+}
+# the canonical field of each column of the generator's own headers (the
+# messy SI export has the birth date before the ID number)
+OWN_FIELDS = {
+    TAX_HDR_CLEAN: TAX_HDR_CLEAN.split(','),
+    SI_HDR_CLEAN: SI_HDR_CLEAN.split(','),
+    TAX_HDR_VI: TAX_HDR_CLEAN.split(','),
+    SI_HDR_VI: ['employer_tax_id', 'unit_code', 'full_name', 'si_number', 'birth_date',
+                'id_number', 'salary', 'from_month', 'to_month', 'plan_code'],
+}
+# columns of other data an export carries (never a person's identifier in
+# the sense of the matching): label choices and a value maker
+EXTRA_COLS = [
+    (['Số điện thoại', 'SĐT', 'Phone', 'Điện thoại liên hệ'],
+     lambda r: '09%08d' % int(r.random() * 1e8)),
+    (['Email', 'Địa chỉ email'], lambda r: 'nv%d@congty.vn' % int(r.random() * 1e6)),
+    (['Phòng ban', 'Bộ phận', 'Department'],
+     lambda r: ['Kế toán', 'Kỹ thuật', 'Kinh doanh', 'Sản xuất'][int(r.random() * 4)]),
+    (['Ngày cấp CCCD', 'Ngày cấp', 'Issue date'],
+     lambda r: '%02d/%02d/20%02d' % (1 + int(r.random() * 28), 1 + int(r.random() * 12),
+                                     10 + int(r.random() * 14))),
+    (['Số tài khoản ngân hàng', 'STK', 'Bank account'],
+     lambda r: '%013d' % int(r.random() * 1e13)),
+    (['Mã nhân viên', 'Mã NV', 'Employee code'], lambda r: 'NV%05d' % int(r.random() * 1e5)),
+    (['Ghi chú', 'Note'], lambda r: ''),
+]
+HIDDEN_ID_LABEL = ['Số hồ sơ', 'Thông tin khác', 'Mã tham chiếu']
+
+
+def relabel(out, seed, hide_id=False, table=None):
+    """Rewrite the headers of a generated scenario with UNSEEN wordings, shuffle
+    the columns of the main exports and add unrelated columns.  Rows keep their
+    physical lines, so truth.csv stays valid.  hide_id: the person-ID column of
+    every main export gets a label that says nothing (HIDDEN_ID_LABEL): the
+    reader may use it by its content or must report it."""
+    import csv
+    rnd = random.Random(seed * 7919 + 17)
+    table = table or UNSEEN
+    for sub, kind in (('tax', 'tax'), ('si', 'si')):
+        d = os.path.join(out, sub)
+        for fn in sorted(os.listdir(d)):
+            path = os.path.join(d, fn)
+            with open(path, encoding='utf-8-sig', newline='') as f:
+                text = f.read()
+            bom = text != open(path, encoding='utf-8', newline='').read()
+            nl = '\r\n' if '\r\n' in text[:4096] else '\n'
+            delim = ';' if text.split(nl, 1)[0].count(';') > text.split(nl, 1)[0].count(',') \
+                else ','
+            rows = list(csv.reader(text.split(nl)[:-1] if text.endswith(nl) else
+                                   text.split(nl), delimiter=delim))
+            if fn.startswith('bk-05-1-'):
+                # a form export: relabel the first header row only
+                h = 6
+                lab = {1: 'full_name', 2: 'employee_tax_id', 3: 'id_number',
+                       4: 'taxable_income', 6: 'insurance_deduction'}
+                for c, fld in lab.items():
+                    if fld == 'taxable_income':
+                        continue  # the parent of "Tổng số": keep the form's group
+                    w = table[kind][fld]
+                    rows[h][c] = HIDDEN_ID_LABEL[0] if (hide_id and fld == 'id_number') \
+                        else w[int(rnd.random() * len(w))]
+            else:
+                hdr = rows[0]
+                fields = OWN_FIELDS.get(delim.join(hdr))
+                if fields is None:
+                    raise SystemExit('relabel: %s: unexpected header' % path)
+                labels = []
+                for fld in fields:
+                    w = table[kind].get(fld)
+                    if hide_id and fld == 'id_number':
+                        labels.append(HIDDEN_ID_LABEL[int(rnd.random() * len(HIDDEN_ID_LABEL))])
+                    else:
+                        labels.append(w[int(rnd.random() * len(w))] if w else fld)
+                extras = [e for e in EXTRA_COLS if rnd.random() < 0.5]
+                ex_labels = [e[0][int(rnd.random() * len(e[0]))] for e in extras]
+                order = list(range(len(fields) + len(extras)))
+                rnd.shuffle(order)
+                new = []
+                for r in rows:
+                    if r == [] or r == ['']:
+                        new.append(r)
+                        continue
+                    if r == hdr:
+                        full = labels + ex_labels
+                    else:
+                        full = list(r) + [e[1](rnd) for e in extras]
+                    new.append([full[i] for i in order])
+                rows = new
+            buf = []
+            for r in rows:
+                if r == [] or r == ['']:
+                    buf.append('')
+                    continue
+                q = []
+                for c in r:
+                    if delim in c or '"' in c or '\n' in c:
+                        c = '"' + c.replace('"', '""') + '"'
+                    q.append(c)
+                buf.append(delim.join(q))
+            with open(path, 'w', encoding='utf-8', newline='') as f:
+                f.write(('\ufeff' if bom else '') + nl.join(buf) + nl)
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description='sirecon ground-truth scenario generator')
@@ -1145,6 +1356,11 @@ def main(argv=None):
     ap.add_argument('--year', type=int, default=2025)
     ap.add_argument('--out', required=True)
     ap.add_argument('-q', '--quiet', action='store_true')
+    ap.add_argument('--wordings', choices=('own', 'unseen', 'heldout'), default='own',
+                    help='unseen: headers in wordings the reader never saw, columns '
+                         'shuffled, unrelated columns added (relabel())')
+    ap.add_argument('--hide-id-label', action='store_true',
+                    help='with --wordings unseen: the person-ID column says nothing')
     a = ap.parse_args(argv)
     if a.tax_rows < 1:
         ap.error('--tax-rows must be at least 1')
@@ -1157,6 +1373,9 @@ def main(argv=None):
         for sub in ('tax', 'si'):
             shutil.rmtree(os.path.join(a.out, sub), ignore_errors=True)
     meta = Gen(a.seed, a.tax_rows, a.flavor, a.year, a.out).run()
+    if a.wordings != 'own':
+        relabel(a.out, a.seed, a.hide_id_label,
+                UNSEEN if a.wordings == 'unseen' else HELDOUT)
     if not a.quiet:
         print('gen: seed=%d %s: %d tax rows (+%d duplicates), %d SI rows, %d employers, '
               '%.1f MB in %.1fs (%d rows/s)' % (

@@ -1068,6 +1068,24 @@ cell_shape(const char *s, size_t n)
     if (n == 0)
         return 0;
     sh |= SH_NONEMPTY;
+    if (n > 2 && n < 24 && s[n - 2] == '.' && s[n - 1] == '0')
+        n -= 2; /* "34074582002.0": an ID that went through a float */
+    {
+        /* "034.054.328.776", "034 085 001 111": an ID written in groups
+         * (money never starts with 0 nor reaches 12 digits) */
+        char d[24];
+        size_t k = 0, seps = 0;
+        for (size_t i = 0; i < n && k < sizeof d; i++) {
+            if (isdigit((unsigned char)s[i]))
+                d[k++] = s[i];
+            else if (s[i] == '.' || s[i] == ' ' || s[i] == '-')
+                seps++;
+            else
+                k = sizeof d;
+        }
+        if (seps > 0 && k < sizeof d && (k == 12 || ((k == 9 || k == 11) && d[0] == '0')))
+            return (unsigned short)(sh | cell_shape(d, k));
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (isdigit(ch))
@@ -1203,19 +1221,23 @@ content_refuses(int f, const struct colstat *st)
 }
 
 /* Whether a column's values are people's identifiers: mostly 8-13
- * digits (or passports), mostly distinct, not round amounts. */
+ * digits (or passports), at least half of them distinct (an SI list has a
+ * row per span, so one person's ID repeats), not round amounts. */
 static bool
 content_person_ids(const struct colstat *st)
 {
-    return st->n >= 3 && 5 * st->idlike >= 4 * st->n && 5 * st->distinct >= 4 * st->n &&
+    return st->n >= 3 && 5 * st->idlike >= 4 * st->n && 2 * st->distinct >= st->n &&
            2 * st->zeros < st->n;
 }
 
-/* Whether they are unmistakably personal IDs (CCCD). */
+/* Whether they are unmistakably personal identity documents: nearly all
+ * identifier-shaped, most of them domestic personal IDs (CCCD: province
+ * 001-096, century digit), the rest CMNDs, passports or damaged IDs. */
 static bool
 content_pids(const struct colstat *st)
 {
-    return st->n >= 3 && 10 * st->pid12 >= 9 * st->n && 10 * st->distinct >= 9 * st->n;
+    return st->n >= 3 && 10 * st->pid12 >= 6 * st->n && 10 * st->idlike >= 9 * st->n &&
+           2 * st->distinct >= st->n;
 }
 
 /* Whether most values of column c are amounts no larger than the taxable
@@ -1294,6 +1316,34 @@ content_pass(struct ctx *cx, struct cand *cd)
                 cd->lo[F_ID_NUMBER] = 0;
                 cd->hi[F_ID_NUMBER] = cd->s - 1;
                 cd->how[F_ID_NUMBER] = HOW_CONTENT;
+                cd->score++;
+                break;
+            }
+        }
+    }
+    /* the employer's tax code and the person's name, when no label said
+     * so: valid tax codes repeated down the column (one employer has many
+     * rows); two or more words of letters, nearly all different */
+    for (int pass = 0; pass < 2; pass++) {
+        int f = pass == 0 ? F_EMPLOYER_TAX_ID : F_FULL_NAME;
+        if (!fields_in_kind(cx->kind, (field_id)f) || cd->col[f] >= 0)
+            continue;
+        for (int c = 0; c < w; c++) {
+            size_t n;
+            if (col_feeds(cd, c))
+                continue;
+            n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
+            if (n > 0 && labels_classify(cx->kind, buf, n, NULL) == LABELS_OTHER)
+                continue;
+            col_stat(cx, last, skip, c, &st);
+            if (st.n < 4)
+                continue;
+            if (pass == 0 ? 10 * st.taxcode >= 9 * st.n && 2 * st.distinct <= st.n
+                          : 10 * st.name >= 9 * st.n && 5 * st.distinct >= 4 * st.n) {
+                cd->col[f] = c;
+                cd->lo[f] = 0;
+                cd->hi[f] = cd->s - 1;
+                cd->how[f] = HOW_CONTENT;
                 cd->score++;
                 break;
             }

@@ -58,13 +58,13 @@ static const struct phrase phrases[] = {
     {KT | KS | KI, F_ID_NUMBER, 3, "personal id"}, {KT | KS | KI, F_ID_NUMBER, 3, "pid"},
     {KT | KS | KI, F_ID_NUMBER, 3, "giay to tuy than"}, {KT | KS | KI, F_ID_NUMBER, 2, "so giay to"},
     {KT | KS | KI, F_ID_NUMBER, 2, "giay to"}, {KT | KS | KI, F_ID_NUMBER, 3, "nid"},
-    {KT | KS | KI, F_ID_NUMBER, 3, "national identity"}, {KT | KS | KI, F_ID_NUMBER, 3, "nhan dang"},
+    {KT | KS | KI, F_ID_NUMBER, 3, "national identity"}, {KT | KS | KI, F_ID_NUMBER, 3, "ddcn"}, {KT | KS | KI, F_ID_NUMBER, 3, "nhan dang"},
     {KT | KS | KI, F_ID_NUMBER, 3, "identification number"}, {KT | KS | KI, F_ID_NUMBER, 3, "identification"},
     /* tax codes: the person's or the employer's by the owner */
     {KALL, P_TAXCODE, 3, "ma so thue"}, {KALL, P_TAXCODE, 3, "mst"},
     {KALL, P_TAXCODE, 3, "ma thue"}, {KALL, P_TAXCODE, 3, "tax code"},
     {KALL, P_TAXCODE, 3, "tax id"}, {KALL, P_TAXCODE, 3, "tax number"},
-    {KALL, P_TAXCODE, 3, "taxpayer id"},
+    {KALL, P_TAXCODE, 3, "taxpayer id"}, {KALL, P_TAXCODE, 3, "tin"},
     {KALL, P_TAXCODE, 3, "tax identification number"}, {KALL, P_TAXCODE, 3, "taxcode"},
     {KALL, P_TAXCODE, 3, "mst cn"}, {KALL, P_TAXCODE, 3, "mstcn"}, {KALL, P_TAXCODE, 3, "mst nld"},
     {KALL, P_TAXCODE, 3, "mst dn"}, {KALL, P_TAXCODE, 3, "mstdn"},
@@ -93,10 +93,16 @@ static const struct phrase phrases[] = {
     {KALL, P_NAME, 3, "ho va ten"}, {KALL, P_NAME, 3, "ho ten"}, {KALL, P_NAME, 3, "full name"},
     {KALL, P_NAME, 3, "fullname"}, {KALL, P_NAME, 2, "ten"}, {KALL, P_NAME, 2, "name"},
     {KALL, P_NAME, 2, "ten day du"}, {KALL, P_NAME, 3, "ho ten day du"},
+    /* a column headed by who is listed holds their names */
+    {KT | KS | KI, F_FULL_NAME, 1, "nguoi lao dong"}, {KT | KS | KI, F_FULL_NAME, 1, "nhan vien"},
+    {KT | KS | KI, F_FULL_NAME, 1, "employee"}, {KT | KS | KI, F_FULL_NAME, 1, "ca nhan"},
+    {KT | KS | KI, F_FULL_NAME, 1, "nguoi tham gia"}, {KT | KS | KI, F_FULL_NAME, 1, "participant"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "don vi"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "doanh nghiep"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "cong ty"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "employer"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "company"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "to chuc tra thu nhap"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "nguoi nop thue"},
+    {KT | KS | KE, F_EMPLOYER_NAME, 2, "organisation"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "organization"},
+    {KT | KS | KE, F_EMPLOYER_NAME, 2, "to chuc"},
     /* dates and periods */
     {KT | KS | KI, F_BIRTH_DATE, 3, "ngay sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "nam sinh"},
     {KT | KS | KI, F_BIRTH_DATE, 3, "ngay thang nam sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "thang nam sinh"},
@@ -115,7 +121,8 @@ static const struct phrase phrases[] = {
     {KT, F_INCOME_MONTHS, 3, "so thang lam viec"}, {KT, F_INCOME_MONTHS, 3, "thang lam viec"},
     {KT, F_INCOME_MONTHS, 3, "income months"}, {KT, F_INCOME_MONTHS, 3, "months worked"},
     {KT, F_INCOME_MONTHS, 3, "months of income"}, {KT, F_INCOME_MONTHS, 3, "number of months"},
-    {KT, F_INCOME_MONTHS, 2, "months"},
+    {KT, F_INCOME_MONTHS, 2, "months"}, {KT, F_INCOME_MONTHS, 3, "thang co thu nhap"},
+    {KT, F_INCOME_MONTHS, 3, "thang nhan thu nhap"},
     /* tax amounts */
     {KT, F_TAXABLE_INCOME, 3, "thu nhap chiu thue"}, {KT, F_TAXABLE_INCOME, 3, "tnct"},
     {KT, F_TAXABLE_INCOME, 3, "taxable income"}, {KT, F_TAXABLE_INCOME, 3, "chiu thue"},
@@ -136,7 +143,8 @@ static const struct phrase phrases[] = {
     {KT, F_TAX_WITHHELD, 3, "da khau tru"}, {KT, F_TAX_WITHHELD, 3, "thue da khau tru"},
     {KT, F_TAX_WITHHELD, 3, "thue khau tru"}, {KT, F_TAX_WITHHELD, 3, "khau tru thue"},
     {KT, F_TAX_WITHHELD, 3, "tam nop"}, {KT, F_TAX_WITHHELD, 3, "tax withheld"},
-    {KT, F_TAX_WITHHELD, 3, "withheld"}, {KT, F_TAX_WITHHELD, 3, "withholding"},
+    {KT, F_TAX_WITHHELD, 3, "withheld"}, {KT, F_TAX_WITHHELD, 3, "tax deducted"},
+    {KT, F_TAX_WITHHELD, 3, "deducted tax"}, {KT, F_TAX_WITHHELD, 3, "withholding"},
     {KT, F_TAX_WITHHELD, 3, "khau tru"}, {KT, F_TAX_WITHHELD, 2, "pit"},
     {KT, F_TAX_WITHHELD, 2, "thue tncn"},
     {KT, F_SCHEDULE, 2, "mau"}, {KT, F_SCHEDULE, 2, "mau so"}, {KT, F_SCHEDULE, 2, "mau bieu"},
@@ -191,7 +199,7 @@ static const struct veto vetoes[] = {
     {F_TAXABLE_INCOME, "tinh thue"}, {F_TAXABLE_INCOME, "mien"}, {F_TAXABLE_INCOME, "giam"},
     {F_TAXABLE_INCOME, "khong chiu"}, {F_TAXABLE_INCOME, "trong do"}, {F_TAXABLE_INCOME, "of which"},
     {F_TAXABLE_INCOME, "exempt"}, {F_TAXABLE_INCOME, "assessable"}, {F_TAXABLE_INCOME, "net"},
-    {F_TAXABLE_INCOME, "so thang"}, {F_TAXABLE_INCOME, "months"}, {F_TAXABLE_INCOME, "khau tru"},
+    {F_TAXABLE_INCOME, "so thang"}, {F_TAXABLE_INCOME, "thang co"}, {F_TAXABLE_INCOME, "months"}, {F_TAXABLE_INCOME, "khau tru"},
     {F_INSURANCE_DEDUCTION, "tu nguyen"}, {F_INSURANCE_DEDUCTION, "voluntary"},
     {F_INSURANCE_DEDUCTION, "nhan tho"}, {F_INSURANCE_DEDUCTION, "life"},
     {F_INSURANCE_DEDUCTION, "ma so"}, {F_INSURANCE_DEDUCTION, "so so"}, {F_INSURANCE_DEDUCTION, "ma"},
@@ -212,7 +220,7 @@ static const struct veto vetoes[] = {
     {F_SI_NUMBER, "thoi diem"}, {F_SI_NUMBER, "thang"}, {F_SI_NUMBER, "ngay"},
     {F_SI_NUMBER, "bat dau"}, {F_SI_NUMBER, "ket thuc"}, {F_SI_NUMBER, "amount"},
     {F_SI_NUMBER, "salary"}, {F_SI_NUMBER, "bhyt"}, {F_SI_NUMBER, "tu"}, {F_SI_NUMBER, "den"},
-    {F_SALARY, "phu cap"}, {F_SALARY, "allowance"}, {F_SALARY, "ngay"}, {F_SALARY, "thang"},
+    {F_SALARY, "phu cap"}, {F_SALARY, "allowance"},
     {F_FROM_MONTH, "hop dong"}, {F_FROM_MONTH, "hdld"}, {F_FROM_MONTH, "hd"},
     {F_FROM_MONTH, "contract"}, {F_FROM_MONTH, "doc hai"}, {F_FROM_MONTH, "nang nhoc"},
     {F_FROM_MONTH, "thu viec"}, {F_FROM_MONTH, "probation"}, {F_FROM_MONTH, "luong"},
@@ -229,6 +237,7 @@ static const struct veto vetoes[] = {
     {F_FULL_NAME, "vo"}, {F_FULL_NAME, "chong"}, {F_FULL_NAME, "user"},
     {F_FULL_NAME, "khach hang"}, {F_FULL_NAME, "customer"}, {F_FULL_NAME, "san pham"},
     {F_FULL_NAME, "hang hoa"}, {F_FULL_NAME, "product"}, {F_FULL_NAME, "file"},
+    {F_EMPLOYEE_TAX_ID, "thong tin"}, {F_EMPLOYER_TAX_ID, "thong tin"},
     {F_UNIT_CODE, "thue"}, {F_UNIT_CODE, "ten"}, {F_UNIT_CODE, "name"}, {F_UNIT_CODE, "tax"},
     {F_AREA, "dia chi"}, {F_AREA, "address"},
     {F_SCHEDULE, "so"}, {F_SCHEDULE, "ngay"},
@@ -509,7 +518,9 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
      * phrase, or at it and longer; a dependant's data always. */
     for (size_t i = 0; i < NELEM(others); i++) {
         int nw, p = find_phrase(&sp.head, 0, sp.head.n, others[i].words, &nw);
-        if (p >= 0 && (best == LABELS_UNKNOWN || p < bpos || (p == bpos && nw > bn)))
+        if (p < 0 || (others[i].not_id == 2 && best != LABELS_UNKNOWN))
+            continue; /* "Loại phương án": a generic word before a field's head */
+        if (best == LABELS_UNKNOWN || p < bpos || (p == bpos && nw > bn))
             opos = p;
     }
     if (opos >= 0 || find_phrase(&sp.head, 0, sp.head.n, "phu thuoc", NULL) >= 0 ||

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/truth/run.sh BIN - ground-truth runs (SPEC §5.1).
 #
-# For seeds 1, 2, 3 of the messy flavor and seed 1 of the clean flavor
-# (TRUTH_ROWS tax rows, default 3000): generate a scenario with bench/gen.py,
+# For seeds 1, 2, 3 of the messy flavor, seed 1 of the clean flavor and six
+# generalisation scenarios (below) (TRUTH_ROWS tax rows, default 3000):
+# generate a scenario with bench/gen.py,
 # run `BIN reconcile` on it (exit 0 or 1 is success), score the output with
 # bench/score.py and print one line per scenario, then "N passed, N failed".
 # Environment: PYTHON (default /usr/bin/python3), TRUTH_ROWS, SIRECON_WRAP
@@ -27,14 +28,24 @@ else
 fi
 pass=0
 fail=0
-for sc in "1 messy" "2 messy" "3 messy" "1 clean"; do
+# The last six are generalisation scenarios: headers in wordings the reader
+# never saw (bench/gen.py UNSEEN, and HELDOUT, written after the reader was
+# tuned on UNSEEN), columns shuffled, unrelated columns (phone, bank account,
+# issue date...) added; "hide" labels the person-ID column with words that
+# say nothing, so the reader must use it by its content or report it.
+for sc in "1 messy" "2 messy" "3 messy" "1 clean" \
+          "1 messy unseen" "2 clean unseen" "3 messy heldout" "4 clean heldout" \
+          "4 messy unseen hide" "5 clean heldout hide"; do
     set -- $sc
-    seed=$1 flavor=$2
-    name="truth seed=$seed $flavor"
+    seed=$1 flavor=$2 words=${3:-own} hide=${4:+--hide-id-label}
+    name="truth seed=$seed $flavor${3:+ $3}${4:+ $4}"
     d=$tmp/s$seed-$flavor
     o=$tmp/out-s$seed-$flavor
+    d=$d-$words${4:+-hide}
+    o=$o-$words${4:+-hide}
+    # shellcheck disable=SC2086
     if ! "$PY" "$root/bench/gen.py" -q --seed "$seed" --tax-rows "$ROWS" --flavor "$flavor" \
-            --out "$d" 2>"$tmp/gen.err"; then
+            --wordings "$words" $hide --out "$d" 2>"$tmp/gen.err"; then
         echo "$name: generator failed FAIL"
         sed 's/^/  /' "$tmp/gen.err" | tail -n 5
         fail=$((fail + 1))
