@@ -652,8 +652,12 @@ header_alias_lookup(file_kind kind, const char *label)
     aset_build(&as, kind, NULL, 0);
     header_fold(label, strlen(label), f, sizeof f);
     k = aset_key(&as, f);
-    if (k == NULL && header_fold_short(label, strlen(label), f, sizeof f) > 0)
+    if (k == NULL && header_fold_short(label, strlen(label), f, sizeof f) > 0) {
+        int m = labels_classify(kind, label, strlen(label), NULL);
         k = aset_key(&as, f);
+        if (k != NULL && k->field != IGN && m >= 0 && m != LABELS_OTHER && m != k->field)
+            k = NULL; /* as form_key: the suffix says otherwise */
+    }
     r = k ? k->field : -1;
     aset_free(&as);
     if (k == NULL) { /* what a header cell alone is read as: by meaning */
@@ -903,6 +907,9 @@ form_fold(const struct ctx *cx, int r, int w, int c, int lo, int hi, bool shortf
 
 /* The alias of the label form of levels lo..hi of column c: the full labels,
  * else the labels without their "(TNCT)" suffixes; NULL for none. */
+static size_t form_text(const struct ctx *cx, int r, int w, int c, int lo, int hi,
+                        char *buf, size_t bufsz);
+
 static const struct akey *
 form_key(const struct ctx *cx, int r, int w, int c, int lo, int hi, char *buf,
          size_t bufsz)
@@ -911,8 +918,17 @@ form_key(const struct ctx *cx, int r, int w, int c, int lo, int hi, char *buf,
                                                          buf, bufsz));
     const char *f;
 
-    if (key == NULL && (f = form_fold(cx, r, w, c, lo, hi, true, buf, bufsz)) != NULL)
+    if (key == NULL && (f = form_fold(cx, r, w, c, lo, hi, true, buf, bufsz)) != NULL) {
         key = aset_key(&cx->as, f);
+        if (key != NULL && key->field != IGN) {
+            /* the suffix may say whose code it is: "Mã số thuế (của đơn
+             * vị)" is not the plain label's field; read it by meaning */
+            size_t n = form_text(cx, r, w, c, lo, hi, buf, bufsz);
+            int m = labels_classify(cx->kind, buf, n, NULL);
+            if (m >= 0 && m != LABELS_OTHER && m != key->field)
+                key = NULL;
+        }
+    }
     return key;
 }
 

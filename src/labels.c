@@ -93,7 +93,7 @@ static const struct phrase phrases[] = {
     {KALL, P_NAME, 3, "ho va ten"}, {KALL, P_NAME, 3, "ho ten"}, {KALL, P_NAME, 3, "full name"},
     {KALL, P_NAME, 3, "fullname"}, {KALL, P_NAME, 2, "ten"}, {KALL, P_NAME, 2, "name"},
     {KALL, P_NAME, 2, "ten day du"}, {KALL, P_NAME, 3, "ho ten day du"},
-    /* a column headed by who is listed holds their names */
+    /* a column headed by who is listed holds their names (alone only) */
     {KT | KS | KI, F_FULL_NAME, 1, "nguoi lao dong"}, {KT | KS | KI, F_FULL_NAME, 1, "nhan vien"},
     {KT | KS | KI, F_FULL_NAME, 1, "employee"}, {KT | KS | KI, F_FULL_NAME, 1, "ca nhan"},
     {KT | KS | KI, F_FULL_NAME, 1, "nguoi tham gia"}, {KT | KS | KI, F_FULL_NAME, 1, "participant"},
@@ -499,6 +499,8 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
         p = find_phrase(&sp.head, 0, sp.head.n, ph->words, &nw);
         if (p < 0)
             continue;
+        if (ph->field == F_FULL_NAME && ph->weight == 1 && nw != sp.head.n)
+            continue; /* "Người lao động" names a column only standing alone */
         f = resolve(kind, ph->field, &sp, ph);
         if (kind == KIND_IDENTITIES && ph->field == P_IDDOC && has_other_id_doc(&sp.head))
             f = F_ID_NUMBER; /* "Số CMND/CCCD": any document, not only CMNDs */

@@ -14,6 +14,14 @@
 
 #include "sirecon/labels.h"
 
+/* header.c under -DTESTING: a label as a header cell alone is read (the
+ * alias table, else by meaning); -1 none, F_COUNT known but no field. */
+int header_alias_lookup(file_kind kind, const char *label);
+
+#ifndef LABEL_CORPUS
+#define LABEL_CORPUS "tests/labels/corpus.tsv"
+#endif
+
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 #define OTHER LABELS_OTHER
 #define UNKNOWN LABELS_UNKNOWN
@@ -171,6 +179,54 @@ test_not_person_id(void **state)
     assert_true(labels_not_person_id("Type", strlen("Type")));
 }
 
+/* The label corpus (tests/labels/corpus.tsv): every row read as expected. */
+static void
+test_corpus(void **state)
+{
+    FILE *f = fopen(LABEL_CORPUS, "r");
+    char line[1024];
+    int rows = 0, bad = 0, none = 0;
+    (void)state;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *kind = line, *label, *want;
+        int got, wf = -1;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        label = strchr(kind, '\t');
+        assert_non_null(label);
+        *label++ = '\0';
+        want = strchr(label, '\t');
+        assert_non_null(want);
+        *want++ = '\0';
+        assert_int_not_equal(fields_kind_from_name(kind), KIND_COUNT);
+        if (strcmp(want, "none") != 0) {
+            for (int k = 0; k < F_COUNT; k++)
+                if (strcmp(fields_name((field_id)k), want) == 0)
+                    wf = k;
+            if (wf < 0)
+                fail_msg("corpus: unknown field \"%s\"", want);
+        } else {
+            none++;
+        }
+        got = header_alias_lookup(fields_kind_from_name(kind), label);
+        if (got == F_COUNT)
+            got = -1;
+        if (got != wf) {
+            print_error("corpus: %s | %s | want %s | got %s\n", kind, label, want,
+                        got < 0 ? "none" : fields_name((field_id)got));
+            bad++;
+        }
+        rows++;
+    }
+    fclose(f);
+    printf("labels: %d corpus rows (%d that must feed no field), %d misread\n", rows, none,
+           bad);
+    assert_true(rows >= 150);
+    assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -181,6 +237,7 @@ main(void)
         cmocka_unit_test(test_vetoes_and_others),
         cmocka_unit_test(test_scores),
         cmocka_unit_test(test_not_person_id),
+        cmocka_unit_test(test_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
