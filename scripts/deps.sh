@@ -4,7 +4,8 @@
 # otherwise print the exact command and fail.
 set -u
 PKGS="gcc make pkg-config libcsv-dev libxlsxwriter-dev uthash-dev libcmocka-dev
-libutf8proc-dev libinih-dev zlib1g-dev nettle-dev libminizip-dev libexpat1-dev python3
+libutf8proc-dev libinih-dev zlib1g-dev nettle-dev libminizip-dev libexpat1-dev libfreexl-dev
+python3 python3-xlwt
 python3-openpyxl mandoc time
 clang libclang-rt-14-dev valgrind"
 missing=""

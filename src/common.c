@@ -19,6 +19,7 @@ sirecon_strerror(sirecon_status st)
     case SIRECON_ERR_CANTCREAT: return "cannot create output";
     case SIRECON_ERR_IO: return "input/output error";
     case SIRECON_ERR_INTERNAL: return "internal error";
+    case SIRECON_ERR_NOMEM: return "out of memory";
     }
     return "unknown status";
 }
@@ -34,6 +35,7 @@ sirecon_exit_code(sirecon_status st)
     case SIRECON_ERR_CANTCREAT: return 73;
     case SIRECON_ERR_IO: return 74;
     case SIRECON_ERR_INTERNAL: return 70;
+    case SIRECON_ERR_NOMEM: return 71;
     }
     return 70;
 }
@@ -62,8 +64,11 @@ diag_set(struct diag *d, sirecon_status st, const char *file, long line,
 static void
 oom(size_t n)
 {
-    fprintf(stderr, "sirecon: out of memory (%zu bytes)\n", n);
-    exit(70);
+    /* not a bug (70): the machine or its limits (ulimit -v) are too small
+     * for the input; EX_OSERR */
+    fprintf(stderr, "sirecon: out of memory (%zu bytes more were needed); run on a "
+                    "machine with more memory or split the input\n", n);
+    exit(71);
 }
 
 void *

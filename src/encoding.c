@@ -41,6 +41,8 @@ static const char *const enc_names[] = {
     [ENC_VISCII] = "VISCII",      [ENC_TCVN3] = "TCVN3",
     [ENC_VNI] = "VNI",
     [ENC_XLSX] = "XLSX",
+    [ENC_XLS] = "XLS",
+    [ENC_HTKK_XML] = "HTKK-XML",
 };
 
 static const struct {

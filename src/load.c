@@ -53,6 +53,8 @@ struct lstate {
                                    CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
     const char *last_emp;       /* the employer code of the previous row */
     const char *last_text[3];   /* previous employer name, unit code, plan code */
+    const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
+    size_t nline_map;
 };
 
 static struct input_file *
@@ -830,6 +832,21 @@ find_header(struct lstate *st)
     return SIRECON_OK;
 }
 
+/* on_row() for a text whose lines are not the input's (HTKK XML): the
+ * row's line becomes the input line it came from. */
+static int on_row(void *ctx, const struct table_row *r);
+
+static int
+on_mapped_row(void *ctx, const struct table_row *r)
+{
+    struct lstate *st = ctx;
+    struct table_row m = *r;
+
+    if (r->line >= 1 && (size_t)r->line <= st->nline_map)
+        m.line = st->line_map[r->line - 1];
+    return on_row(ctx, &m);
+}
+
 static int
 on_row(void *ctx, const struct table_row *r)
 {
@@ -892,10 +909,13 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     f->delimiter = table_sniff_delim(src.text, src.textn);
     arena_init(&st.tmp);
     /* a mapped UTF-8 file is read once, front to back: let its pages go */
+    st.line_map = src.line_map;
+    st.nline_map = src.nline_map;
     if (src.raw_kind == 1 && src.conv == NULL)
         rc = table_parse_mapped(src.text, src.textn, f->delimiter, on_row, &st, d);
     else
-        rc = table_parse(src.text, src.textn, f->delimiter, on_row, &st, d);
+        rc = table_parse(src.text, src.textn, f->delimiter,
+                         src.line_map ? on_mapped_row : on_row, &st, d);
     if (rc == SIRECON_OK && st.fail != SIRECON_OK)
         rc = st.fail;
     if (rc == SIRECON_OK && !st.have_header) {

@@ -124,6 +124,10 @@ usage(FILE *f)
 "Find employers that declared personal income tax for employees they did not\n"
 "enrol in compulsory social insurance.\n"
 "\n"
+"Inputs: CSV/TSV (also .gz), Excel .xlsx and .xls, HTKK XML of 05/QTT-TNCN;\n"
+"columns found by their labels, read by meaning, or by their content\n"
+"(see sirecon check FILE).\n"
+"\n"
 "reconcile options:\n"
 "  -t, --tax PATH            PIT settlement list(s): file, directory or - (repeatable)\n"
 "  -s, --si PATH             SI participation list(s) (repeatable)\n"
@@ -146,7 +150,8 @@ usage(FILE *f)
 "  -q, --quiet / -v, --verbose\n"
 "\n"
 "exit status: 0 no employer listed, 1 employers listed, 64 usage, 65 data error,\n"
-"66 cannot open input, 73 cannot create output, 74 I/O error, 70 internal error.\n",
+"66 cannot open input, 73 cannot create output, 74 I/O error, 70 internal error,\n"
+"71 out of memory.\n",
         f);
 }
 

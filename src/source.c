@@ -21,6 +21,8 @@
 #include <zlib.h>
 #include <nettle/sha2.h>
 #include "sirecon/source.h"
+#include "sirecon/htkk.h"
+#include "sirecon/xls.h"
 #include "sirecon/xlsx.h"
 
 static void
@@ -44,7 +46,7 @@ bool
 source_supported_name(const char *name)
 {
     static const char *const ext[] = {".csv", ".tsv", ".txt", ".csv.gz",
-                                      ".tsv.gz", ".txt.gz", ".xlsx"};
+                                      ".tsv.gz", ".txt.gz", ".xlsx", ".xls", ".xml"};
     if (name[0] == '.' || (name[0] == '~' && name[1] == '$'))
         return false; /* hidden files and Excel's lock files ("~$tax.csv") */
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
@@ -93,7 +95,7 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
     closedir(dir);
     if (*n == first)
         return diag_set(d, SIRECON_ERR_NOINPUT, arg, 0,
-                        "directory holds no .csv/.tsv/.txt(.gz) or .xlsx file");
+                        "directory holds no .csv/.tsv/.txt(.gz), .xlsx, .xls or .xml file");
     qsort(*v + first, *n - first, sizeof **v, cmp_str);
     return SIRECON_OK;
 }
@@ -261,6 +263,34 @@ source_open(struct source *s, const char *path, enc_id forced, struct diag *d)
     s->path = path;
     if ((rc = load_bytes(s, d)) != SIRECON_OK)
         return rc;
+    if (htkk_sniff(s->raw, s->rawn)) {
+        /* an HTKK declaration: its persons as CSV rows, lines mapped back */
+        struct htkk_info info;
+        rc = htkk_to_csv((const char *)s->raw, s->rawn, &s->conv, &s->textn, &s->line_map,
+                         &s->nline_map, &info, d);
+        if (rc != SIRECON_OK) {
+            snprintf(d->file, sizeof d->file, "%s", path);
+            return rc;
+        }
+        s->enc = ENC_HTKK_XML;
+        s->text = s->conv;
+        return SIRECON_OK;
+    }
+    if (xlsx_sniff(s->raw, s->rawn) == XLSX_OLE || has_suffix(path, ".xls")) {
+        /* a legacy workbook: FreeXL reads it by path, so only as a file */
+        if (strcmp(path, "-") == 0 || (s->rawn >= 2 && s->raw_kind != 1))
+            return diag_set(d, SIRECON_ERR_DATA, path, 0,
+                            "an .xls workbook is read from a file only (not from "
+                            "standard input or .gz): save it to a file, or as .xlsx or CSV");
+        rc = xls_to_csv(path, &s->conv, &s->textn, d);
+        if (rc != SIRECON_OK) {
+            snprintf(d->file, sizeof d->file, "%s", path);
+            return rc;
+        }
+        s->enc = ENC_XLS;
+        s->text = s->conv;
+        return SIRECON_OK;
+    }
     if (xlsx_sniff(s->raw, s->rawn) != XLSX_NONE || has_suffix(path, ".xlsx")) {
         /* a workbook (also one named .csv, or on stdin): its first sheet as
          * CSV text, already UTF-8; --encoding does not apply */
@@ -311,5 +341,6 @@ source_close(struct source *s)
             free(s->raw);
     }
     free(s->conv);
+    free(s->line_map);
     memset(s, 0, sizeof *s);
 }

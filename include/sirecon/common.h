@@ -27,7 +27,8 @@ typedef enum sirecon_status {
     SIRECON_ERR_NOINPUT,   /* an input file cannot be opened (exit 66) */
     SIRECON_ERR_CANTCREAT, /* output cannot be created (exit 73) */
     SIRECON_ERR_IO,        /* read or write failed: disk full, short write (exit 74) */
-    SIRECON_ERR_INTERNAL   /* an invariant broke: a bug (exit 70) */
+    SIRECON_ERR_INTERNAL,  /* an invariant broke: a bug (exit 70) */
+    SIRECON_ERR_NOMEM      /* out of memory: not a bug (exit 71, EX_OSERR) */
 } sirecon_status;
 
 /* A short English description of a status, for messages. */

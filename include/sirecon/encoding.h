@@ -23,7 +23,9 @@ typedef enum enc_id {
     ENC_VISCII,
     ENC_TCVN3,    /* TCVN 5712:1993 VN3 / "ABC" (.VnTime fonts) */
     ENC_VNI,      /* VNI-Windows (VNI-Times), two bytes per toned letter */
-    ENC_XLSX      /* an Excel workbook: its first sheet, read by xlsx.c as UTF-8 */
+    ENC_XLSX,     /* an Excel workbook: its first sheet, read by xlsx.c as UTF-8 */
+    ENC_XLS,      /* a legacy .xls workbook, read by xls.c (FreeXL) */
+    ENC_HTKK_XML  /* an HTKK XML declaration, read by htkk.c */
 } enc_id;
 
 /* Canonical name: "UTF-8", "UTF-8-BOM", "UTF-16LE", "UTF-16BE",

@@ -27,6 +27,9 @@ struct source {
     enc_id enc;
     uint64_t bytes;        /* size on disk */
     char sha256[65];       /* of the bytes on disk */
+    uint32_t *line_map;    /* text line k -> the input's line line_map[k-1]
+                              (HTKK XML: a person's element), NULL: the same */
+    size_t nline_map;
 };
 
 /* Open and decode path.  forced != ENC_UNKNOWN skips detection.

@@ -128,6 +128,16 @@ result tax_05-1_tt80 "$why"
 reconcile tax_05-1_tt80_xlsx -t ../xlsx/tax_05-1_tt80_a.xlsx -t tax_05-1_tt80_b.csv -s si.csv
 compare tax_05-1_tt80_xlsx zeros
 result tax_05-1_tt80_xlsx "$why"
+# and as a legacy .xls workbook (fixtures/xls/make.py)
+reconcile tax_05-1_tt80_xls -t ../xls/tax_05-1_tt80_a.xls -t tax_05-1_tt80_b.csv -s si.csv
+compare tax_05-1_tt80_xls zeros
+result tax_05-1_tt80_xls "$why"
+
+# the same people as HTKK XML declarations, one per employer (05-1 appendix,
+# and a 05-3 dependants' appendix that must not be read)
+reconcile tax_htkk -t tax_htkk_0100233488.xml -t tax_htkk_0300588569.xml -s si.csv
+compare tax_htkk
+result tax_htkk "$why"
 
 # ---- SI variants, with the canonical tax list
 reconcile si_d02lt -t tax_canonical.csv -s si_d02lt_a.csv -s si_d02lt_b.csv

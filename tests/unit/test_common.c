@@ -35,11 +35,11 @@ test_exit_codes(void **state)
     } t[] = {
         {SIRECON_OK, 0},           {SIRECON_ERR_USAGE, 64},     {SIRECON_ERR_DATA, 65},
         {SIRECON_ERR_NOINPUT, 66}, {SIRECON_ERR_CANTCREAT, 73}, {SIRECON_ERR_IO, 74},
-        {SIRECON_ERR_INTERNAL, 70},
+        {SIRECON_ERR_INTERNAL, 70}, {SIRECON_ERR_NOMEM, 71},
     };
     size_t n = sizeof t / sizeof t[0];
 
-    assert_int_equal(n, SIRECON_ERR_INTERNAL + 1); /* every status listed */
+    assert_int_equal(n, SIRECON_ERR_NOMEM + 1); /* every status listed */
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(sirecon_exit_code(t[i].st), t[i].code);
         const char *s = sirecon_strerror(t[i].st);
@@ -216,19 +216,19 @@ oom_arena(void)
 }
 
 static void
-test_oom_exits_70(void **state)
+test_oom_exits_71(void **state)
 {
     /* valgrind reports the huge request itself as an error (exit 99) before
      * xmalloc can see NULL; the ASan and plain runs check this path */
     if (getenv("SIRECON_VALGRIND") != NULL)
         skip();
-    assert_int_equal(in_child(oom_malloc), 70);
-    assert_int_equal(in_child(oom_calloc), 70);
-    assert_int_equal(in_child(oom_realloc), 70);
-    assert_int_equal(in_child(oom_strndup), 70);
-    assert_int_equal(in_child(oom_grow_overflow), 70);
-    assert_int_equal(in_child(oom_grow_huge), 70);
-    assert_int_equal(in_child(oom_arena), 70);
+    assert_int_equal(in_child(oom_malloc), 71);
+    assert_int_equal(in_child(oom_calloc), 71);
+    assert_int_equal(in_child(oom_realloc), 71);
+    assert_int_equal(in_child(oom_strndup), 71);
+    assert_int_equal(in_child(oom_grow_overflow), 71);
+    assert_int_equal(in_child(oom_grow_huge), 71);
+    assert_int_equal(in_child(oom_arena), 71);
 }
 
 int
@@ -239,7 +239,7 @@ main(void)
         cmocka_unit_test(test_diag),
         cmocka_unit_test(test_xgrow),
         cmocka_unit_test(test_copies),
-        cmocka_unit_test(test_oom_exits_70),
+        cmocka_unit_test(test_oom_exits_71),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

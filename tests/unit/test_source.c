@@ -587,7 +587,7 @@ test_supported_name(void **state)
         {"a.tsv.gz", true},   {"a.txt.gz", true},    {"bang ke 05-1.csv", true},
         {"notes.md", false},  {"a.gz", false},       {"a.csv.bak", false},
         {"a.csvx", false},    {"csv", false},        {".hidden.csv", false},
-        {".csv", false},      {"a.xls", false},      {"a.csv.zip", false},
+        {".csv", false},      {"a.xls", true},       {"a.csv.zip", false}, {"05QTT.XML", true}, {"a.xlsb", false},
         {"", false},
     };
     int bad = 0;

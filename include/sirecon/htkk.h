@@ -1,0 +1,48 @@
+/*
+ * htkk.h - an HTKK XML declaration of form 05/QTT-TNCN as CSV text (SPEC
+ * §2.1), so it takes the same table path as a CSV export.
+ *
+ * The declaration names the payer (NNT/mst, NNT/tenNNT) and the tax year
+ * (KyKKhaiThue/kyKKhai) in its header; its appendices list the persons:
+ * one BKeCTietCNhan element per person in PLuc_05_1_BK_QTT (05-1) and in
+ * PLuc_05_2_BK_QTT (05-2), whose indicators (ct07, ct08, ...) mean
+ * different things in the two appendices, as on the paper forms.  The
+ * dependants' appendix (05-3) and an appendix's totals are not persons.
+ * See docs/inputs.md.
+ */
+#ifndef SIRECON_HTKK_H
+#define SIRECON_HTKK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "sirecon/common.h"
+
+/* Whether buf[0..n) starts like an HTKK declaration (root HSoThueDTu). */
+bool htkk_sniff(const unsigned char *buf, size_t n);
+
+/* What a conversion found besides the rows. */
+struct htkk_info {
+    uint64_t persons;       /* BKeCTietCNhan of 05-1 and 05-2 */
+    uint64_t dependants;    /* BKeTTinNPT of 05-3: never records */
+    uint64_t ignored;       /* unknown elements inside a person */
+};
+
+/*
+ * Convert the declaration xml[0..n) (UTF-8, as HTKK writes it) to CSV:
+ * line 1 the canonical header employer_tax_id, employer_name, tax_year,
+ * schedule, full_name, employee_tax_id, id_number, taxable_income,
+ * insurance_deduction, tax_withheld, non_resident; then one line per
+ * person.  *lines (xmalloc'd, *nlines entries) maps CSV line k (1-based,
+ * index k-1) to the XML line where the person's element starts (1 for the
+ * header), so FILE:LINE points into the XML.  *out is xmalloc'd and
+ * NUL-terminated.  Parsed by expat in 64 KiB pieces.
+ * Errors (SIRECON_ERR_DATA, d->file left empty, d->line the XML line when
+ * known): not well-formed XML, not a 05/QTT-TNCN declaration (maTKhai),
+ * no payer tax code, no tax year, no 05-1 or 05-2 appendix.
+ */
+sirecon_status htkk_to_csv(const char *xml, size_t n, char **out, size_t *outn,
+                           uint32_t **lines, size_t *nlines, struct htkk_info *info,
+                           struct diag *d);
+
+#endif

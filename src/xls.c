@@ -1,0 +1,166 @@
+/*
+ * xls.c - the first worksheet of a legacy .xls workbook as CSV text
+ * (xls.h).  FreeXL parses the BIFF records and hands out cells by
+ * (row, column): integers and doubles, text (UTF-8, shared strings
+ * resolved), and dates it has already decoded as "YYYY-MM-DD" (with a time
+ * for date-times: the date is kept, as the date columns want).  Each sheet
+ * row becomes one CSV line so that FILE:LINE is the Excel row.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <freexl.h>
+#include "sirecon/xls.h"
+
+#define XLS_BAD "not a readable .xls workbook: "
+#define XLS_MAX_ROWS 65536u  /* BIFF8 */
+#define XLS_MAX_COLS 256u
+
+struct obuf {
+    char *p;
+    size_t n, cap;
+};
+
+static void
+put(struct obuf *b, const char *s, size_t n)
+{
+    b->p = xgrow(b->p, &b->cap, b->n + n + 1, 1);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+/* One field, quoted when it must be; line breaks become a space. */
+static void
+put_field(struct obuf *b, const char *s, size_t n)
+{
+    bool quote = false;
+
+    for (size_t i = 0; i < n; i++)
+        if (strchr(",\";\t|\r\n", s[i]) != NULL && s[i] != '\0')
+            quote = true;
+    if (!quote) {
+        put(b, s, n);
+        return;
+    }
+    put(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i] == '\r' || s[i] == '\n' ? ' ' : s[i];
+        if (c == '"')
+            put(b, "\"\"", 2);
+        else
+            put(b, &c, 1);
+    }
+    put(b, "\"", 1);
+}
+
+void
+xls_number_text(double v, char *buf, size_t bufsz)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, bufsz, "%s", "");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, bufsz, "%.0f", v);
+    else
+        snprintf(buf, bufsz, "%.15g", v);
+}
+
+sirecon_status
+xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
+{
+    const void *h = NULL;
+    unsigned int rows = 0, sheets = 0;
+    unsigned short cols = 0;
+    unsigned int info;
+    struct obuf b = {NULL, 0, 0};
+    size_t keep = 0; /* bytes up to the last non-empty row */
+    int ret;
+
+    *out = NULL;
+    *outn = 0;
+    ret = freexl_open(path, &h);
+    if (ret != FREEXL_OK) {
+        if (h != NULL)
+            freexl_close(h);
+        if (ret == FREEXL_BIFF_WORKBOOK_NOT_FOUND)
+            return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                            "an OLE file with no Excel 97-2003 workbook inside (a "
+                            "password-protected workbook?): save it in Excel without a "
+                            "password, as .xlsx or CSV UTF-8");
+        if (ret == FREEXL_INSUFFICIENT_MEMORY)
+            return diag_set(d, SIRECON_ERR_NOMEM, NULL, 0, "out of memory reading the workbook");
+        return diag_set(d, SIRECON_ERR_DATA, NULL, 0, XLS_BAD "FreeXL error %d", ret);
+    }
+    if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+        info == FREEXL_BIFF_OBFUSCATED) {
+        freexl_close(h);
+        return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                        "a password-protected .xls workbook: save it without a "
+                        "password, or as CSV UTF-8");
+    }
+    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0 ||
+        freexl_select_active_worksheet(h, 0) != FREEXL_OK ||
+        freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
+        freexl_close(h);
+        return diag_set(d, SIRECON_ERR_DATA, NULL, 0, XLS_BAD "no worksheet");
+    }
+    if (rows > XLS_MAX_ROWS || cols > XLS_MAX_COLS) {
+        freexl_close(h);
+        return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                        XLS_BAD "a sheet of %u rows and %u columns", rows, (unsigned)cols);
+    }
+    put(&b, "", 0);
+    for (unsigned int r = 0; r < rows; r++) {
+        bool any = false;
+        for (unsigned short c = 0; c < cols; c++) {
+            FreeXL_CellValue v;
+            char num[40];
+            const char *t = "";
+            size_t tn = 0;
+            if (c > 0)
+                put(&b, ",", 1);
+            if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK)
+                continue;
+            switch (v.type) {
+            case FREEXL_CELL_INT:
+                snprintf(num, sizeof num, "%d", v.value.int_value);
+                t = num;
+                break;
+            case FREEXL_CELL_DOUBLE:
+                xls_number_text(v.value.double_value, num, sizeof num);
+                t = num;
+                break;
+            case FREEXL_CELL_TEXT:
+            case FREEXL_CELL_SST_TEXT:
+            case FREEXL_CELL_TIME:
+                t = v.value.text_value ? v.value.text_value : "";
+                break;
+            case FREEXL_CELL_DATE:
+            case FREEXL_CELL_DATETIME:
+                t = v.value.text_value ? v.value.text_value : "";
+                tn = strlen(t) > 10 ? 10 : strlen(t); /* the date of a date-time */
+                break;
+            default:
+                break;
+            }
+            if (tn == 0)
+                tn = strlen(t);
+            if (tn > 0) {
+                any = true;
+                put_field(&b, t, tn);
+            }
+        }
+        put(&b, "\n", 1);
+        if (any)
+            keep = b.n;
+    }
+    freexl_close(h);
+    b.n = keep; /* trailing empty rows dropped */
+    b.p[b.n] = '\0';
+    *out = b.p;
+    *outn = b.n;
+    return SIRECON_OK;
+}
