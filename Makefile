@@ -137,7 +137,7 @@ $(BUILD)/fuzz/fuzz_xls: fuzz/fuzz_xls.c $(LIB_SRCS) $(wildcard include/sirecon/*
 	@$(if $(Q),echo "  FUZZ    $@ (no ASan: FreeXL)")
 	$(Q)clang $(subst address$(comma),,$(FUZZ_CF)) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
 
-FUZZERS := fuzz_table fuzz_values fuzz_xlsx fuzz_xls fuzz_htkk
+FUZZERS := fuzz_table fuzz_values fuzz_xlsx fuzz_xls fuzz_htkk fuzz_stream
 fuzz: deps $(FUZZERS:%=$(BUILD)/fuzz/%) ## libFuzzer on the readers and the normalizers (FUZZ_SECONDS each)
 	@for f in $(FUZZERS); do \
 	    c=$${f#fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$c; \

@@ -25,9 +25,13 @@ else
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >&2 || true
+# another apt-get (unattended upgrades, a second terminal) may hold the
+# dpkg lock: wait for it up to ten minutes instead of failing at once
+LOCK="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing >&2 || {
+$SUDO apt-get $LOCK update -q >&2 || true
+# shellcheck disable=SC2086
+$SUDO apt-get $LOCK install -y -q --no-install-recommends $missing >&2 || {
     echo "deps: apt-get install failed; run: apt-get install -y$missing" >&2
     exit 1
 }

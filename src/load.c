@@ -875,6 +875,12 @@ on_row(void *ctx, const struct table_row *r)
     return 0;
 }
 
+static sirecon_status
+read_source(void *ctx, char *buf, size_t cap, size_t *got, struct diag *d)
+{
+    return source_read(ctx, buf, cap, got, d);
+}
+
 sirecon_status
 load_file(struct dataset *ds, const char *path, file_kind kind,
           const struct load_opts *o, struct diag *d)
@@ -897,7 +903,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     for (int i = 0; i < F_COUNT; i++)
         st.map.col[i] = -1;
 
-    rc = source_open(&src, path, o->encoding, d);
+    rc = source_open_stream(&src, path, o->encoding, true, d);
     f = file_of(&st);
     if (rc != SIRECON_OK) {
         source_close(&src);
@@ -911,11 +917,19 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     /* a mapped UTF-8 file is read once, front to back: let its pages go */
     st.line_map = src.line_map;
     st.nline_map = src.nline_map;
-    if (src.raw_kind == 1 && src.conv == NULL)
+    if (src.stream)
+        rc = table_parse_stream(read_source, &src, f->delimiter, on_row, &st, d);
+    else if (src.raw_kind == 1 && src.conv == NULL)
         rc = table_parse_mapped(src.text, src.textn, f->delimiter, on_row, &st, d);
     else
         rc = table_parse(src.text, src.textn, f->delimiter,
                          src.line_map ? on_mapped_row : on_row, &st, d);
+    if (src.stream) { /* size and checksum are known once it was read */
+        file_of(&st)->bytes = src.bytes;
+        memcpy(file_of(&st)->sha256, src.sha256, sizeof file_of(&st)->sha256);
+    }
+    if (rc != SIRECON_OK && d->file[0] == '\0') /* table.c knows lines, not files */
+        snprintf(d->file, sizeof d->file, "%s", path);
     if (rc == SIRECON_OK && st.fail != SIRECON_OK)
         rc = st.fail;
     if (rc == SIRECON_OK && !st.have_header) {

@@ -20,6 +20,7 @@
  * printf, so LC_NUMERIC must stay "C" (STYLE.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1121,14 +1122,32 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
     if (summary != NULL)
         worksheet_activate(summary);
 
-    /* Always close: it frees everything and is where the file is written. */
+    /* Always close: it frees everything and is where the file is written.
+     * libxlsxwriter 1.1.4 prints its own "[ERROR] ..." lines on stderr
+     * (LXW_ERROR, no hook to turn it off): stderr goes to /dev/null around
+     * the close, and the failure reaches the user once, as our message.
+     * No other thread runs at this point of the pipeline. */
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    errno = 0;
     cerr = workbook_close(w.wb);
+    int close_errno = errno; /* what the failing write said (ENOSPC...) */
+    fflush(stderr);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
     umask(old_umask);
     ck(&w, cerr, "the workbook file");
     if (w.err != LXW_NO_ERROR) {
         (void)unlink(path); /* a partial or empty file must not look like a report */
-        return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot write workbook (%s): %s",
-                        w.err_what ? w.err_what : "?", lxw_strerror(w.err));
+        return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot write workbook (%s): %s%s%s",
+                        w.err_what ? w.err_what : "?", lxw_strerror(w.err),
+                        close_errno ? ": " : "", close_errno ? strerror(close_errno) : "");
     }
     if (chmod(path, 0600) != 0)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "chmod 0600: %s", strerror(errno));

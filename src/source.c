@@ -2,8 +2,12 @@
  * source.c - bytes of an input file -> UTF-8 text.
  *
  * Plain files are mmap'd read-only (the kernel pages them in as libcsv
- * walks them); .gz files are inflated with zlib into one growing buffer;
- * "-" reads standard input.  The SHA-256 of the stored bytes is computed on
+ * walks them).  Pipes, devices, standard input and .gz files are read as a
+ * stream in 64 KiB chunks (inflated by zlib on the way, with a 1000:1 guard
+ * past 100 MiB): their first SOURCE_PREFIX bytes decide what they are, and
+ * UTF-8 text then flows through source_read() in bounded memory; a
+ * workbook, an XML declaration or a legacy encoding is read whole, up to
+ * SOURCE_SLURP_MAX.  The SHA-256 of the stored bytes is computed on
  * the way (nettle).  UTF-8 needs no copy: text points into the mapping, past
  * a BOM.  Other encodings go through encoding_to_utf8().  A workbook (zip
  * or OLE magic, or an .xlsx name) goes through xlsx_to_csv() instead.
@@ -11,6 +15,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,103 +106,179 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
     return SIRECON_OK;
 }
 
-/* Read all of fd into a malloc'd buffer, hashing it. */
-static sirecon_status
-read_all(int fd, struct source *s, struct sha256_ctx *c, struct diag *d)
-{
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = xmalloc(cap);
+/*
+ * A byte stream: a pipe, a device, standard input or a gzip file, read in
+ * fixed chunks (inflated on the way for gzip, concatenated members
+ * allowed), hashing the stored bytes.  Memory is the chunk buffers, never
+ * the input's size.
+ */
+#define BS_CHUNK (1u << 16)
+#define GZ_RATIO 200u                     /* inflated : stored, past GZ_RATIO_FROM */
+#define GZ_RATIO_FROM ((uint64_t)100 << 20)
 
+struct bstream {
+    int fd;
+    bool own_fd;
+    bool gz, eof, in_eof;
+    z_stream z;
+    unsigned char in[BS_CHUNK];
+    size_t inpos, inn;
+    struct sha256_ctx sha;
+    uint64_t stored, out;                 /* bytes read from fd; bytes given out */
+    const char *path;
+};
+
+static sirecon_status
+bs_fill(struct bstream *b, struct diag *d)
+{
     for (;;) {
-        if (n == cap)
-            b = xgrow(b, &cap, cap + 1, 1);
-        ssize_t r = read(fd, b + n, cap - n);
+        ssize_t r = read(b->fd, b->in, sizeof b->in);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0) {
-            free(b);
-            return diag_set(d, SIRECON_ERR_IO, s->path, 0, "read error: %s",
-                            strerror(errno));
+        if (r < 0)
+            return diag_set(d, SIRECON_ERR_IO, b->path, 0, "read error: %s", strerror(errno));
+        b->inpos = 0;
+        b->inn = (size_t)r;
+        b->in_eof = r == 0;
+        if (r > 0) {
+            sha256_update(&b->sha, (size_t)r, b->in);
+            b->stored += (uint64_t)r;
         }
-        if (r == 0)
-            break;
-        sha256_update(c, (size_t)r, b + n);
-        n += (size_t)r;
+        return SIRECON_OK;
     }
-    s->raw = b;
-    s->rawn = n;
-    s->raw_kind = 0;
-    s->bytes = n;
-    return SIRECON_OK;
 }
 
-/* Inflate a gzip buffer (concatenated members allowed). */
+/* Up to cap decoded bytes into buf; *got 0 at the end. */
 static sirecon_status
-inflate_all(struct source *s, const unsigned char *in, size_t inn, struct diag *d)
+bs_read(struct bstream *b, unsigned char *buf, size_t cap, size_t *got, struct diag *d)
 {
-    z_stream z;
-    size_t cap = inn * 4 + 4096, n = 0;
-    unsigned char *out = xmalloc(cap);
-    int rc;
+    sirecon_status rc;
 
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 15 + 32) != Z_OK) {
-        free(out);
-        return diag_set(d, SIRECON_ERR_INTERNAL, s->path, 0, "zlib init failed");
-    }
-    z.next_in = (unsigned char *)in;
-    size_t left = inn;
-    for (;;) {
-        if (n == cap)
-            out = xgrow(out, &cap, cap + 1, 1);
-        uInt chunk_in = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        size_t room = cap - n;
-        uInt chunk_out = room > (1u << 30) ? (1u << 30) : (uInt)room;
-        z.avail_in = chunk_in;
-        z.next_out = out + n;
-        z.avail_out = chunk_out;
-        rc = inflate(&z, Z_NO_FLUSH);
-        left -= chunk_in - z.avail_in;
-        n += chunk_out - z.avail_out;
-        if (rc == Z_STREAM_END) {
-            if (left == 0)
-                break;
-            inflateReset(&z); /* next gzip member */
+    *got = 0;
+    while (*got == 0 && !b->eof) {
+        if (b->inpos == b->inn && !b->in_eof && (rc = bs_fill(b, d)) != SIRECON_OK)
+            return rc;
+        if (!b->gz) {
+            size_t k = b->inn - b->inpos < cap ? b->inn - b->inpos : cap;
+            memcpy(buf, b->in + b->inpos, k);
+            b->inpos += k;
+            *got = k;
+            if (k == 0 && b->in_eof)
+                b->eof = true;
             continue;
         }
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            inflateEnd(&z);
-            free(out);
-            return diag_set(d, SIRECON_ERR_IO, s->path, 0, "corrupt gzip data: %s",
-                            z.msg ? z.msg : "inflate failed");
+        if (b->inpos == b->inn && b->in_eof) {
+            /* input over: complete only at a member's end */
+            if (b->z.total_in != 0 || b->z.avail_in != 0)
+                return diag_set(d, SIRECON_ERR_IO, b->path, 0, "truncated gzip file");
+            b->eof = true;
+            continue;
         }
-        if (rc == Z_BUF_ERROR && left == 0 && z.avail_out != 0) {
-            inflateEnd(&z);
-            free(out);
-            return diag_set(d, SIRECON_ERR_IO, s->path, 0,
-                            "truncated gzip file");
+        b->z.next_in = b->in + b->inpos;
+        b->z.avail_in = (uInt)(b->inn - b->inpos);
+        b->z.next_out = buf;
+        b->z.avail_out = (uInt)(cap > (1u << 30) ? (1u << 30) : cap);
+        int zr = inflate(&b->z, Z_NO_FLUSH);
+        b->inpos = b->inn - b->z.avail_in;
+        *got = (size_t)(b->z.next_out - buf);
+        if (zr == Z_STREAM_END) {
+            inflateReset(&b->z); /* a next member, if any */
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            return diag_set(d, SIRECON_ERR_IO, b->path, 0, "corrupt gzip data: %s",
+                            b->z.msg ? b->z.msg : "inflate failed");
         }
     }
-    inflateEnd(&z);
-    s->raw = out;
-    s->rawn = n;
-    s->raw_kind = 0;
+    b->out += *got;
+    if (b->gz && b->out > GZ_RATIO_FROM && b->out / GZ_RATIO > b->stored)
+        return diag_set(d, SIRECON_ERR_DATA, b->path, 0,
+                        "decompresses to over %u times its size (%llu MiB so far): "
+                        "a zip bomb, or not a gzip export; refused",
+                        GZ_RATIO, (unsigned long long)(b->out >> 20));
     return SIRECON_OK;
 }
+
+static void
+bs_close(struct bstream *b)
+{
+    if (b == NULL)
+        return;
+    if (b->gz)
+        inflateEnd(&b->z);
+    if (b->own_fd)
+        close(b->fd);
+    free(b);
+}
+
+/* Open fd as a stream; the first chunk tells whether it is gzip. */
+static sirecon_status
+bs_open(struct bstream **out, int fd, bool own, const char *path, struct diag *d)
+{
+    struct bstream *b = xcalloc(1, sizeof *b);
+    sirecon_status rc;
+
+    b->fd = fd;
+    b->own_fd = own;
+    b->path = path;
+    sha256_init(&b->sha);
+    *out = b;
+    if ((rc = bs_fill(b, d)) != SIRECON_OK)
+        return rc;
+    if (b->inn >= 2 && b->in[0] == 0x1f && b->in[1] == 0x8b) {
+        b->gz = true;
+        if (inflateInit2(&b->z, 15 + 32) != Z_OK)
+            return diag_set(d, SIRECON_ERR_INTERNAL, path, 0, "zlib init failed");
+    }
+    return SIRECON_OK;
+}
+
+/* Append the rest of the stream to s->raw (a workbook, XML or a legacy
+ * encoding, which are decoded whole); at most max bytes. */
+static sirecon_status
+bs_slurp(struct source *s, size_t max, struct diag *d)
+{
+    size_t cap = s->rawcap, got;
+    sirecon_status rc;
+
+    for (;;) {
+        if (cap - s->rawn < BS_CHUNK)
+            s->raw = xgrow(s->raw, &cap, s->rawn + BS_CHUNK, 1);
+        if ((rc = bs_read(s->bs, s->raw + s->rawn, cap - s->rawn, &got, d)) != SIRECON_OK)
+            return rc;
+        if (got == 0)
+            return SIRECON_OK;
+        s->rawn += got;
+        s->rawcap = cap;
+        if (s->rawn > max)
+            return diag_set(d, SIRECON_ERR_DATA, s->path, 0,
+                            "a workbook, XML or legacy-encoded input over %zu MiB from a "
+                            "pipe or .gz: save it as a plain file or as UTF-8 CSV", max >> 20);
+    }
+}
+
+static void
+bs_finish(struct source *s)
+{
+    s->bytes = s->bs->stored;
+    if (s->bs->eof)
+        hex_digest(&s->bs->sha, s->sha256);
+    bs_close(s->bs);
+    s->bs = NULL;
+}
+
+/* SOURCE_PREFIX; the tests and the fuzz harness make it small so that
+ * short inputs take the streaming path. */
+STATIC size_t source_prefix_size = SOURCE_PREFIX;
 
 static sirecon_status
 load_bytes(struct source *s, struct diag *d)
 {
-    struct sha256_ctx c;
     struct stat st;
     int fd;
     sirecon_status rc;
+    bool std = strcmp(s->path, "-") == 0;
 
-    sha256_init(&c);
-    if (strcmp(s->path, "-") == 0) {
-        rc = read_all(STDIN_FILENO, s, &c, d);
-        if (rc == SIRECON_OK)
-            hex_digest(&c, s->sha256);
+    if (std) {
+        fd = STDIN_FILENO;
     } else {
         if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
             return diag_set(d, SIRECON_ERR_NOINPUT, s->path, 0, "cannot open: %s",
@@ -206,56 +288,80 @@ load_bytes(struct source *s, struct diag *d)
             return diag_set(d, SIRECON_ERR_NOINPUT, s->path, 0, "cannot stat: %s",
                             strerror(errno));
         }
-        if (!S_ISREG(st.st_mode)) {
-            rc = S_ISDIR(st.st_mode) ? SIRECON_ERR_NOINPUT : SIRECON_OK;
-            if (rc != SIRECON_OK) {
-                close(fd);
-                return diag_set(d, rc, s->path, 0, "is a directory");
-            }
-            rc = read_all(fd, s, &c, d); /* a pipe or device */
-        } else if (st.st_size == 0) {
-            s->raw = xmalloc(1);
-            s->rawn = 0;
-            rc = SIRECON_OK;
-        } else {
-            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (m == MAP_FAILED) {
-                rc = read_all(fd, s, &c, d);
-            } else {
-                madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-                s->raw = m;
-                s->rawn = (size_t)st.st_size;
-                s->raw_kind = 1;
-                sha256_update(&c, s->rawn, s->raw);
-                rc = SIRECON_OK;
+        if (S_ISDIR(st.st_mode)) {
+            close(fd);
+            return diag_set(d, SIRECON_ERR_NOINPUT, s->path, 0, "is a directory");
+        }
+        if (S_ISREG(st.st_mode) && st.st_size > 0) {
+            unsigned char magic[2] = {0, 0};
+            if (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+                /* a plain file: mapped, hashed in place */
+                void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+                if (m != MAP_FAILED) {
+                    struct sha256_ctx c;
+                    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+                    s->raw = m;
+                    s->rawn = (size_t)st.st_size;
+                    s->raw_kind = 1;
+                    s->bytes = s->rawn;
+                    sha256_init(&c);
+                    sha256_update(&c, s->rawn, s->raw);
+                    hex_digest(&c, s->sha256);
+                    close(fd);
+                    return SIRECON_OK;
+                }
             }
         }
-        s->bytes = s->rawn;
-        close(fd);
-        if (rc == SIRECON_OK)
-            hex_digest(&c, s->sha256);
     }
-    if (rc != SIRECON_OK)
+    /* a pipe, a device, standard input, a .gz file, or an empty file: read
+     * as a stream; the first SOURCE_PREFIX decoded bytes decide the rest */
+    if ((rc = bs_open(&s->bs, fd, !std, s->path, d)) != SIRECON_OK)
         return rc;
-    if (s->rawn >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
-        unsigned char *zraw = s->raw;
-        size_t zn = s->rawn;
-        int kind = s->raw_kind;
-        rc = inflate_all(s, zraw, zn, d);
-        if (kind == 1)
-            munmap(zraw, zn);
-        else
-            free(zraw);
-        if (rc != SIRECON_OK) {
-            s->raw = NULL;
-            s->rawn = 0;
-        }
+    size_t cap = source_prefix_size ? source_prefix_size : 1, got;
+    s->raw = xmalloc(cap);
+    s->rawcap = cap;
+    s->rawn = 0;
+    s->raw_kind = 0;
+    while (s->rawn < cap) {
+        if ((rc = bs_read(s->bs, s->raw + s->rawn, cap - s->rawn, &got, d)) != SIRECON_OK)
+            return rc;
+        if (got == 0)
+            break;
+        s->rawn += got;
     }
+    if (s->bs->eof)
+        bs_finish(s); /* small: held whole, as a mapped file would be */
+    return SIRECON_OK;
+}
+
+sirecon_status
+source_read(struct source *s, char *buf, size_t cap, size_t *got, struct diag *d)
+{
+    *got = 0;
+    if (s->prepos < s->textn) {
+        size_t k = s->textn - s->prepos < cap ? s->textn - s->prepos : cap;
+        memcpy(buf, s->text + s->prepos, k);
+        s->prepos += k;
+        *got = k;
+        return SIRECON_OK;
+    }
+    if (s->bs == NULL)
+        return SIRECON_OK;
+    sirecon_status rc = bs_read(s->bs, (unsigned char *)buf, cap, got, d);
+    if (rc == SIRECON_OK && *got == 0)
+        bs_finish(s);
     return rc;
 }
 
 sirecon_status
 source_open(struct source *s, const char *path, enc_id forced, struct diag *d)
+{
+    return source_open_stream(s, path, forced, false, d);
+}
+
+sirecon_status
+source_open_stream(struct source *s, const char *path, enc_id forced, bool stream_ok,
+                   struct diag *d)
 {
     sirecon_status rc;
 
@@ -263,6 +369,35 @@ source_open(struct source *s, const char *path, enc_id forced, struct diag *d)
     s->path = path;
     if ((rc = load_bytes(s, d)) != SIRECON_OK)
         return rc;
+    if (s->bs != NULL) {
+        /* more than the prefix is coming: UTF-8 text streams through
+         * source_read(); a workbook, an XML declaration or a legacy
+         * encoding is decoded whole (bounded by SOURCE_SLURP_MAX) */
+        bool container = xlsx_sniff(s->raw, s->rawn) != XLSX_NONE ||
+                         htkk_sniff(s->raw, s->rawn) || has_suffix(path, ".xlsx") ||
+                         has_suffix(path, ".xls");
+        size_t cut = s->rawn;
+        while (cut > 0 && s->raw[cut - 1] != '\n')
+            cut--; /* whole lines: a character is never cut in two */
+        enc_id e = forced != ENC_UNKNOWN ? forced
+                 : encoding_detect(s->raw, cut ? cut : s->rawn);
+        if (!container && e == ENC_UNKNOWN)
+            return diag_set(d, SIRECON_ERR_DATA, path, 0,
+                            "text encoding not recognised in its first %zu MiB (not "
+                            "UTF-8, and no single legacy Vietnamese encoding fits); name it "
+                            "with --encoding", SOURCE_PREFIX >> 20);
+        if (stream_ok && !container && (e == ENC_UTF8 || e == ENC_UTF8_BOM)) {
+            s->stream = true;
+            s->enc = s->rawn >= 3 && memcmp(s->raw, "\xEF\xBB\xBF", 3) == 0 ? ENC_UTF8_BOM
+                                                                             : ENC_UTF8;
+            s->text = (char *)s->raw + (s->enc == ENC_UTF8_BOM ? 3 : 0);
+            s->textn = s->rawn - (s->enc == ENC_UTF8_BOM ? 3 : 0);
+            return SIRECON_OK;
+        }
+        if ((rc = bs_slurp(s, SOURCE_SLURP_MAX, d)) != SIRECON_OK)
+            return rc;
+        bs_finish(s);
+    }
     if (htkk_sniff(s->raw, s->rawn)) {
         /* an HTKK declaration: its persons as CSV rows, lines mapped back */
         struct htkk_info info;
@@ -342,5 +477,6 @@ source_close(struct source *s)
     }
     free(s->conv);
     free(s->line_map);
+    bs_close(s->bs);
     memset(s, 0, sizeof *s);
 }

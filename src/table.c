@@ -22,6 +22,8 @@
 
 #define PAGE 4096u
 #define RELEASE_STEP (8u << 20) /* give back parsed pages every 8 MiB */
+#define TABLE_FEED (1u << 20)   /* longest piece given to libcsv at once */
+#define TABLE_CHUNK (1u << 20)  /* bytes read at a time from a stream */
 
 struct tstate {
     table_row_fn fn;
@@ -34,6 +36,7 @@ struct tstate {
     int last_term;                       /* terminator of the previous row end */
     const char *error;
     int stop;
+    size_t rowbytes;                     /* bytes fed since the row began */
 };
 
 static int
@@ -145,53 +148,131 @@ table_sniff_delim(const char *text, size_t n)
     return bestc;
 }
 
+/* A libcsv parser with our state, fed piece by piece. */
+struct feeder {
+    struct csv_parser p;
+    struct tstate t;
+    char delim;
+    size_t pos, released;      /* mapped text: bytes fed, pages given back */
+    bool skip_line;            /* after a broken row: drop up to the next line end */
+};
+
+#define OPTS (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_APPEND_NULL)
+
+static int
+feeder_init(struct feeder *f, char delim, table_row_fn fn, void *ctx)
+{
+    memset(f, 0, sizeof *f);
+    f->t.fn = fn;
+    f->t.ctx = ctx;
+    f->t.line = 1;
+    f->t.row_line = 1;
+    f->delim = delim;
+    if (csv_init(&f->p, OPTS) != 0)
+        return -1;
+    csv_set_delim(&f->p, (unsigned char)delim);
+    csv_set_space_func(&f->p, is_space_only);
+    csv_set_blk_size(&f->p, 4096);
+    return 0;
+}
+
+static void
+feeder_free(struct feeder *f)
+{
+    csv_free(&f->p);
+    free(f->t.buf);
+    free(f->t.off);
+    free(f->t.cells);
+}
+
+/*
+ * Feed text[0..n), a line at a time (pieces of at most TABLE_FEED bytes
+ * when a line is longer).  A record (from its first line on) longer than
+ * TABLE_MAX_RECORD stops the file: an unclosed quote or a file with no
+ * line ends would otherwise be held whole by libcsv.
+ */
+static sirecon_status
+feed(struct feeder *f, const char *text, size_t n, struct diag *d)
+{
+    struct tstate *t = &f->t;
+    size_t pos = 0;
+
+    while (pos < n && !t->stop) {
+        size_t lim = n - pos < TABLE_FEED ? n - pos : TABLE_FEED;
+        const char *nl = memchr(text + pos, '\n', lim);
+        size_t len = nl ? (size_t)(nl - (text + pos)) + 1 : lim;
+        long before = t->row_line;
+        if (f->skip_line) {
+            /* the rest of a line whose row was broken: not a new row */
+            pos += len;
+            if (nl) {
+                t->line++;
+                f->skip_line = false;
+            }
+            continue;
+        }
+        size_t used = csv_parse(&f->p, text + pos, len, on_field, on_row, t);
+        if (used != len) {
+            /* Strict-mode error: report the row, restart on the next line. */
+            if (csv_error(&f->p) == CSV_ENOMEM)
+                return diag_set(d, SIRECON_ERR_NOMEM, NULL, t->line, "out of memory in libcsv");
+            t->error = "MALFORMED_QUOTE";
+            t->bufn = t->noff = 0;
+            emit(t, t->row_line);
+            csv_free(&f->p);
+            csv_init(&f->p, OPTS);
+            csv_set_delim(&f->p, (unsigned char)f->delim);
+            csv_set_space_func(&f->p, is_space_only);
+            csv_set_blk_size(&f->p, 4096);
+            t->row_line = t->line + 1;
+            t->last_term = '\n';
+            t->rowbytes = 0;
+            f->skip_line = nl == NULL; /* the line goes on in the next piece */
+        } else if (t->row_line == before) {
+            t->rowbytes += len; /* the record goes on */
+            if (t->rowbytes > TABLE_MAX_RECORD)
+                return diag_set(d, SIRECON_ERR_DATA, NULL, t->row_line,
+                                "a record longer than %u MiB (a quote never closed, "
+                                "or not a text table); the file is not read",
+                                (unsigned)(TABLE_MAX_RECORD >> 20));
+        } else {
+            t->rowbytes = 0;
+        }
+        pos += len;
+        if (nl)
+            t->line++;
+    }
+    return SIRECON_OK;
+}
+
+static void
+feeder_fini(struct feeder *f)
+{
+    if (!f->t.stop) {
+        long fin_line = f->t.row_line;
+        if (csv_fini(&f->p, on_field, on_row, &f->t) != 0) {
+            f->t.error = "UNTERMINATED_QUOTE";
+            f->t.bufn = f->t.noff = 0;
+            emit(&f->t, fin_line);
+        }
+    }
+}
+
 static sirecon_status
 parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
       struct diag *d, bool release)
 {
-    struct csv_parser p;
-    struct tstate t;
-    const unsigned char opts = CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL |
-                               CSV_APPEND_NULL;
+    struct feeder f;
+    sirecon_status rc = SIRECON_OK;
     size_t pos = 0, released = 0;
 
-    memset(&t, 0, sizeof t);
-    t.fn = fn;
-    t.ctx = ctx;
-    t.line = 1;
-    t.row_line = 1;
-    if (csv_init(&p, opts) != 0)
-        return diag_set(d, SIRECON_ERR_INTERNAL, NULL, 0, "csv_init failed");
-    csv_set_delim(&p, (unsigned char)delim);
-    csv_set_space_func(&p, is_space_only);
-    csv_set_blk_size(&p, 4096);
-
-    while (pos < n && !t.stop) {
-        const char *nl = memchr(text + pos, '\n', n - pos);
-        size_t len = nl ? (size_t)(nl - (text + pos)) + 1 : n - pos;
-        size_t used = csv_parse(&p, text + pos, len, on_field, on_row, &t);
-        if (used != len) {
-            /* Strict-mode error: report the row, restart on the next line. */
-            if (csv_error(&p) == CSV_ENOMEM) {
-                csv_free(&p);
-                free(t.buf); free(t.off); free(t.cells);
-                return diag_set(d, SIRECON_ERR_INTERNAL, NULL, t.line, "out of memory in libcsv");
-            }
-            t.error = "MALFORMED_QUOTE";
-            t.bufn = t.noff = 0;
-            emit(&t, t.row_line);
-            csv_free(&p);
-            csv_init(&p, opts);
-            csv_set_delim(&p, (unsigned char)delim);
-            csv_set_space_func(&p, is_space_only);
-            csv_set_blk_size(&p, 4096);
-            t.row_line = t.line + 1;
-            t.last_term = '\n';
-        }
-        pos += len;
-        if (nl)
-            t.line++;
-        if (release && pos - released >= RELEASE_STEP) {
+    if (feeder_init(&f, delim, fn, ctx) != 0)
+        return diag_set(d, SIRECON_ERR_NOMEM, NULL, 0, "csv_init failed");
+    while (pos < n && !f.t.stop && rc == SIRECON_OK) {
+        size_t k = n - pos < RELEASE_STEP ? n - pos : RELEASE_STEP;
+        rc = feed(&f, text + pos, k, d);
+        pos += k;
+        if (release) {
             /* whole pages before the current row only: libcsv copied what
              * it keeps of an unfinished row into its own buffer */
             uintptr_t lo = ((uintptr_t)text + released + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
@@ -201,19 +282,35 @@ parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
             released = pos;
         }
     }
-    if (!t.stop) {
-        long fin_line = t.row_line;
-        if (csv_fini(&p, on_field, on_row, &t) != 0) {
-            t.error = "UNTERMINATED_QUOTE";
-            t.bufn = t.noff = 0;
-            emit(&t, fin_line);
-        }
+    if (rc == SIRECON_OK)
+        feeder_fini(&f);
+    feeder_free(&f);
+    return rc;
+}
+
+sirecon_status
+table_parse_stream(table_read_fn rd, void *rctx, char delim, table_row_fn fn, void *ctx,
+                   struct diag *d)
+{
+    struct feeder f;
+    sirecon_status rc = SIRECON_OK;
+    char *buf = xmalloc(TABLE_CHUNK);
+    size_t got;
+
+    if (feeder_init(&f, delim, fn, ctx) != 0) {
+        free(buf);
+        return diag_set(d, SIRECON_ERR_NOMEM, NULL, 0, "csv_init failed");
     }
-    csv_free(&p);
-    free(t.buf);
-    free(t.off);
-    free(t.cells);
-    return SIRECON_OK;
+    while (!f.t.stop && rc == SIRECON_OK) {
+        if ((rc = rd(rctx, buf, TABLE_CHUNK, &got, d)) != SIRECON_OK || got == 0)
+            break;
+        rc = feed(&f, buf, got, d);
+    }
+    if (rc == SIRECON_OK)
+        feeder_fini(&f);
+    feeder_free(&f);
+    free(buf);
+    return rc;
 }
 
 sirecon_status

@@ -26,6 +26,8 @@
 #else
 #define XLSX_MAX_PART ((ZPOS64_T)2 << 30) /* 2 GiB uncompressed per part */
 #endif
+#define XLSX_RATIO 200u                       /* uncompressed : compressed, */
+#define XLSX_RATIO_FROM ((ZPOS64_T)100 << 20) /* past the first 100 MiB */
 #define XLSX_MAX_ROWS 1048576L /* Excel's own sheet size */
 #define XLSX_MAX_COLS 16384L
 #define XLSX_CHUNK 65536
@@ -240,6 +242,14 @@ parse_part(unzFile zf, const char *name, XML_StartElementHandler start,
         total += (ZPOS64_T)r;
         if (total > XLSX_MAX_PART) /* the header may lie */
             break;
+        if (total > XLSX_RATIO_FROM && total / XLSX_RATIO > info.compressed_size) {
+            /* a zip bomb: far more text than a sheet of that size holds */
+            x->st = diag_set(x->d, SIRECON_ERR_DATA, NULL, 0,
+                             XLSX_BAD "%s decompresses to over %u times its size "
+                             "(%llu MiB so far): a zip bomb? refused", name, XLSX_RATIO,
+                             (unsigned long long)(total >> 20));
+            break;
+        }
         last = r == 0;
         if (XML_Parse(p, chunk, r, last) != XML_STATUS_OK) {
             if (x->st == SIRECON_OK)

@@ -19,7 +19,7 @@
 struct source {
     const char *path;      /* as given */
     unsigned char *raw;    /* file bytes (inflated for .gz) */
-    size_t rawn;
+    size_t rawn, rawcap;   /* rawcap: allocated bytes when malloc'd */
     int raw_kind;          /* 0 malloc, 1 mmap */
     char *text;            /* UTF-8: points into raw, or into conv */
     size_t textn;
@@ -27,6 +27,10 @@ struct source {
     enc_id enc;
     uint64_t bytes;        /* size on disk */
     char sha256[65];       /* of the bytes on disk */
+    struct bstream *bs;    /* a stream still being read (pipe, stdin, .gz) */
+    bool stream;           /* text is only the first part: the rest comes
+                              through source_read() */
+    size_t prepos;         /* source_read(): bytes of text already given */
     uint32_t *line_map;    /* text line k -> the input's line line_map[k-1]
                               (HTKK XML: a person's element), NULL: the same */
     size_t nline_map;
@@ -36,6 +40,21 @@ struct source {
  * Errors: SIRECON_ERR_NOINPUT (cannot open), SIRECON_ERR_IO (read error,
  * corrupt gzip), SIRECON_ERR_DATA (encoding undetectable or invalid). */
 sirecon_status source_open(struct source *s, const char *path, enc_id forced,
+                           struct diag *d);
+
+/* First bytes of a stream that decide its kind and encoding; what to hold
+ * at most of a stream that must be decoded whole. */
+#define SOURCE_PREFIX ((size_t)4 << 20)
+#define SOURCE_SLURP_MAX ((size_t)1 << 30)
+
+/* source_open(), and with stream_ok a pipe, standard input or a .gz file
+ * of UTF-8 text longer than SOURCE_PREFIX is not held whole: s->stream is
+ * set, s->text holds its first part, and source_read() gives the text from
+ * the start, chunk by chunk (bytes and sha256 are final once it returned
+ * 0).  The encoding of such a stream is decided by its first part. */
+sirecon_status source_open_stream(struct source *s, const char *path, enc_id forced,
+                                  bool stream_ok, struct diag *d);
+sirecon_status source_read(struct source *s, char *buf, size_t cap, size_t *got,
                            struct diag *d);
 void source_close(struct source *s);
 

@@ -10,6 +10,7 @@
 #include "sirecon/header.h"
 
 #define TABLE_MAX_FIELD (64 * 1024) /* a longer field rejects its row */
+#define TABLE_MAX_RECORD (8u << 20)  /* a longer record stops the file (exit 65) */
 
 struct table_row {
     const struct cellref *cells;
@@ -32,6 +33,15 @@ char table_sniff_delim(const char *text, size_t n);
  * problems arrive as rows with error set. */
 sirecon_status table_parse(const char *text, size_t n, char delim,
                            table_row_fn fn, void *ctx, struct diag *d);
+
+/* Reads up to cap bytes of text into buf; *got 0 at the end. */
+typedef sirecon_status (*table_read_fn)(void *ctx, char *buf, size_t cap, size_t *got,
+                                        struct diag *d);
+
+/* table_parse() over text read chunk by chunk (a pipe, stdin, a .gz):
+ * memory bounded by the chunk and the longest record, not the input. */
+sirecon_status table_parse_stream(table_read_fn rd, void *rctx, char delim,
+                                  table_row_fn fn, void *ctx, struct diag *d);
 
 /* table_parse() over text that is a read-only file mapping: the pages
  * already parsed are handed back to the kernel as parsing goes on, so a

@@ -600,6 +600,92 @@ test_supported_name(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* ---- streams: a .gz longer than the prefix is not held whole ----------- */
+
+extern size_t source_prefix_size; /* source.c, visible under -DTESTING */
+
+/* Read the whole text of a streamed source back through source_read(). */
+static char *
+read_back(struct source *s, size_t *n)
+{
+    size_t cap = 64, len = 0, got;
+    char *b = malloc(cap);
+    struct diag d;
+
+    assert_non_null(b);
+    for (;;) {
+        if (cap - len < 7) {
+            cap *= 2;
+            b = realloc(b, cap);
+            assert_non_null(b);
+        }
+        assert_int_equal(source_read(s, b + len, 7, &got, &d), SIRECON_OK);
+        if (got == 0)
+            break;
+        len += got;
+    }
+    *n = len;
+    return b;
+}
+
+static void
+test_stream_gzip(void **state)
+{
+    static const char t[] = "\xEF\xBB\xBF" "Họ và tên,Số CCCD\nNguyễn Văn An,034085001111\n"
+                            "Trần Thị Bình,034190002222\r\nLê Văn Cường,001088003333\n";
+    struct source s;
+    struct diag d;
+    const char *p = path_of("stream.csv.gz");
+    char want[65];
+    size_t n;
+    char *got;
+
+    gz_member(p, "wb", t, 40);
+    gz_member(p, "ab", t + 40, sizeof t - 1 - 40); /* two members */
+    source_prefix_size = 16;
+    assert_int_equal(source_open_stream(&s, p, ENC_UNKNOWN, true, &d), SIRECON_OK);
+    assert_true(s.stream);
+    assert_int_equal(s.enc, ENC_UTF8_BOM);
+    got = read_back(&s, &n);
+    assert_int_equal(n, sizeof t - 1 - 3); /* the text, BOM dropped */
+    assert_memory_equal(got, t + 3, n);
+    free(got);
+    /* size and checksum of the stored file, known at the end */
+    assert_int_equal(s.bytes, size_of(p));
+    if (sha256sum_of(p, want))
+        assert_string_equal(s.sha256, want);
+    source_close(&s);
+    /* without stream_ok (or for a legacy encoding) the text is held whole */
+    assert_int_equal(source_open_stream(&s, p, ENC_UNKNOWN, false, &d), SIRECON_OK);
+    assert_false(s.stream);
+    assert_int_equal(s.textn, sizeof t - 1 - 3);
+    source_close(&s);
+    source_prefix_size = SOURCE_PREFIX;
+}
+
+/* Bytes that are no text in any encoding fail at once, not at the end. */
+static void
+test_stream_garbage(void **state)
+{
+    unsigned char b[4096];
+    struct source s;
+    struct diag d;
+    const char *p = path_of("garbage.gz");
+    unsigned x = 12345;
+
+    for (size_t i = 0; i < sizeof b; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (unsigned char)(0x80 | (x >> 16));
+    }
+    gz_member(p, "wb", b, sizeof b);
+    source_prefix_size = 1024;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(source_open_stream(&s, p, ENC_UNKNOWN, true, &d), SIRECON_ERR_DATA);
+    assert_non_null(strstr(d.msg, "encoding"));
+    source_close(&s);
+    source_prefix_size = SOURCE_PREFIX;
+}
+
 int
 main(void)
 {
@@ -612,6 +698,7 @@ main(void)
         T(test_gzip_empty),      T(test_gzip_large),      T(test_gzip_corrupt),
         T(test_gzip_truncated),  T(test_stdin),           T(test_expand_dir),
         T(test_expand_empty_dir), T(test_expand_non_dirs), T(test_supported_name),
+        T(test_stream_gzip),     T(test_stream_garbage),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

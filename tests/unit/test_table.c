@@ -437,6 +437,102 @@ test_mapped_release(void **state)
     unlink(path);
 }
 
+/* ---- streams: the same events whatever the chunk boundaries ------------ */
+
+struct piecewise {
+    const char *s;
+    size_t n, pos, step; /* give 1, 2, ..., step bytes in turn */
+    size_t k;
+};
+
+static sirecon_status
+read_pieces(void *ctx, char *buf, size_t cap, size_t *got, struct diag *d)
+{
+    struct piecewise *p = ctx;
+    size_t k = 1 + p->k++ % p->step;
+
+    (void)d;
+    if (k > cap)
+        k = cap;
+    if (k > p->n - p->pos)
+        k = p->n - p->pos;
+    memcpy(buf, p->s + p->pos, k);
+    p->pos += k;
+    *got = k;
+    return SIRECON_OK;
+}
+
+static char *
+stream_events(const char *in, size_t n, char delim, size_t step)
+{
+    struct rec r = {NULL, 0, 0, 0, 0};
+    struct piecewise pw = {in, n, 0, step, 0};
+    struct diag d;
+
+    memset(&d, 0, sizeof d);
+    rec_puts(&r, "");
+    assert_int_equal(table_parse_stream(read_pieces, &pw, delim, on_row, &r, &d), SIRECON_OK);
+    return r.s;
+}
+
+/* Every event case, read in pieces of 1..7 bytes: records, CRLF pairs,
+ * quoted fields with line breaks and errors straddle the pieces. */
+static void
+test_stream_pieces(void **state)
+{
+    int bad = 0;
+
+    (void)state;
+    for (size_t i = 0; i < N_OF(cases); i++)
+        for (size_t step = 1; step <= 7; step++) {
+            char *got = stream_events(cases[i].in, strlen(cases[i].in), cases[i].delim, step);
+            if (strcmp(got, cases[i].want) != 0) {
+                print_error("case \"%s\", pieces of 1..%zu:\n  want: %s\n  got:  %s\n",
+                            cases[i].name, step, cases[i].want, got);
+                bad++;
+            }
+            free(got);
+        }
+    assert_int_equal(bad, 0);
+}
+
+/* A record that never ends (an unclosed quote, no line end at all) stops
+ * the file with its first line, in memory bounded by the limit. */
+static void
+test_record_limit(void **state)
+{
+    size_t n = TABLE_MAX_RECORD + (1u << 20);
+    char *in = malloc(n);
+    struct rec r = {NULL, 0, 0, 0, 0};
+    struct diag d;
+
+    (void)state;
+    assert_non_null(in);
+    memcpy(in, "a,b\n\"open", 9);
+    memset(in + 9, 'x', n - 9);
+    for (size_t i = 100; i < n; i += 100)
+        in[i] = '\n'; /* lines, all inside the open quote */
+    memset(&d, 0, sizeof d);
+    rec_puts(&r, "");
+    assert_int_equal(table_parse(in, n, ',', on_row, &r, &d), SIRECON_ERR_DATA);
+    assert_int_equal(d.line, 2);
+    assert_non_null(strstr(d.msg, "a record longer than"));
+    assert_string_equal(r.s, "[a|b]@1");
+    free(r.s);
+    /* the same through a stream, and with no line end at all */
+    memset(in, 'y', n);
+    struct piecewise pw = {in, n, 0, 1 << 16, 1 << 15};
+    r.s = NULL; r.n = r.cap = 0; r.rows = 0;
+    rec_puts(&r, "");
+    memset(&d, 0, sizeof d);
+    assert_int_equal(table_parse_stream(read_pieces, &pw, ',', on_row, &r, &d),
+                     SIRECON_ERR_DATA);
+    assert_int_equal(d.line, 1);
+    assert_true(pw.pos < n); /* stopped before the end */
+    free(r.s);
+    free(in);
+}
+
 int
 main(void)
 {
@@ -449,6 +545,8 @@ main(void)
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_sniff_then_parse),
         cmocka_unit_test(test_mapped_release),
+        cmocka_unit_test(test_stream_pieces),
+        cmocka_unit_test(test_record_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
