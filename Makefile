@@ -36,7 +36,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only unit e2e formats xlsx-check truth determinism safety manlint asan valgrind \
+.PHONY: all deps demo check check-only unit e2e formats xlsx-check print-check truth determinism safety manlint asan valgrind \
         fuzz bench install uninstall clean help
 
 all: $(BIN)
@@ -81,7 +81,7 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check truth determinism safety manlint
+check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check print-check truth determinism safety manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
@@ -94,6 +94,9 @@ formats: $(BIN) ## the same data in every format and encoding gives the same res
 
 xlsx-check: $(BIN) ## the workbook read back by openpyxl
 	@sh tests/xlsx/run.sh $(BIN) $(PYTHON)
+
+print-check: $(BIN) ## the sample report printed to PDF (LibreOffice headless): pages, Summary, page setup
+	@sh tests/print/run.sh $(BIN) $(PYTHON)
 
 truth: $(BIN) ## generated scenarios scored against their ground truth
 	@sh tests/truth/selftest.sh $(PYTHON) >/dev/null && echo "truth: generator/scorer self-test ok"

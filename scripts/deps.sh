@@ -5,7 +5,7 @@
 set -u
 PKGS="gcc make pkg-config libcsv-dev libxlsxwriter-dev uthash-dev libcmocka-dev
 libutf8proc-dev libinih-dev zlib1g-dev nettle-dev libminizip-dev libexpat1-dev libfreexl-dev
-python3 python3-xlwt
+python3 python3-xlwt libreoffice-calc-nogui poppler-utils
 python3-openpyxl mandoc time
 clang libclang-rt-14-dev valgrind"
 missing=""

@@ -127,6 +127,7 @@ STATIC const struct i18n_entry i18n_table[] = {
      "Retirement age, women (months)",
      "Tuổi nghỉ hưu của nữ (tháng)"},
     {"param.retire_male_months", "Retirement age, men (months)", "Tuổi nghỉ hưu của nam (tháng)"},
+    {"print.page_of", "Page &P of &N", "Trang &P/&N"},
     {"reason.AMBIGUOUS_NAME", "Ambiguous name match", "Trùng tên, không xác định được người"},
     {"reason.COVERAGE_OUTSIDE_PERIOD",
      "SI coverage only outside the period",

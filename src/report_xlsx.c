@@ -43,6 +43,7 @@
 #define XLSX_MAX_COLS 20
 #define XLSX_WIDTH_MAX 60.0
 #define XLSX_WIDTH_MIN 6.0
+#define XLSX_PORTRAIT_CHARS 95.0 /* columns of text an A4 portrait page holds */
 #define XLSX_STR_MAX 32767   /* Excel's longest cell text (bytes, trimmed) */
 #define XLSX_TOP_LIST 10     /* employers on the Summary's "inspect first" list */
 #define XLSX_TOP_CHART 20    /* employers in the arrears chart */
@@ -259,7 +260,53 @@ tsheet_header(struct tsheet *t)
     t->row = 1;
 }
 
-/* Bold header, frozen below it, autofilter over header and data, widths. */
+/*
+ * A sheet that prints: A4, landscape when its columns are wider than a
+ * portrait page, every column on one page (as many pages down as needed),
+ * header rows 0..repeat-1 on every page (-1 none), the print area over
+ * rows 0..last_row and columns 0..last_col, the sheet name left and "page
+ * n of m" right in the footer, margins a printer accepts.  Written after
+ * the rows (allowed in constant-memory mode: page setup and defined names
+ * are outside sheetData).
+ */
+STATIC void
+report_xlsx_print_setup(struct xw *w, lxw_worksheet *ws, double width_chars, int repeat,
+                        uint32_t last_row, int last_col)
+{
+    char footer[160];
+
+    if (ws == NULL)
+        return;
+    worksheet_set_paper(ws, 9); /* A4 */
+    if (width_chars > XLSX_PORTRAIT_CHARS)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
+    snprintf(footer, sizeof footer, "&L&8&A&R&8%s", i18n(w->l, "print.page_of"));
+    ck(w, worksheet_set_footer(ws, footer), "footer");
+    if (repeat > 0)
+        ck(w, worksheet_repeat_rows(ws, 0, (lxw_row_t)(repeat - 1)), "repeated rows");
+    ck(w, worksheet_print_area(ws, 0, 0, last_row, (lxw_col_t)(last_col < 0 ? 0 : last_col)),
+       "print area");
+}
+
+/* Sum of the column widths, in characters, as set_widths() sets them. */
+static double
+widths_total(const double *wd, int n)
+{
+    double t = 0;
+
+    for (int c = 0; c < n; c++) {
+        double x = wd[c] + 2;
+        t += x < XLSX_WIDTH_MIN ? XLSX_WIDTH_MIN : x > XLSX_WIDTH_MAX ? XLSX_WIDTH_MAX : x;
+    }
+    return t;
+}
+
+/* Bold header, frozen below it, autofilter over header and data, widths,
+ * and a page setup that repeats the header on every printed page. */
 static void
 tsheet_finish(struct tsheet *t)
 {
@@ -269,6 +316,8 @@ tsheet_finish(struct tsheet *t)
     ck(t->w, worksheet_autofilter(t->ws, 0, 0, t->row - 1, (lxw_col_t)(t->ncols - 1)),
        "autofilter");
     set_widths(t->w, t->ws, t->width, t->ncols);
+    report_xlsx_print_setup(t->w, t->ws, widths_total(t->width, t->ncols), 1,
+                            t->row > 0 ? t->row - 1 : 0, t->ncols - 1);
 }
 
 static void
@@ -875,7 +924,9 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         }
     }
 
-    /* the charts, to the right of the text */
+    /* the charts, below the text: a printed page keeps the labels and
+     * their values together, and the charts follow */
+    uint32_t chart_row = s.row + 1;
     if (nchart > 0 && ws != NULL) {
         lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_BAR);
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
@@ -889,9 +940,10 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         chart_axis_set_crossing_max(ch->y_axis); /* ...and the values axis at the bottom */
         chart_axis_set_num_format(ch->x_axis, "#,##0");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-        o.x_scale = 1.6;
-        o.y_scale = 1.8;
-        ck(w, worksheet_insert_chart_opt(ws, 2, 9, ch, &o), "chart");
+        o.x_scale = 1.4;
+        o.y_scale = 1.6;
+        ck(w, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
+        chart_row += 25; /* 288 px x 1.6 over 20 px rows, and a gap */
     }
     if (nareas > 0 && ws != NULL) {
         lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_BAR_STACKED);
@@ -908,15 +960,24 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         chart_axis_set_reverse(ch->y_axis);
         chart_axis_set_crossing_max(ch->y_axis);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-        o.x_scale = 1.6;
+        o.x_scale = 1.4;
         o.y_scale = 1.5;
-        ck(w, worksheet_insert_chart_opt(ws, 31, 9, ch, &o), "chart");
+        ck(w, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
+        chart_row += 23;
     }
     free(areas);
     if (ws != NULL) {
         /* column A holds long labels; the rest from content */
         s.width[0] = s.width[0] > 48 ? 48 : s.width[0];
         set_widths(w, ws, s.width, 8);
+        report_xlsx_print_setup(w, ws, widths_total(s.width, 8), 0,
+                                chart_row > s.row ? chart_row : s.row, 7);
+        if (chart_row > s.row + 1) { /* the charts start a printed page */
+            static lxw_row_t breaks[2];
+            breaks[0] = s.row + 1;
+            breaks[1] = 0;
+            ck(w, worksheet_set_h_pagebreaks(ws, breaks), "page break");
+        }
     }
 }
 
@@ -1049,6 +1110,7 @@ write_method(struct xw *w, lxw_worksheet *ws)
         if (s.width[2] > 50)
             s.width[2] = 50;  /* explanations wrap */
         set_widths(w, ws, s.width, 4);
+        report_xlsx_print_setup(w, ws, widths_total(s.width, 4), 0, s.row, 3);
     }
 }
 

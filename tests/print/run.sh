@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/print/run.sh BIN PYTHON - the workbook prints (issue: paper).
+#
+# The bundled sample's report.xlsx, in English and Vietnamese, converted to
+# PDF by LibreOffice headless (soffice, Debian libreoffice-calc-nogui) and
+# read back with poppler-utils: at most 8 pages, page 1 holds the Summary's
+# labels with their values on the same line, every employer and every
+# employee row of the CSVs is on some page; openpyxl checks each sheet's
+# page setup (A4, fit to one page wide, footer with page numbers, header
+# row repeated on the tables).  Prints one line per case and
+# "print: N passed, N failed".
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+PY=${2:-/usr/bin/python3}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+S="$ROOT/fixtures/sample"
+pass=0 fail=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+for lang in en vi; do
+    "$BIN" reconcile -q -t "$S/tax.csv" -s "$S/si.csv" -e "$S/employers.csv" \
+        --lang $lang -o "$work/$lang" >/dev/null 2>&1
+    cp "$work/$lang/report.xlsx" "$work/report-$lang.xlsx"
+done
+# one soffice start for both files (each start costs seconds)
+(cd "$work" && HOME="$work" soffice -env:UserInstallation="file://$work/lo" --headless \
+    --convert-to pdf --outdir "$work" report-en.xlsx report-vi.xlsx >/dev/null 2>&1)
+for lang in en vi; do
+    pdf="$work/report-$lang.pdf"
+    if [ ! -s "$pdf" ]; then bad "pdf_$lang" "soffice made no PDF"; continue; fi
+    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+    if [ "$pages" -ge 1 ] && [ "$pages" -le 8 ]; then ok "pages_$lang ($pages)"
+    else bad "pages_$lang" "$pages pages, at most 8 expected"; fi
+    pdftotext -layout -f 1 -l 1 "$pdf" "$work/p1-$lang.txt"
+    pdftotext -layout "$pdf" "$work/all-$lang.txt"
+    if [ $lang = en ]; then l1="Tax records"; l2="Listed employers"
+    else l1="Số bản ghi quyết toán thuế"; l2="Số đơn vị được liệt kê"; fi
+    n_tax=$(($(grep -c . "$S/tax.csv") - 1))
+    n_emp=$(($(grep -c . "$work/$lang/employers.csv") - 1))
+    if grep -q "$l1 .* $n_tax\$" "$work/p1-$lang.txt" && grep -q "$l2 .* $n_emp\$" "$work/p1-$lang.txt"
+    then ok "summary_page1_$lang"
+    else bad "summary_page1_$lang" "labels and values not on one line of page 1"; fi
+    # every listed employer's code and every employee row's source on some page
+    miss=$("$PY" - "$work/$lang" "$work/all-$lang.txt" <<'PYEOF'
+import csv, sys
+text = open(sys.argv[2], encoding='utf-8').read()
+miss = []
+for row in csv.DictReader(open(sys.argv[1] + '/employers.csv', encoding='utf-8-sig')):
+    if row['employer_tax_id'] not in text:
+        miss.append(row['employer_tax_id'])
+for row in csv.DictReader(open(sys.argv[1] + '/employees.csv', encoding='utf-8-sig')):
+    if row['source'] not in text:
+        miss.append(row['source'])
+print(' '.join(miss))
+PYEOF
+)
+    if [ -z "$miss" ]; then ok "all_rows_printed_$lang"; else bad "all_rows_printed_$lang" "$miss"; fi
+done
+# page setup as a spreadsheet reads it
+out=$("$PY" - "$work/report-en.xlsx" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+bad = []
+for ws in wb.worksheets:
+    ps = ws.page_setup
+    if str(ps.paperSize) != '9':
+        bad.append('%s: paper %s' % (ws.title, ps.paperSize))
+    if not ws.sheet_properties.pageSetUpPr.fitToPage or ps.fitToWidth not in (1, None) \
+            or ps.fitToHeight != 0:
+        bad.append('%s: not fit to one page wide' % ws.title)
+    if '&P' not in (ws.oddFooter.right.text or ''):
+        bad.append('%s: no page number in the footer' % ws.title)
+    if ws.print_area is None:
+        bad.append('%s: no print area' % ws.title)
+    if ws.title in ('Employers', 'Employees', 'Review', 'Rejects') and \
+            ws.print_title_rows not in ('1:1', '$1:$1'):
+        bad.append('%s: header row not repeated (%s)' % (ws.title, ws.print_title_rows))
+    if ws.title == 'Employees' and ps.orientation != 'landscape':
+        bad.append('Employees: not landscape')
+print('; '.join(bad))
+PYEOF
+)
+if [ -z "$out" ]; then ok page_setup; else bad page_setup "$out"; fi
+
+echo "print: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
