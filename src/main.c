@@ -144,6 +144,8 @@ usage(FILE *f)
 "      --previous PATH       previous output folder or employers.csv (trend)\n"
 "      --formats LIST        xlsx, csv or xlsx,csv (default); run.json always\n"
 "      --mask-ids            mask personal IDs in every output (last 4 kept)\n"
+"      --notices             also write notices/: one print-ready notice per listed\n"
+"                            employer (its own staff to enrol) and notices.csv\n"
 "      --max-reject-rate R   fail when a file rejects more than R of its rows (0.05)\n"
 "      --encoding NAME       input encoding when it cannot be detected\n"
 "      --progress, --no-progress  progress on stderr (default: on a terminal)\n"
@@ -158,7 +160,8 @@ usage(FILE *f)
 enum {
     OPT_IDENTITIES = 256, OPT_FORCE, OPT_PROFILE, OPT_LANG, OPT_MIN_MISSING,
     OPT_SHORT, OPT_BRANCH, OPT_PREVIOUS, OPT_FORMATS, OPT_MASK, OPT_MAX_REJECT,
-    OPT_ENCODING, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_AS, OPT_HELP, OPT_VERSION
+    OPT_ENCODING, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_AS, OPT_HELP, OPT_VERSION,
+    OPT_NOTICES
 };
 
 static const struct option long_opts[] = {
@@ -177,6 +180,7 @@ static const struct option long_opts[] = {
     {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"formats", required_argument, NULL, OPT_FORMATS},
     {"mask-ids", no_argument, NULL, OPT_MASK},
+    {"notices", no_argument, NULL, OPT_NOTICES},
     {"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -195,7 +199,7 @@ struct opts {
     char **emp; size_t nemp, capemp;
     char **ids; size_t nids, capids;
     const char *period, *out, *profile, *previous, *encoding, *as;
-    bool force, short_contracts, branch_level, mask, want_xlsx, want_csv;
+    bool force, short_contracts, branch_level, mask, want_xlsx, want_csv, notices;
     int lang; /* -1 from env */
     int min_missing;
     double max_reject;
@@ -290,6 +294,7 @@ parse_opts(int argc, char **argv, struct opts *o)
             }
             break;
         case OPT_MASK: o->mask = true; break;
+        case OPT_NOTICES: o->notices = true; break;
         case OPT_MAX_REJECT:
             if (!parse_double(optarg, &o->max_reject) || o->max_reject > 1) {
                 msg("--max-reject-rate must be a number from 0 to 1, not '%s'", optarg);
@@ -513,7 +518,9 @@ cmd_reconcile(int argc, char **argv)
     size_t nprev = 0;
     struct stage_time stages[3];
     char outbuf[64];
-    const char *outputs[5];
+    const char *outputs_fixed[5], **outputs = outputs_fixed;
+    char **notice_names = NULL;
+    size_t nnotice = 0;
     size_t nout = 0;
     int rc;
     sirecon_status st;
@@ -721,6 +728,17 @@ cmd_reconcile(int argc, char **argv)
         st = report_xlsx_write(&ri, outdir_tmp(&od), &d);
         outputs[nout++] = "report.xlsx";
     }
+    if (st == SIRECON_OK && o.notices) {
+        /* notices speak Vietnamese unless --lang says otherwise: they go to
+         * employers, whatever the inspector's terminal is set to */
+        struct run_info nri = ri;
+        nri.lang = o.lang >= 0 ? (lang)o.lang : LANG_VI;
+        st = report_notices_write(&nri, outdir_tmp(&od), &notice_names, &nnotice, &d);
+        outputs = xmalloc((nout + nnotice) * sizeof *outputs);
+        memcpy(outputs, outputs_fixed, nout * sizeof *outputs);
+        for (size_t i = 0; i < nnotice; i++)
+            outputs[nout++] = notice_names[i];
+    }
     stages[2].name = "report";
     stages[2].seconds = now() - t0;
     if (st == SIRECON_OK) {
@@ -753,6 +771,11 @@ cmd_reconcile(int argc, char **argv)
             (unsigned long long)res.by_status[ST_REVIEW], o.out);
     }
     free(resolved);
+    for (size_t i = 0; i < nnotice; i++)
+        free(notice_names[i]);
+    free(notice_names);
+    if (outputs != outputs_fixed)
+        free(outputs);
 out:
     free(prev);
     employers_free(&res);

@@ -219,8 +219,30 @@ make_sibling(const struct outdir *o)
     return path;
 }
 
+/* Whether dir holds nothing but regular files. */
+static bool
+only_files(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    struct stat sb;
+    char p[4400];
+    bool ok = dp != NULL;
+
+    while (ok && (de = readdir(dp)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        ok = lstat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+    }
+    if (dp != NULL)
+        closedir(dp);
+    return ok;
+}
+
 /* A folder --force may replace: empty, or a finished report (it holds
- * run.json and nothing but regular files). */
+ * run.json and nothing but regular files, and perhaps a notices/ folder of
+ * regular files). */
 static bool
 replaceable(const char *dir)
 {
@@ -239,7 +261,11 @@ replaceable(const char *dir)
         if (strcmp(de->d_name, "run.json") == 0)
             manifest = true;
         snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+        if (lstat(p, &sb) != 0)
+            other = true;
+        else if (S_ISDIR(sb.st_mode) && strcmp(de->d_name, "notices") == 0)
+            other |= !only_files(p);
+        else if (!S_ISREG(sb.st_mode))
             other = true;
     }
     closedir(dp);

@@ -340,13 +340,30 @@ handler(void *user, const char *sec, const char *key, const char *val)
                        "low_base_ratio, retire_male_months or "
                        "retire_female_months", key);
     }
+    if (strcmp(sec, "office") == 0 || strcmp(sec, "notice") == 0) {
+        char *dst = strcmp(sec, "notice") == 0 && strcmp(key, "request") == 0
+                        ? p->notice_request
+                  : strcmp(sec, "office") == 0 && strcmp(key, "name") == 0 ? p->office_name
+                  : strcmp(sec, "office") == 0 && strcmp(key, "address") == 0
+                        ? p->office_address : NULL;
+        size_t cap = dst == p->notice_request ? sizeof p->notice_request
+                                              : sizeof p->office_name;
+        if (dst == NULL)
+            return fail(c, "unknown key '%s' in [%s]; expected %s", key, sec,
+                        strcmp(sec, "office") == 0 ? "name or address" : "request");
+        if (strlen(val) >= cap)
+            return fail(c, "[%s] %s: longer than %zu bytes", sec, key, cap - 1);
+        snprintf(dst, cap, "%s", val);
+        return 1;
+    }
     if (strncmp(sec, "aliases.", 8) == 0)
         return load_aliases(c, sec, key, val);
     if (sec[0] == '\0')
         return fail(c, "'%s' outside any section; put it under [profile], "
-                       "[rates], [base], [review] or [aliases.KIND]", key);
+                       "[rates], [base], [review], [office], [notice] or [aliases.KIND]",
+                    key);
     return fail(c, "unknown section [%s]; expected [profile], [rates], "
-                   "[base], [review] or [aliases.KIND]", sec);
+                   "[base], [review], [office], [notice] or [aliases.KIND]", sec);
 }
 
 /* Values that parse but cannot be meant: the whole profile must make sense
@@ -454,6 +471,9 @@ profile_write(const struct profile *p, FILE *f)
     write_fraction(f, "low_base_ratio", p->low_base_ratio);
     fprintf(f, "retire_male_months = %d\nretire_female_months = %d\n",
             p->retire_male_months, p->retire_female_months);
+    fprintf(f, "\n; the heading and the request text of --notices\n[office]\nname = %s\n"
+               "address = %s\n\n[notice]\nrequest = %s\n",
+            p->office_name, p->office_address, p->notice_request);
     for (k = 0; k < KIND_COUNT; k++)
         write_aliases(p, f, (file_kind)k);
 }

@@ -1116,6 +1116,30 @@ write_method(struct xw *w, lxw_worksheet *ws)
 
 /* ---- the workbook ------------------------------------------------------ */
 
+int
+report_workbook_close(void *wb, int *close_errno)
+{
+    lxw_error e;
+    int saved, null;
+
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    errno = 0;
+    e = workbook_close(wb);
+    *close_errno = errno; /* what the failing write said (ENOSPC...) */
+    fflush(stderr);
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    return (int)e;
+}
+
 sirecon_status
 report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
 {
@@ -1189,20 +1213,8 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
      * (LXW_ERROR, no hook to turn it off): stderr goes to /dev/null around
      * the close, and the failure reaches the user once, as our message.
      * No other thread runs at this point of the pipeline. */
-    fflush(stderr);
-    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved >= 0 && null >= 0)
-        dup2(null, STDERR_FILENO);
-    errno = 0;
-    cerr = workbook_close(w.wb);
-    int close_errno = errno; /* what the failing write said (ENOSPC...) */
-    fflush(stderr);
-    if (saved >= 0 && null >= 0)
-        dup2(saved, STDERR_FILENO);
-    if (saved >= 0)
-        close(saved);
-    if (null >= 0)
-        close(null);
+    int close_errno;
+    cerr = (lxw_error)report_workbook_close(w.wb, &close_errno);
     umask(old_umask);
     ck(&w, cerr, "the workbook file");
     if (w.err != LXW_NO_ERROR) {

@@ -20,6 +20,10 @@ struct profile {
     double low_base_ratio;     /* 0.5 */
     int retire_male_months;    /* age at retirement, in months (61y6m = 738) */
     int retire_female_months;  /* 57y = 684 */
+    char office_name[256];     /* [office] name: heading of the notices */
+    char office_address[256];  /* [office] address */
+    char notice_request[1024]; /* [notice] request: the request text of a
+                                  notice; "" the built-in one of --lang */
     struct alias_extra *aliases; /* [aliases.tax] field = label | label ... */
     size_t naliases;
 };

@@ -56,4 +56,22 @@ sirecon_status report_csv_write(const struct run_info *ri, const char *dir,
 sirecon_status report_xlsx_write(const struct run_info *ri, const char *dir,
                                  struct diag *d);
 
+/* workbook_close() of a libxlsxwriter workbook (lxw_workbook *), with the
+ * library's own "[ERROR]" lines kept off stderr (libxlsxwriter 1.1.4 has no
+ * hook for them): the caller reports the failure once.  Returns the
+ * lxw_error; *close_errno the errno of a failing write.  Not thread-safe
+ * with other threads writing to stderr. */
+int report_workbook_close(void *wb, int *close_errno);
+
+/*
+ * notices/ in dir (issue: paper): one workbook per listed employer,
+ * "<rank>-<employer_tax_id>.xlsx", holding its NOT_ENROLLED and PARTIAL
+ * records as a print-ready notice, and notices.csv for mail merge.  The
+ * names written (relative to dir, "notices/...") are appended to
+ * *names (xmalloc'd array of xmalloc'd strings, *nnames of them) for the
+ * manifest.  Nothing is written when no employer is listed.
+ */
+sirecon_status report_notices_write(const struct run_info *ri, const char *dir,
+                                    char ***names, size_t *nnames, struct diag *d);
+
 #endif

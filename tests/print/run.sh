@@ -84,5 +84,87 @@ PYEOF
 )
 if [ -z "$out" ]; then ok page_setup; else bad page_setup "$out"; fi
 
+# ---- notices: one per listed employer, print-ready, its own staff only
+for lang in vi en; do
+    "$BIN" reconcile -q -t "$S/tax.csv" -s "$S/si.csv" -e "$S/employers.csv" --notices \
+        --lang $lang -o "$work/n-$lang" >/dev/null 2>&1
+done
+"$BIN" reconcile -q -t "$S/tax.csv" -s "$S/si.csv" -e "$S/employers.csv" --notices \
+    --mask-ids -o "$work/n-mask" >/dev/null 2>&1
+out=$("$PY" - "$work" <<'PYEOF'
+import csv, glob, os, re, sys, openpyxl
+w = sys.argv[1]
+bad = []
+for lang in ('vi', 'en'):
+    d = '%s/n-%s' % (w, lang)
+    emps = list(csv.DictReader(open(d + '/employers.csv', encoding='utf-8-sig')))
+    staff = list(csv.DictReader(open(d + '/employees.csv', encoding='utf-8-sig')))
+    files = sorted(os.listdir(d + '/notices'))
+    want = sorted(['%s-%s.xlsx' % (e['rank'], e['employer_tax_id']) for e in emps] + ['notices.csv'])
+    if files != want:
+        bad.append('%s: files %s, want %s' % (lang, files, want))
+        continue
+    for e in emps:
+        p = '%s/notices/%s-%s.xlsx' % (d, e['rank'], e['employer_tax_id'])
+        if oct(os.stat(p).st_mode & 0o777) != '0o600':
+            bad.append('%s: mode %o' % (p, os.stat(p).st_mode & 0o777))
+        ws = openpyxl.load_workbook(p).worksheets[0]
+        cells = [[c.value for c in row] for row in ws.iter_rows()]
+        flat = [v for row in cells for v in row if v is not None]
+        if e['employer_tax_id'] not in flat or e['employer_name'] not in flat:
+            bad.append('%s: heading lacks the employer' % p)
+        title = 'THÔNG BÁO' if lang == 'vi' else 'NOTICE'
+        if not any(isinstance(v, str) and v.startswith(title) for v in flat):
+            bad.append('%s: no %s title' % (p, lang))
+        # the table rows: this employer's NOT_ENROLLED and PARTIAL rows, in order
+        mine = [r for r in staff if r['employer_tax_id'] == e['employer_tax_id']
+                and r['status'] in ('NOT_ENROLLED', 'PARTIAL')]
+        hdr = [i for i, row in enumerate(cells) if row[0] in ('STT', 'No.')][0]
+        rows = [row for row in cells[hdr + 1:] if isinstance(row[0], (int, float))]
+        got = [(row[1], row[2], row[7]) for row in rows]
+        exp = [(r['full_name'], r['person_id'], r['source']) for r in mine]
+        if got != exp:
+            bad.append('%s: rows %s, want %s' % (p, got, exp))
+        for row in ws.iter_rows(min_row=hdr + 2, max_row=hdr + 1 + len(rows)):
+            if row[2].data_type != 's':
+                bad.append('%s: an ID is not text' % p)
+            if row[5].number_format != '#,##0':
+                bad.append('%s: income not in a money format' % p)
+        ps = ws.page_setup
+        if str(ps.paperSize) != '9' or ps.fitToHeight != 0 or not ws.oddFooter.right.text:
+            bad.append('%s: page setup' % p)
+        if ws.print_title_rows is None:
+            bad.append('%s: no repeated header row' % p)
+        others = {r['person_id'] for r in staff if r['employer_tax_id'] != e['employer_tax_id']}
+        if others & set(v for v in flat if isinstance(v, str)):
+            bad.append('%s: holds another employer\'s people' % p)
+# masked: no full personal ID anywhere in a notice
+for p in glob.glob(w + '/n-mask/notices/*.xlsx'):
+    ws = openpyxl.load_workbook(p).worksheets[0]
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and re.fullmatch(r'\d{9,12}', c.value) and \
+                    c.value not in os.path.basename(p):  # the employer's own code
+                bad.append('%s: unmasked ID %s...' % (p, c.value[:3]))
+print('; '.join(bad))
+PYEOF
+)
+if [ -z "$out" ]; then ok notices_workbooks; else bad notices_workbooks "$out"; fi
+first=$(ls "$work/n-vi/notices" | head -1)
+cp "$work/n-vi/notices/$first" "$work/notice.xlsx"
+(cd "$work" && HOME="$work" soffice -env:UserInstallation="file://$work/lo" --headless \
+    --convert-to pdf --outdir "$work" notice.xlsx >/dev/null 2>&1)
+if [ -s "$work/notice.pdf" ]; then
+    pages=$(pdfinfo "$work/notice.pdf" | awk '/^Pages:/ {print $2}')
+    pdftotext -layout "$work/notice.pdf" "$work/notice.txt"
+    emp=${first#*-}; emp=${emp%.xlsx}
+    miss=$(awk -F, -v e="$emp" 'NR > 1 && $1 == e && ($10 == "NOT_ENROLLED" || $10 == "PARTIAL") {sub(/\r$/, "", $17); print $17}' \
+        "$work/n-vi/employees.csv" | while read -r src; do grep -qF "$src" "$work/notice.txt" || echo "$src"; done)
+    if [ "$pages" = 1 ] && [ -z "$miss" ]; then ok "notice_pdf (1 page, every record)"
+    else bad notice_pdf "$pages pages; missing: $miss"; fi
+else
+    bad notice_pdf "soffice made no PDF"
+fi
+
 echo "print: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -400,6 +400,38 @@ test_hash(void **state)
     }
 }
 
+/* The notices' heading and request text: [office] and [notice]. */
+static void
+test_office_notice(void **state)
+{
+    static const char text[] =
+        "[office]\nname = BHXH tỉnh Hưng Yên\naddress = Số 1 Lê Lợi\n"
+        "[notice]\nrequest = Đề nghị đơn vị đăng ký bổ sung.\n";
+    struct profile p;
+    struct diag d;
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(load_text(&p, text, &d), SIRECON_OK);
+    assert_string_equal(p.office_name, "BHXH tỉnh Hưng Yên");
+    assert_string_equal(p.office_address, "Số 1 Lê Lợi");
+    assert_string_equal(p.notice_request, "Đề nghị đơn vị đăng ký bổ sung.");
+    f = open_memstream(&out, &n);
+    profile_write(&p, f);
+    fclose(f);
+    assert_non_null(strstr(out, "[office]\nname = BHXH tỉnh Hưng Yên\naddress = Số 1 Lê Lợi\n"));
+    assert_non_null(strstr(out, "[notice]\nrequest = Đề nghị đơn vị đăng ký bổ sung.\n"));
+    free(out);
+    profile_free(&p);
+    assert_int_equal(load_text(&p, "[office]\nphone = 1\n", &d), SIRECON_ERR_DATA);
+    assert_non_null(strstr(d.msg, "unknown key 'phone' in [office]"));
+    profile_free(&p);
+    assert_int_equal(load_text(&p, "[notice]\ntitle = x\n", &d), SIRECON_ERR_DATA);
+    profile_free(&p);
+}
+
 int
 main(void)
 {
@@ -413,6 +445,7 @@ main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_locale),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_office_notice),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

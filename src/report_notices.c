@@ -1,0 +1,384 @@
+/*
+ * report_notices.c - one print-ready notice per listed employer, and notices.csv
+ * for mail merge (report.h, report_notices_write).
+ *
+ * A notice is what an inspector sends the employer: the SI office's heading
+ * (profile [office]), the employer (name, tax code, SI unit code and address
+ * from the registry), the period, one table of the employer's NOT_ENROLLED
+ * and PARTIAL records (REVIEW and COVERED_ELSEWHERE records are not the
+ * employer's business) with the evidence FILE:LINE, the estimated
+ * contributions with the formula and its parameters, the request text
+ * (profile [notice] request, else the built-in one of the language) and
+ * blanks for the deadline and the signatures.  Vietnamese unless --lang en.
+ * Each workbook is streamed (constant memory) and set up to print on A4,
+ * one page wide, the table header repeated.  Writers decide nothing: the
+ * records, statuses and estimates come from match.c and employers.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+#include "sirecon/csvout.h"
+#include "sirecon/i18n.h"
+#include "sirecon/outdir.h"
+#include "sirecon/report.h"
+#include "sirecon/values.h"
+
+#define NOTICE_COLS 8
+
+struct nw {
+    const struct run_info *ri;
+    lang l;
+    lxw_workbook *wb;
+    lxw_format *bold, *title, *head, *money, *money_flag, *text, *wrap, *small;
+    lxw_error err;
+};
+
+static void
+ck(struct nw *w, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && w->err == LXW_NO_ERROR)
+        w->err = e;
+}
+
+static lxw_format *
+fmt(struct nw *w, bool bold, double size, const char *num, bool border, bool wrap,
+    lxw_color_t color)
+{
+    lxw_format *f = workbook_add_format(w->wb);
+
+    if (bold)
+        format_set_bold(f);
+    if (size > 0)
+        format_set_font_size(f, size);
+    if (num)
+        format_set_num_format(f, num);
+    if (border)
+        format_set_border(f, LXW_BORDER_THIN);
+    if (wrap) {
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    }
+    if (color)
+        format_set_font_color(f, color);
+    return f;
+}
+
+/* The registry row of an employer code, or NULL: a binary search over the
+ * registry sorted once by code (idx). */
+static const struct employer_rec *
+registry_of(const struct dataset *ds, const size_t *idx, const char *emp)
+{
+    size_t lo = 0, hi = ds->nemps;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ds->emps[idx[mid]].emp, emp);
+        if (c == 0)
+            return &ds->emps[idx[mid]];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const struct dataset *g_ds; /* qsort has no context argument */
+
+static int
+cmp_reg(const void *a, const void *b)
+{
+    int c = strcmp(g_ds->emps[*(const size_t *)a].emp, g_ds->emps[*(const size_t *)b].emp);
+    if (c)
+        return c;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1; /* the first row wins */
+}
+
+static void
+str(struct nw *w, lxw_worksheet *ws, uint32_t r, int c, const char *s, lxw_format *f)
+{
+    /* "=..." from a name must stay text: write_string never makes formulas */
+    ck(w, worksheet_write_string(ws, r, (lxw_col_t)c, s ? s : "", f));
+}
+
+static void
+num(struct nw *w, lxw_worksheet *ws, uint32_t r, int c, double v, lxw_format *f)
+{
+    ck(w, worksheet_write_number(ws, r, (lxw_col_t)c, v, f));
+}
+
+/* "label: value" on one row, label bold. */
+static void
+kv(struct nw *w, lxw_worksheet *ws, uint32_t *r, const char *key, const char *v)
+{
+    str(w, ws, *r, 0, i18n(w->l, key), w->bold);
+    str(w, ws, *r, 2, v, NULL);
+    (*r)++;
+}
+
+/* 4730000 -> "4,730,000" (buf >= 32). */
+static void
+grouped(int64_t v, char *buf)
+{
+    char d[24];
+    int n = snprintf(d, sizeof d, "%lld", (long long)(v < 0 ? -v : v)), k = 0;
+
+    if (v < 0)
+        buf[k++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = d[i];
+    }
+    buf[k] = '\0';
+}
+
+static bool
+on_notice(const struct tax_rec *t)
+{
+    return t->status == ST_NOT_ENROLLED || t->status == ST_PARTIAL;
+}
+
+/* One notice workbook at path for employer e. */
+static sirecon_status
+write_notice(const struct run_info *ri, const struct employer_sum *e,
+             const struct employer_rec *reg, const char *path, struct diag *d)
+{
+    const struct dataset *ds = ri->ds;
+    const struct profile *pf = ri->pf;
+    struct nw w;
+    lxw_workbook_options opt = {0};
+    lxw_doc_properties props = {0};
+    lxw_worksheet *ws;
+    char buf[1200], m1[16], m2[16], id[IDS_MAX], src[700];
+    uint32_t r = 0, head_row, n = 0;
+    int pm = ri->res->period.last - ri->res->period.first + 1, cerr_no;
+    static const char *const cols[NOTICE_COLS] = {
+        "notice.no", "col.full_name", "col.person_id", "notice.months_taxed",
+        "notice.months_covered", "col.taxable_income", "notice.deducted_unpaid",
+        "col.source"};
+    static const double widths[NOTICE_COLS] = {5, 24, 15, 9, 9, 14, 15, 30};
+    mode_t old;
+    char tmpdir[4300];
+
+    memset(&w, 0, sizeof w);
+    w.ri = ri;
+    w.l = ri->lang;
+    snprintf(tmpdir, sizeof tmpdir, "%s", path);
+    if (strrchr(tmpdir, '/'))
+        *strrchr(tmpdir, '/') = '\0';
+    opt.constant_memory = LXW_TRUE;
+    opt.tmpdir = tmpdir;
+    old = umask(077);
+    w.wb = workbook_new_opt(path, &opt);
+    if (w.wb == NULL) {
+        umask(old);
+        return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot start the notice workbook");
+    }
+    props.title = (char *)i18n(w.l, "notice.title");
+    props.author = "sirecon";
+    props.created = ri->started;
+    ck(&w, workbook_set_properties(w.wb, &props));
+    w.bold = fmt(&w, true, 0, NULL, false, false, 0);
+    w.title = fmt(&w, true, 13, NULL, false, false, 0);
+    w.head = fmt(&w, true, 0, NULL, true, true, 0);
+    w.money = fmt(&w, false, 0, "#,##0", true, false, 0);
+    w.money_flag = fmt(&w, true, 0, "#,##0", true, false, LXW_COLOR_RED);
+    w.text = fmt(&w, false, 0, NULL, true, false, 0);
+    w.wrap = fmt(&w, false, 0, NULL, false, true, 0);
+    w.small = fmt(&w, false, 7, NULL, true, true, 0); /* the evidence wraps */
+    ws = workbook_add_worksheet(w.wb, i18n(w.l, "notice.sheet"));
+    if (ws == NULL) {
+        report_workbook_close(w.wb, &cerr_no);
+        umask(old);
+        unlink(path);
+        return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot add the notice sheet");
+    }
+    for (int c = 0; c < NOTICE_COLS; c++)
+        ck(&w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL));
+
+    /* the heading */
+    str(&w, ws, r++, 0, pf->office_name[0] ? pf->office_name : i18n(w.l, "notice.office"),
+        w.bold);
+    if (pf->office_address[0])
+        str(&w, ws, r, 0, pf->office_address, NULL);
+    r += 2;
+    str(&w, ws, r, 0, i18n(w.l, "notice.title"), w.title);
+    r += 2;
+    kv(&w, ws, &r, "notice.to", e->name && e->name[0] ? e->name : e->emp);
+    kv(&w, ws, &r, "col.employer_tax_id", e->emp);
+    kv(&w, ws, &r, "notice.unit_code", reg && reg->unit_code ? reg->unit_code : "");
+    kv(&w, ws, &r, "notice.address", reg && reg->address ? reg->address : "");
+    values_month_str(ri->res->period.first, m1);
+    values_month_str(ri->res->period.last, m2);
+    snprintf(buf, sizeof buf, "%s..%s", m1, m2);
+    kv(&w, ws, &r, "notice.period", buf);
+    r++;
+    snprintf(buf, sizeof buf, i18n(w.l, "notice.intro"), e->not_enrolled + e->partial);
+    ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
+    ck(&w, worksheet_set_row(ws, r, 45, NULL));
+    r += 2;
+
+    /* the table */
+    head_row = r;
+    ck(&w, worksheet_set_row(ws, r, 42, NULL));
+    for (int c = 0; c < NOTICE_COLS; c++)
+        str(&w, ws, r, c, i18n(w.l, cols[c]), w.head);
+    r++;
+    for (size_t i = 0; i < e->nrecs; i++) {
+        const struct tax_rec *t = &ds->tax[e->recs[i]];
+        bool unpaid = t->status == ST_NOT_ENROLLED && t->insurance_deduction > 0;
+        if (!on_notice(t))
+            continue;
+        num(&w, ws, r, 0, ++n, w.text);
+        str(&w, ws, r, 1, t->full_name, w.text);
+        str(&w, ws, r, 2, report_person_id(ri, t, id), w.text);
+        num(&w, ws, r, 3, t->income_months > 0 ? t->income_months : pm, w.text);
+        num(&w, ws, r, 4, t->covered_months, w.text);
+        num(&w, ws, r, 5, (double)t->taxable_income, w.money);
+        if (unpaid)
+            num(&w, ws, r, 6, (double)t->insurance_deduction, w.money_flag);
+        else
+            str(&w, ws, r, 6, "", w.text);
+        str(&w, ws, r, 7, report_source(ri, t->file, t->line, src, sizeof src), w.small);
+        r++;
+    }
+    r++;
+
+    /* the estimate, its formula and parameters */
+    str(&w, ws, r, 0, i18n(w.l, "notice.estimate"), w.bold);
+    num(&w, ws, r, 6, (double)e->est_arrears, w.money);
+    r++;
+    {
+        char mw[32], cap[32];
+        grouped(pf->min_wage[e->wage_region >= 1 && e->wage_region <= 4 ? e->wage_region - 1
+                                                                          : 0], mw);
+        grouped(pf->base_cap, cap);
+        snprintf(buf, sizeof buf, i18n(w.l, "notice.formula"), pf->employer_rate * 100,
+                 pf->employee_rate * 100, mw, cap);
+    }
+    ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
+    ck(&w, worksheet_set_row(ws, r, 45, NULL));
+    r += 2;
+    if (e->deducted_not_enrolled > 0) {
+        snprintf(buf, sizeof buf, i18n(w.l, "notice.deducted_note"), e->deducted_not_enrolled);
+        ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
+        ck(&w, worksheet_set_row(ws, r, 30, NULL));
+        r += 2;
+    }
+    ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1,
+                                 pf->notice_request[0] ? pf->notice_request
+                                                       : i18n(w.l, "notice.request"),
+                                 w.wrap));
+    ck(&w, worksheet_set_row(ws, r, 60, NULL));
+    r += 2;
+    str(&w, ws, r++, 0, i18n(w.l, "notice.deadline"), NULL);
+    r += 2;
+    str(&w, ws, r, 1, i18n(w.l, "notice.prepared_by"), w.bold);
+    str(&w, ws, r, 5, i18n(w.l, "notice.head_of_office"), w.bold);
+    r += 5;
+    str(&w, ws, r, 1, "......................................", NULL);
+    str(&w, ws, r, 5, "......................................", NULL);
+
+    /* print: A4 portrait, one page wide, the table header on every page */
+    worksheet_set_paper(ws, 9);
+    worksheet_set_portrait(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.6, 0.5, 0.6, 0.7);
+    snprintf(buf, sizeof buf, "&L&8%s &R&8%s", e->emp, i18n(w.l, "print.page_of"));
+    ck(&w, worksheet_set_footer(ws, buf));
+    ck(&w, worksheet_repeat_rows(ws, head_row, head_row));
+    ck(&w, worksheet_print_area(ws, 0, 0, r, NOTICE_COLS - 1));
+
+    lxw_error ce = (lxw_error)report_workbook_close(w.wb, &cerr_no);
+    umask(old);
+    if (ce != LXW_NO_ERROR && w.err == LXW_NO_ERROR)
+        w.err = ce;
+    if (w.err != LXW_NO_ERROR) {
+        unlink(path);
+        return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot write the notice: %s%s%s",
+                        lxw_strerror(w.err), cerr_no ? ": " : "",
+                        cerr_no ? strerror(cerr_no) : "");
+    }
+    if (chmod(path, 0600) != 0)
+        return diag_set(d, SIRECON_ERR_IO, path, 0, "chmod 0600: %s", strerror(errno));
+    return SIRECON_OK;
+}
+
+static void
+add_name(char ***names, size_t *n, const char *s)
+{
+    *names = xrealloc(*names, (*n + 1) * sizeof **names);
+    (*names)[(*n)++] = xstrdup(s);
+}
+
+sirecon_status
+report_notices_write(const struct run_info *ri, const char *dir, char ***names,
+                     size_t *nnames, struct diag *d)
+{
+    const struct dataset *ds = ri->ds;
+    const struct result *res = ri->res;
+    char sub[4096], path[4200], file[64];
+    size_t *idx;
+    sirecon_status st = SIRECON_OK;
+    struct csvout c;
+    FILE *f;
+
+    if (res->nlisted == 0)
+        return SIRECON_OK;
+    if ((size_t)snprintf(sub, sizeof sub, "%s/notices", dir) >= sizeof sub)
+        return diag_set(d, SIRECON_ERR_CANTCREAT, dir, 0, "output path too long");
+    if (mkdir(sub, 0700) != 0)
+        return diag_set(d, SIRECON_ERR_CANTCREAT, sub, 0, "mkdir: %s", strerror(errno));
+    idx = xmalloc((ds->nemps ? ds->nemps : 1) * sizeof *idx);
+    for (size_t i = 0; i < ds->nemps; i++)
+        idx[i] = i;
+    g_ds = ds;
+    if (ds->nemps > 1)
+        qsort(idx, ds->nemps, sizeof *idx, cmp_reg);
+    g_ds = NULL;
+    if ((st = outdir_create(sub, "notices.csv", &f, d)) != SIRECON_OK) {
+        free(idx);
+        return st;
+    }
+    csvout_open(&c, f);
+    {
+        static const char *const h[] = {"file", "employer_name", "employer_tax_id",
+            "unit_code", "address", "area", "not_enrolled", "partial",
+            "deducted_not_enrolled", "est_arrears"};
+        csvout_row(&c, h, (int)(sizeof h / sizeof h[0]));
+    }
+    for (size_t i = 0; i < res->nlisted && st == SIRECON_OK; i++) {
+        const struct employer_sum *e = &res->emps[i];
+        const struct employer_rec *reg = registry_of(ds, idx, e->emp);
+        snprintf(file, sizeof file, "%d-%s.xlsx", e->rank, e->emp);
+        snprintf(path, sizeof path, "%s/%s", sub, file);
+        st = write_notice(ri, e, reg, path, d);
+        csvout_field(&c, file);
+        csvout_field(&c, e->name);
+        csvout_field(&c, e->emp);
+        csvout_field(&c, reg && reg->unit_code ? reg->unit_code : "");
+        csvout_field(&c, reg && reg->address ? reg->address : "");
+        csvout_field(&c, e->area);
+        csvout_uint(&c, e->not_enrolled);
+        csvout_uint(&c, e->partial);
+        csvout_uint(&c, e->deducted_not_enrolled);
+        csvout_int(&c, e->est_arrears);
+        csvout_end(&c);
+        snprintf(path, sizeof path, "notices/%s", file);
+        if (st == SIRECON_OK)
+            add_name(names, nnames, path);
+    }
+    snprintf(path, sizeof path, "%s/notices.csv", sub);
+    sirecon_status cst = outdir_fclose(f, path, d);
+    if (st == SIRECON_OK)
+        st = cst;
+    if (st == SIRECON_OK)
+        add_name(names, nnames, "notices/notices.csv");
+    free(idx);
+    return st;
+}
