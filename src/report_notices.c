@@ -15,6 +15,7 @@
  * records, statuses and estimates come from match.c and employers.c.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "sirecon/values.h"
 
 #define NOTICE_COLS 8
+#define NOTICE_STREAM_ROWS 5000 /* more records than this: constant-memory mode */
 
 struct nw {
     const struct run_info *ri;
@@ -162,7 +164,6 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
         "notice.months_covered", "col.taxable_income", "notice.deducted_unpaid",
         "col.source"};
     static const double widths[NOTICE_COLS] = {5, 24, 15, 9, 9, 14, 15, 30};
-    mode_t old;
     char tmpdir[4300];
 
     memset(&w, 0, sizeof w);
@@ -171,14 +172,16 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     snprintf(tmpdir, sizeof tmpdir, "%s", path);
     if (strrchr(tmpdir, '/'))
         *strrchr(tmpdir, '/') = '\0';
-    opt.constant_memory = LXW_TRUE;
-    opt.tmpdir = tmpdir;
-    old = umask(077);
+    /* a notice is small: in memory, no temporary files (constant-memory
+     * mode costs a temporary file per sheet, a millisecond a notice) */
+    opt.constant_memory = e->nrecs > NOTICE_STREAM_ROWS ? LXW_TRUE : LXW_FALSE;
+    /* libxlsxwriter's temporary part files (unlinked at once, mode 0600):
+     * in memory when /dev/shm is there, thousands of them cost the disk's
+     * file system seconds */
+    opt.tmpdir = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : tmpdir;
     w.wb = workbook_new_opt(path, &opt);
-    if (w.wb == NULL) {
-        umask(old);
+    if (w.wb == NULL)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot start the notice workbook");
-    }
     props.title = (char *)i18n(w.l, "notice.title");
     props.author = "sirecon";
     props.created = ri->started;
@@ -193,8 +196,7 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     w.small = fmt(&w, false, 7, NULL, true, true, 0); /* the evidence wraps */
     ws = workbook_add_worksheet(w.wb, i18n(w.l, "notice.sheet"));
     if (ws == NULL) {
-        report_workbook_close(w.wb, &cerr_no);
-        umask(old);
+        workbook_close(w.wb);
         unlink(path);
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot add the notice sheet");
     }
@@ -294,8 +296,9 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     ck(&w, worksheet_repeat_rows(ws, head_row, head_row));
     ck(&w, worksheet_print_area(ws, 0, 0, r, NOTICE_COLS - 1));
 
-    lxw_error ce = (lxw_error)report_workbook_close(w.wb, &cerr_no);
-    umask(old);
+    errno = 0;
+    lxw_error ce = workbook_close(w.wb); /* stderr is off for the phase */
+    cerr_no = errno;
     if (ce != LXW_NO_ERROR && w.err == LXW_NO_ERROR)
         w.err = ce;
     if (w.err != LXW_NO_ERROR) {
@@ -307,6 +310,50 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     if (chmod(path, 0600) != 0)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "chmod 0600: %s", strerror(errno));
     return SIRECON_OK;
+}
+
+/* The notice phase shared by the two workers: the next employer to write,
+ * and the first failure. */
+struct job {
+    const struct run_info *ri;
+    const size_t *idx;
+    const char *sub;
+    size_t next;
+    struct diag d;
+    sirecon_status st;
+    pthread_mutex_t lock;
+};
+
+static void *
+notice_worker(void *arg)
+{
+    struct job *j = arg;
+    const struct result *res = j->ri->res;
+
+    for (;;) {
+        size_t i;
+        char path[4200];
+        struct diag d;
+        sirecon_status st;
+
+        pthread_mutex_lock(&j->lock);
+        i = j->st == SIRECON_OK ? j->next++ : res->nlisted;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= res->nlisted)
+            return NULL;
+        const struct employer_sum *e = &res->emps[i];
+        snprintf(path, sizeof path, "%s/%d-%s.xlsx", j->sub, e->rank, e->emp);
+        memset(&d, 0, sizeof d);
+        st = write_notice(j->ri, e, registry_of(j->ri->ds, j->idx, e->emp), path, &d);
+        if (st != SIRECON_OK) {
+            pthread_mutex_lock(&j->lock);
+            if (j->st == SIRECON_OK) {
+                j->st = st;
+                j->d = d;
+            }
+            pthread_mutex_unlock(&j->lock);
+        }
+    }
 }
 
 static void
@@ -352,12 +399,28 @@ report_notices_write(const struct run_info *ri, const char *dir, char ***names,
             "deducted_not_enrolled", "est_arrears"};
         csvout_row(&c, h, (int)(sizeof h / sizeof h[0]));
     }
+    /* the notices on two workers (each a workbook of its own; libxlsxwriter
+     * keeps no shared state), stderr and the umask set once for the phase */
+    {
+        struct job j = {.ri = ri, .idx = idx, .sub = sub, .st = SIRECON_OK,
+                        .lock = PTHREAD_MUTEX_INITIALIZER};
+        pthread_t th;
+        mode_t old = umask(077);
+        int saved = report_stderr_off();
+        bool two = res->nlisted > 1 && pthread_create(&th, NULL, notice_worker, &j) == 0;
+        notice_worker(&j);
+        if (two)
+            pthread_join(th, NULL);
+        report_stderr_on(saved);
+        umask(old);
+        st = j.st;
+        if (st != SIRECON_OK)
+            *d = j.d;
+    }
     for (size_t i = 0; i < res->nlisted && st == SIRECON_OK; i++) {
         const struct employer_sum *e = &res->emps[i];
         const struct employer_rec *reg = registry_of(ds, idx, e->emp);
         snprintf(file, sizeof file, "%d-%s.xlsx", e->rank, e->emp);
-        snprintf(path, sizeof path, "%s/%s", sub, file);
-        st = write_notice(ri, e, reg, path, d);
         csvout_field(&c, file);
         csvout_field(&c, e->name);
         csvout_field(&c, e->emp);
@@ -370,8 +433,7 @@ report_notices_write(const struct run_info *ri, const char *dir, char ***names,
         csvout_int(&c, e->est_arrears);
         csvout_end(&c);
         snprintf(path, sizeof path, "notices/%s", file);
-        if (st == SIRECON_OK)
-            add_name(names, nnames, path);
+        add_name(names, nnames, path);
     }
     snprintf(path, sizeof path, "%s/notices.csv", sub);
     sirecon_status cst = outdir_fclose(f, path, d);

@@ -1117,9 +1117,8 @@ write_method(struct xw *w, lxw_worksheet *ws)
 /* ---- the workbook ------------------------------------------------------ */
 
 int
-report_workbook_close(void *wb, int *close_errno)
+report_stderr_off(void)
 {
-    lxw_error e;
     int saved, null;
 
     fflush(stderr);
@@ -1127,16 +1126,31 @@ report_workbook_close(void *wb, int *close_errno)
     null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (saved >= 0 && null >= 0)
         dup2(null, STDERR_FILENO);
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+void
+report_stderr_on(int saved)
+{
+    fflush(stderr);
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    }
+}
+
+int
+report_workbook_close(void *wb, int *close_errno)
+{
+    lxw_error e;
+    int saved = report_stderr_off();
+
     errno = 0;
     e = workbook_close(wb);
     *close_errno = errno; /* what the failing write said (ENOSPC...) */
-    fflush(stderr);
-    if (saved >= 0 && null >= 0)
-        dup2(saved, STDERR_FILENO);
-    if (saved >= 0)
-        close(saved);
-    if (null >= 0)
-        close(null);
+    report_stderr_on(saved);
     return (int)e;
 }
 

@@ -62,6 +62,10 @@ sirecon_status report_xlsx_write(const struct run_info *ri, const char *dir,
  * lxw_error; *close_errno the errno of a failing write.  Not thread-safe
  * with other threads writing to stderr. */
 int report_workbook_close(void *wb, int *close_errno);
+/* The same silence around a longer phase: stderr to /dev/null, and back
+ * (report_stderr_on with what report_stderr_off returned). */
+int report_stderr_off(void);
+void report_stderr_on(int saved);
 
 /*
  * notices/ in dir (issue: paper): one workbook per listed employer,
