@@ -61,6 +61,44 @@ diag_set(struct diag *d, sirecon_status st, const char *file, long line,
     return st;
 }
 
+void
+sbuf_put(struct sbuf *b, const void *s, size_t n)
+{
+    b->s = xgrow(b->s, &b->cap, b->n + n + 1, 1);
+    if (n)
+        memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+void
+sbuf_putc(struct sbuf *b, char c)
+{
+    sbuf_put(b, &c, 1);
+}
+
+void
+sbuf_csv_field(struct sbuf *b, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == ';' || s[i] == '\t' || s[i] == '|' ||
+            s[i] == '\r' || s[i] == '\n')
+            break;
+    if (i == n) {
+        sbuf_put(b, s, n);
+        return;
+    }
+    sbuf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"')
+            sbuf_putc(b, '"');
+        sbuf_putc(b, s[i] == '\r' || s[i] == '\n' ? ' ' : s[i]);
+    }
+    sbuf_putc(b, '"');
+}
+
 static void
 oom(size_t n)
 {

@@ -236,29 +236,15 @@ enc_byte_defined(enc_id e, unsigned char b)
 
 /* --------------------------------------------------------------- output */
 
-/* A growing byte buffer. */
-struct obuf {
-    char *p;
-    size_t n, cap;
-};
-
-static void
-ob_put(struct obuf *b, const void *s, size_t n)
-{
-    b->p = xgrow(b->p, &b->cap, b->n + n + 1, 1);
-    if (n > 0)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
 
 /* Append code point c (assumed valid) as UTF-8. */
 static void
-ob_cp(struct obuf *b, int32_t c)
+ob_cp(struct sbuf *b, int32_t c)
 {
     unsigned char u[4];
     utf8proc_ssize_t k = utf8proc_encode_char(c, u);
 
-    ob_put(b, u, (size_t)k);
+    sbuf_put(b, u, (size_t)k);
 }
 
 /*
@@ -266,8 +252,8 @@ ob_cp(struct obuf *b, int32_t c)
  * normalized into out.  cp is utf8proc's code-point work area, reused.
  */
 struct sink {
-    struct obuf out;
-    struct obuf stage;
+    struct sbuf out;
+    struct sbuf stage;
     size_t scanned; /* stage[0..scanned) is known to hold no line end */
     int32_t *cp;
     size_t cpcap;
@@ -320,7 +306,7 @@ enc_nfc_safe(const unsigned char *s, size_t n)
 
 /* Append the NFC form of s[0..n) (valid UTF-8) to dst. */
 static void
-nfc_into(struct sink *k, struct obuf *dst, const char *s, size_t n)
+nfc_into(struct sink *k, struct sbuf *dst, const char *s, size_t n)
 {
     const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
     utf8proc_ssize_t m, r;
@@ -337,9 +323,9 @@ nfc_into(struct sink *k, struct obuf *dst, const char *s, size_t n)
     r = m >= 0 && m <= (utf8proc_ssize_t)k->cpcap ? utf8proc_reencode(k->cp, m, opt)
                                                    : -1;
     if (r < 0) /* not expected: the text was validated or produced here */
-        ob_put(dst, s, n);
+        sbuf_put(dst, s, n);
     else
-        ob_put(dst, k->cp, (size_t)r);
+        sbuf_put(dst, k->cp, (size_t)r);
 }
 
 /* Append s[0..n) (valid UTF-8) to out in NFC, normalizing only the lines
@@ -353,7 +339,7 @@ sink_nfc(struct sink *k, const char *s, size_t n)
     const char *nl;
 
     if (enc_nfc_safe((const unsigned char *)s, n)) {
-        ob_put(&k->out, s, n);
+        sbuf_put(&k->out, s, n);
         return;
     }
     for (pos = 0; pos < n; pos = end) {
@@ -361,11 +347,11 @@ sink_nfc(struct sink *k, const char *s, size_t n)
         end = nl != NULL ? (size_t)(nl - s) + 1 : n;
         if (enc_nfc_safe((const unsigned char *)s + pos, end - pos))
             continue;
-        ob_put(&k->out, s + copy, pos - copy);
+        sbuf_put(&k->out, s + copy, pos - copy);
         nfc_into(k, &k->out, s + pos, end - pos);
         copy = end;
     }
-    ob_put(&k->out, s + copy, n - copy);
+    sbuf_put(&k->out, s + copy, n - copy);
 }
 
 /* Normalize the staged text up to its last line end (all of it if final),
@@ -376,20 +362,20 @@ sink_flush(struct sink *k, bool final)
     size_t cut;
 
     if (final) {
-        sink_nfc(k, k->stage.p, k->stage.n);
+        sink_nfc(k, k->stage.s, k->stage.n);
         k->stage.n = k->scanned = 0;
         return;
     }
     if (k->stage.n < ENC_CHUNK)
         return;
-    for (cut = k->stage.n; cut > k->scanned && k->stage.p[cut - 1] != '\n'; cut--)
+    for (cut = k->stage.n; cut > k->scanned && k->stage.s[cut - 1] != '\n'; cut--)
         ;
     if (cut == k->scanned) {
         k->scanned = k->stage.n; /* one long line so far: keep staging */
         return;
     }
-    sink_nfc(k, k->stage.p, cut);
-    memmove(k->stage.p, k->stage.p + cut, k->stage.n - cut);
+    sink_nfc(k, k->stage.s, cut);
+    memmove(k->stage.s, k->stage.s + cut, k->stage.n - cut);
     k->stage.n -= cut;
     k->scanned = 0;
 }
@@ -398,7 +384,7 @@ static void
 sink_init(struct sink *k, size_t expect)
 {
     memset(k, 0, sizeof *k);
-    k->out.p = xgrow(NULL, &k->out.cap, expect + 1, 1);
+    k->out.s = xgrow(NULL, &k->out.cap, expect + 1, 1);
 }
 
 /* Hand the result over: NUL-terminated, *out owned by the caller. */
@@ -406,11 +392,11 @@ static sirecon_status
 sink_done(struct sink *k, char **out, size_t *outn)
 {
     sink_flush(k, true);
-    ob_put(&k->out, "", 0);
-    k->out.p[k->out.n] = '\0';
-    *out = k->out.p;
+    sbuf_put(&k->out, "", 0);
+    k->out.s[k->out.n] = '\0';
+    *out = k->out.s;
     *outn = k->out.n;
-    free(k->stage.p);
+    free(k->stage.s);
     free(k->cp);
     return SIRECON_OK;
 }
@@ -418,8 +404,8 @@ sink_done(struct sink *k, char **out, size_t *outn)
 static void
 sink_free(struct sink *k)
 {
-    free(k->out.p);
-    free(k->stage.p);
+    free(k->out.s);
+    free(k->stage.s);
     free(k->cp);
     memset(k, 0, sizeof *k);
 }
@@ -516,7 +502,7 @@ enc_from_utf8(const unsigned char *buf, size_t n, char **out, size_t *outn,
                         trunc ? "truncated" : "invalid", buf[ok], ok);
     sink_init(&k, n);
     if (enc_is_ascii(buf, n)) { /* the common case: nothing to normalize */
-        ob_put(&k.out, buf, n);
+        sbuf_put(&k.out, buf, n);
         return sink_done(&k, out, outn);
     }
     for (pos = 0; pos < n; pos = end) {
@@ -602,9 +588,9 @@ vni_mark(struct sink *k, int32_t m1, int32_t m2)
 
     if (k->stage.n > 0) {
         st = k->stage.n - 1;
-        while (st > 0 && ((unsigned char)k->stage.p[st] & 0xC0) == 0x80)
+        while (st > 0 && ((unsigned char)k->stage.s[st] & 0xC0) == 0x80)
             st--;
-        if (utf8proc_iterate((const utf8proc_uint8_t *)k->stage.p + st,
+        if (utf8proc_iterate((const utf8proc_uint8_t *)k->stage.s + st,
                              (utf8proc_ssize_t)(k->stage.n - st), &c) > 0 &&
             utf8proc_category(c) >= UTF8PROC_CATEGORY_LU &&
             utf8proc_category(c) <= UTF8PROC_CATEGORY_LO) {
@@ -641,7 +627,7 @@ enc_from_table(enc_id e, const unsigned char *buf, size_t n, char **out,
 
             while (j < n && buf[j] < 0x80)
                 j++;
-            ob_put(&k.stage, buf + i, j - i);
+            sbuf_put(&k.stage, buf + i, j - i);
             i = j - 1;
             sink_flush(&k, false);
             continue;
@@ -690,8 +676,8 @@ enc_from_iconv(enc_id e, const unsigned char *buf, size_t n, char **out,
 
         /* each input byte gives at most one code point (<= 3 bytes), and
          * WINDOWS-1258 may release one held-back letter on top */
-        k.stage.p = xgrow(k.stage.p, &k.stage.cap, k.stage.n + 4 * take + 16, 1);
-        o = k.stage.p + k.stage.n;
+        k.stage.s = xgrow(k.stage.s, &k.stage.cap, k.stage.n + 4 * take + 16, 1);
+        o = k.stage.s + k.stage.n;
         oleft = k.stage.cap - k.stage.n - 1;
         if (take > 0)
             r = iconv(cd, &in, &take, &o, &oleft);
@@ -699,7 +685,7 @@ enc_from_iconv(enc_id e, const unsigned char *buf, size_t n, char **out,
             r = iconv(cd, NULL, NULL, &o, &oleft);
             done = true;
         }
-        k.stage.n = (size_t)(o - k.stage.p);
+        k.stage.n = (size_t)(o - k.stage.s);
         inleft -= before - take;
         if (r == (size_t)-1 && errno != E2BIG) {
             size_t off = n - inleft;

@@ -1289,6 +1289,26 @@ col_feeds(const struct cand *cd, int c)
     return false;
 }
 
+/* Whether column c of the block feeds no field and its label leaves it open
+ * (ids: not ruled out as an identifier, labels_not_person_id; else: not a
+ * known fieldless label at all); *st then holds its values' shapes. */
+static bool
+free_column(struct ctx *cx, const struct cand *cd, int c, int last, int skip, bool ids,
+            struct colstat *st)
+{
+    char buf[3 * FOLD_MAX];
+    size_t n;
+
+    if (col_feeds(cd, c))
+        return false;
+    n = form_text(cx, cd->r, cd->w, c, 0, cd->s - 1, buf, sizeof buf);
+    if (n > 0 && (ids ? labels_not_person_id(buf, n)
+                      : labels_classify(cx->kind, buf, n, NULL) == LABELS_OTHER))
+        return false;
+    col_stat(cx, last, skip, c, st);
+    return true;
+}
+
 /*
  * Check the chosen block against its data rows: refuse mappings the
  * content contradicts, map a personal-ID column that no label named when
@@ -1301,7 +1321,6 @@ content_pass(struct ctx *cx, struct cand *cd)
 {
     int last = cd->r + cd->s - 1, w = cd->w, skip = -1;
     struct colstat st;
-    char buf[3 * FOLD_MAX];
 
     if (last + 1 < cx->nrows && row_is_colnum(&cx->rows[last + 1], w))
         skip = last + 1;
@@ -1320,13 +1339,8 @@ content_pass(struct ctx *cx, struct cand *cd)
     }
     if (cx->kind != KIND_EMPLOYERS && cd->col[F_ID_NUMBER] < 0) {
         for (int c = 0; c < w; c++) {
-            size_t n;
-            if (col_feeds(cd, c))
+            if (!free_column(cx, cd, c, last, skip, true, &st))
                 continue;
-            n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
-            if (n > 0 && labels_not_person_id(buf, n))
-                continue;
-            col_stat(cx, last, skip, c, &st);
             if (content_pids(&st)) {
                 cd->col[F_ID_NUMBER] = c;
                 cd->lo[F_ID_NUMBER] = 0;
@@ -1345,14 +1359,7 @@ content_pass(struct ctx *cx, struct cand *cd)
         if (!fields_in_kind(cx->kind, (field_id)f) || cd->col[f] >= 0)
             continue;
         for (int c = 0; c < w; c++) {
-            size_t n;
-            if (col_feeds(cd, c))
-                continue;
-            n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
-            if (n > 0 && labels_classify(cx->kind, buf, n, NULL) == LABELS_OTHER)
-                continue;
-            col_stat(cx, last, skip, c, &st);
-            if (st.n < 4)
+            if (!free_column(cx, cd, c, last, skip, false, &st) || st.n < 4)
                 continue;
             if (pass == 0 ? 10 * st.taxcode >= 9 * st.n && 2 * st.distinct <= st.n
                           : 10 * st.name >= 9 * st.n && 5 * st.distinct >= 4 * st.n) {
@@ -1369,13 +1376,8 @@ content_pass(struct ctx *cx, struct cand *cd)
     if (cx->kind == KIND_EMPLOYERS)
         return;
     for (int c = 0; c < w && cd->nunread < HEADER_MAX_UNREAD; c++) {
-        size_t n;
-        if (col_feeds(cd, c))
+        if (!free_column(cx, cd, c, last, skip, true, &st))
             continue;
-        n = form_text(cx, cd->r, w, c, 0, cd->s - 1, buf, sizeof buf);
-        if (n > 0 && labels_not_person_id(buf, n))
-            continue;
-        col_stat(cx, last, skip, c, &st);
         if (content_person_ids(&st) &&
             !col_below_income(cx, last, skip, c, cd->col[F_TAXABLE_INCOME]))
             cd->unread[cd->nunread++] = c;

@@ -187,46 +187,23 @@ on_end(void *ud, const XML_Char *el)
         h->depth--;
 }
 
-struct obuf {
-    char *p;
-    size_t n, cap;
-};
-
 static void
-put(struct obuf *b, const char *s)
+put(struct sbuf *b, const char *s)
 {
-    size_t n = strlen(s);
-    b->p = xgrow(b->p, &b->cap, b->n + n + 1, 1);
-    memcpy(b->p + b->n, s, n + 1);
-    b->n += n;
+    sbuf_put(b, s, strlen(s));
 }
 
-/* A CSV field: quoted when it must be; an amount written "120000000.00"
- * loses its zero decimals (HTKK writes whole VND). */
+/* A CSV field; an amount written "120000000.00" loses its zero decimals
+ * (HTKK writes whole VND). */
 static void
-put_field(struct obuf *b, const char *s, bool amount)
+put_field(struct sbuf *b, const char *s, bool amount)
 {
-    char tmp[HTKK_VAL];
     size_t n = strlen(s);
+    const char *dot = amount ? strchr(s, '.') : NULL;
 
-    if (amount && n < sizeof tmp) {
-        const char *dot = strchr(s, '.');
-        memcpy(tmp, s, n + 1);
-        if (dot != NULL && strspn(dot + 1, "0") == strlen(dot + 1)) {
-            tmp[dot - s] = '\0';
-            s = tmp;
-        }
-    }
-    if (strpbrk(s, ",\";\t|\r\n") == NULL) {
-        put(b, s);
-        return;
-    }
-    put(b, "\"");
-    for (const char *c = s; *c; c++) {
-        char one[2] = {*c == '\r' || *c == '\n' ? ' ' : *c, 0};
-        put(b, *c == '"' ? "\"\"" : one);
-    }
-    put(b, "\"");
+    if (dot != NULL && strspn(dot + 1, "0") == strlen(dot + 1))
+        n = (size_t)(dot - s);
+    sbuf_csv_field(b, s, n);
 }
 
 static void
@@ -257,7 +234,7 @@ htkk_to_csv(const char *xml, size_t n, char **out, size_t *outn, uint32_t **line
             size_t *nlines, struct htkk_info *info, struct diag *d)
 {
     struct hx h;
-    struct obuf b = {NULL, 0, 0};
+    struct sbuf b = {NULL, 0, 0};
     sirecon_status rc = SIRECON_OK;
     size_t off = 0;
 
@@ -324,7 +301,7 @@ htkk_to_csv(const char *xml, size_t n, char **out, size_t *outn, uint32_t **line
         (*lines)[i + 1] = p->line;
     }
     *nlines = h.nps + 1;
-    *out = b.p;
+    *out = b.s;
     *outn = b.n;
     free_people(&h);
     return SIRECON_OK;

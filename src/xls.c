@@ -17,44 +17,6 @@
 #define XLS_MAX_ROWS 65536u  /* BIFF8 */
 #define XLS_MAX_COLS 256u
 
-struct obuf {
-    char *p;
-    size_t n, cap;
-};
-
-static void
-put(struct obuf *b, const char *s, size_t n)
-{
-    b->p = xgrow(b->p, &b->cap, b->n + n + 1, 1);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-/* One field, quoted when it must be; line breaks become a space. */
-static void
-put_field(struct obuf *b, const char *s, size_t n)
-{
-    bool quote = false;
-
-    for (size_t i = 0; i < n; i++)
-        if (strchr(",\";\t|\r\n", s[i]) != NULL && s[i] != '\0')
-            quote = true;
-    if (!quote) {
-        put(b, s, n);
-        return;
-    }
-    put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i] == '\r' || s[i] == '\n' ? ' ' : s[i];
-        if (c == '"')
-            put(b, "\"\"", 2);
-        else
-            put(b, &c, 1);
-    }
-    put(b, "\"", 1);
-}
-
 void
 xls_number_text(double v, char *buf, size_t bufsz)
 {
@@ -75,7 +37,7 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
     unsigned int rows = 0, sheets = 0;
     unsigned short cols = 0;
     unsigned int info;
-    struct obuf b = {NULL, 0, 0};
+    struct sbuf b = {NULL, 0, 0};
     size_t keep = 0; /* bytes up to the last non-empty row */
     int ret;
 
@@ -112,7 +74,7 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
         return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
                         XLS_BAD "a sheet of %u rows and %u columns", rows, (unsigned)cols);
     }
-    put(&b, "", 0);
+    sbuf_put(&b, "", 0);
     for (unsigned int r = 0; r < rows; r++) {
         bool any = false;
         for (unsigned short c = 0; c < cols; c++) {
@@ -121,7 +83,7 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
             const char *t = "";
             size_t tn = 0;
             if (c > 0)
-                put(&b, ",", 1);
+                sbuf_putc(&b, ',');
             if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK)
                 continue;
             switch (v.type) {
@@ -150,17 +112,17 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
                 tn = strlen(t);
             if (tn > 0) {
                 any = true;
-                put_field(&b, t, tn);
+                sbuf_csv_field(&b, t, tn);
             }
         }
-        put(&b, "\n", 1);
+        sbuf_putc(&b, '\n');
         if (any)
             keep = b.n;
     }
     freexl_close(h);
     b.n = keep; /* trailing empty rows dropped */
-    b.p[b.n] = '\0';
-    *out = b.p;
+    b.s[b.n] = '\0';
+    *out = b.s;
     *outn = b.n;
     return SIRECON_OK;
 }

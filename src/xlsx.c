@@ -33,27 +33,6 @@
 #define XLSX_CHUNK 65536
 #define XLSX_BAD "not a readable .xlsx workbook: "
 
-/* A growing byte buffer (xgrow), NUL-terminated once used. */
-struct buf {
-    char *s;
-    size_t n, cap;
-};
-
-static void
-buf_put(struct buf *b, const char *s, size_t n)
-{
-    b->s = xgrow(b->s, &b->cap, b->n + n + 1, 1);
-    if (n)
-        memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void
-buf_putc(struct buf *b, char c)
-{
-    buf_put(b, &c, 1);
-}
 
 /* ---- the zip, in memory ------------------------------------------------- */
 
@@ -308,13 +287,13 @@ wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 STATIC char *
 xlsx_resolve(const char *target)
 {
-    struct buf b = {0};
+    struct sbuf b = {0};
     const char *s = target;
 
     if (*s == '/')
         s++;
     else
-        buf_put(&b, "xl/", 3);
+        sbuf_put(&b, "xl/", 3);
     while (*s) {
         const char *e = strchr(s, '/');
         size_t k = e ? (size_t)(e - s) : strlen(s);
@@ -326,14 +305,14 @@ xlsx_resolve(const char *target)
                 b.s[b.n] = '\0';
             }
         } else if (k > 0 && !(k == 1 && s[0] == '.')) {
-            buf_put(&b, s, k);
+            sbuf_put(&b, s, k);
             if (e)
-                buf_putc(&b, '/');
+                sbuf_putc(&b, '/');
         }
         s += k + (e != NULL);
     }
     if (b.s == NULL)
-        buf_put(&b, "", 0);
+        sbuf_put(&b, "", 0);
     return b.s;
 }
 
@@ -392,21 +371,21 @@ hexval(char c)
 }
 
 static void
-put_utf8(struct buf *b, unsigned cp)
+put_utf8(struct sbuf *b, unsigned cp)
 {
     char u[3];
 
     if (cp < 0x80) {
-        buf_putc(b, (char)cp);
+        sbuf_putc(b, (char)cp);
     } else if (cp < 0x800) {
         u[0] = (char)(0xC0 | cp >> 6);
         u[1] = (char)(0x80 | (cp & 0x3F));
-        buf_put(b, u, 2);
+        sbuf_put(b, u, 2);
     } else {
         u[0] = (char)(0xE0 | cp >> 12);
         u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
         u[2] = (char)(0x80 | (cp & 0x3F));
-        buf_put(b, u, 3);
+        sbuf_put(b, u, 3);
     }
 }
 
@@ -417,7 +396,7 @@ put_utf8(struct buf *b, unsigned cp)
  * lines in the CSV and line k stays row k.
  */
 STATIC void
-xlsx_put_text(struct buf *b, const char *s, size_t n)
+xlsx_put_text(struct sbuf *b, const char *s, size_t n)
 {
     int after_cr = 0;
 
@@ -436,7 +415,7 @@ xlsx_put_text(struct buf *b, const char *s, size_t n)
         if (cp == '\n' && after_cr) {
             after_cr = 0;
         } else if (cp < 0x20 && cp != '\t') {
-            buf_putc(b, ' ');
+            sbuf_putc(b, ' ');
             after_cr = cp == '\r';
         } else if (adv && cp >= 0xD800 && cp <= 0xDFFF) {
             after_cr = 0; /* half a surrogate pair: nothing to write */
@@ -445,7 +424,7 @@ xlsx_put_text(struct buf *b, const char *s, size_t n)
             if (adv)
                 put_utf8(b, cp);
             else
-                buf_putc(b, (char)cp);
+                sbuf_putc(b, (char)cp);
         }
         i += adv;
     }
@@ -461,7 +440,7 @@ xlsx_put_text(struct buf *b, const char *s, size_t n)
  * as written.
  */
 STATIC void
-xlsx_put_number(struct buf *b, const char *v, size_t n)
+xlsx_put_number(struct sbuf *b, const char *v, size_t n)
 {
     char dig[72];
     size_t nd = 0, i = 0;
@@ -511,7 +490,7 @@ xlsx_put_number(struct buf *b, const char *v, size_t n)
     if (i != n)
         goto as_written;
     if (nd == 0) {
-        buf_putc(b, '0'); /* also "-0" and "0.000" */
+        sbuf_putc(b, '0'); /* also "-0" and "0.000" */
         return;
     }
     e = point + (eneg ? -ex : ex); /* value = 0.dig * 10^e */
@@ -537,24 +516,24 @@ xlsx_put_number(struct buf *b, const char *v, size_t n)
     if (e > 15 || e < -30)
         goto as_written;
     if (neg)
-        buf_putc(b, '-');
+        sbuf_putc(b, '-');
     if (e >= (long)nd) { /* integral */
-        buf_put(b, dig, nd);
+        sbuf_put(b, dig, nd);
         for (long k = (long)nd; k < e; k++)
-            buf_putc(b, '0');
+            sbuf_putc(b, '0');
     } else if (e <= 0) {
-        buf_put(b, "0.", 2);
+        sbuf_put(b, "0.", 2);
         for (long k = e; k < 0; k++)
-            buf_putc(b, '0');
-        buf_put(b, dig, nd);
+            sbuf_putc(b, '0');
+        sbuf_put(b, dig, nd);
     } else {
-        buf_put(b, dig, (size_t)e);
-        buf_putc(b, '.');
-        buf_put(b, dig + e, nd - (size_t)e);
+        sbuf_put(b, dig, (size_t)e);
+        sbuf_putc(b, '.');
+        sbuf_put(b, dig + e, nd - (size_t)e);
     }
     return;
 as_written:
-    buf_put(b, v, n);
+    sbuf_put(b, v, n);
 }
 
 /*
@@ -606,10 +585,10 @@ col_name(long c, char out[8])
 
 struct sst {
     struct xctx x;
-    struct buf text;    /* every string, decoded, back to back */
+    struct sbuf text;    /* every string, decoded, back to back */
     size_t *off;        /* string i is text.s[off[i] .. off[i + 1]) */
     size_t n, cap;      /* strings so far; off holds n + 1 */
-    struct buf cur;     /* raw text of the <si> being read */
+    struct sbuf cur;     /* raw text of the <si> being read */
     int in_si, in_t, rph;
 };
 
@@ -653,7 +632,7 @@ sst_text(void *ud, const XML_Char *s, int len)
     struct sst *t = ud;
 
     if (t->in_t)
-        buf_put(&t->cur, s, (size_t)len);
+        sbuf_put(&t->cur, s, (size_t)len);
 }
 
 /* ---- the worksheet ------------------------------------------------------- */
@@ -669,7 +648,7 @@ struct rcell {
 struct sheet {
     struct xctx x;
     const struct sst *sst;
-    struct buf out;     /* CSV so far */
+    struct sbuf out;     /* CSV so far */
     long lines;         /* CSV lines written = last sheet row written */
     unsigned long long commas; /* delimiters written, over all lines */
     long maxcols;       /* widest row: last non-empty column + 1 */
@@ -677,11 +656,11 @@ struct sheet {
     int in_row;
     struct rcell *cells;
     size_t ncells, capcells;
-    struct buf rtext;   /* text of the row's cells */
+    struct sbuf rtext;   /* text of the row's cells */
     int in_c, in_v, in_is, in_t, rph;
     long col, next_col;
     enum ctype type;
-    struct buf val;     /* raw <v> or <is> text of the cell */
+    struct sbuf val;     /* raw <v> or <is> text of the cell */
 };
 
 static void XMLCALL
@@ -778,7 +757,7 @@ cell_done(struct sheet *s)
             XFAIL_RET(&s->x, s->row, XLSX_BAD "cell %s%ld refers to shared string "
                       "%lu, the workbook has %zu", cn, s->row, idx, s->sst->n);
         }
-        buf_put(&s->rtext, s->sst->text.s + s->sst->off[idx],
+        sbuf_put(&s->rtext, s->sst->text.s + s->sst->off[idx],
                 s->sst->off[idx + 1] - s->sst->off[idx]);
         break;
     case CT_TEXT:
@@ -805,28 +784,6 @@ cmp_cell(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* One CSV field; quoted when it holds a quote or any delimiter the reader
- * might sniff, so a cell full of semicolons cannot outvote the commas. */
-static void
-put_field(struct buf *b, const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == ';' || s[i] == '\t' || s[i] == '|')
-            break;
-    if (i == n) {
-        buf_put(b, s, n);
-        return;
-    }
-    buf_putc(b, '"');
-    for (i = 0; i < n; i++) {
-        if (s[i] == '"')
-            buf_putc(b, '"');
-        buf_putc(b, s[i]);
-    }
-    buf_putc(b, '"');
-}
 
 /* Write the row just closed as CSV line s->row, after blank lines for the
  * rows that held nothing. */
@@ -846,7 +803,7 @@ row_done(struct sheet *s)
     if (!sorted)
         qsort(s->cells, s->ncells, sizeof *s->cells, cmp_cell);
     while (s->lines < s->row - 1) {
-        buf_putc(&s->out, '\n');
+        sbuf_putc(&s->out, '\n');
         s->lines++;
     }
     for (size_t i = 0; i < s->ncells; i++) {
@@ -854,13 +811,13 @@ row_done(struct sheet *s)
         if (i + 1 < s->ncells && s->cells[i + 1].col == c->col)
             continue; /* the same cell twice: the later one wins */
         for (; col < c->col; col++)
-            buf_putc(&s->out, ',');
-        put_field(&s->out, s->rtext.s + c->off, c->len);
+            sbuf_putc(&s->out, ',');
+        sbuf_csv_field(&s->out, s->rtext.s + c->off, c->len);
     }
     s->commas += (unsigned long long)col;
     if (col + 1 > s->maxcols)
         s->maxcols = col + 1;
-    buf_putc(&s->out, '\n');
+    sbuf_putc(&s->out, '\n');
     s->lines++;
     if (s->out.n > XLSX_MAX_PART)
         xfail(&s->x, 0, "the first sheet is over %llu MiB as text: too big to read",
@@ -898,7 +855,7 @@ sh_text(void *ud, const XML_Char *t, int len)
     struct sheet *s = ud;
 
     if ((s->in_v && !s->in_is) || s->in_t)
-        buf_put(&s->val, t, (size_t)len);
+        sbuf_put(&s->val, t, (size_t)len);
 }
 
 /*

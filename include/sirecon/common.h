@@ -60,4 +60,17 @@ char *xstrndup(const char *s, size_t n);
 /* Grow an array so that it holds at least need items; *cap is updated. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 
+/* A growing byte buffer (xgrow); s is NUL-terminated once anything was put
+ * (also an empty string).  The owner frees s. */
+struct sbuf {
+    char *s;
+    size_t n, cap;
+};
+void sbuf_put(struct sbuf *b, const void *s, size_t n);
+void sbuf_putc(struct sbuf *b, char c);
+/* One RFC 4180 field: quoted when it holds a quote or any delimiter a
+ * reader might sniff (, ; tab |), so a cell full of semicolons cannot
+ * outvote the commas; line breaks in it become spaces (one row, one line). */
+void sbuf_csv_field(struct sbuf *b, const char *s, size_t n);
+
 #endif
