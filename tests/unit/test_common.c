@@ -231,6 +231,29 @@ test_oom_exits_71(void **state)
     assert_int_equal(in_child(oom_arena), 71);
 }
 
+/* The growing buffer and the CSV field writer shared by the readers. */
+static void
+test_sbuf(void **state)
+{
+    struct sbuf b = {NULL, 0, 0};
+
+    (void)state;
+    sbuf_put(&b, "", 0);
+    assert_string_equal(b.s, "");
+    sbuf_csv_field(&b, "plain", 5);
+    sbuf_putc(&b, ',');
+    sbuf_csv_field(&b, "a,b", 3);
+    sbuf_putc(&b, ',');
+    sbuf_csv_field(&b, "say \"hi\"", 8);
+    sbuf_putc(&b, ',');
+    sbuf_csv_field(&b, "x;y|z\tw", 7);
+    sbuf_putc(&b, ',');
+    sbuf_csv_field(&b, "two\r\nlines", 10);
+    assert_string_equal(b.s, "plain,\"a,b\",\"say \"\"hi\"\"\",\"x;y|z\tw\",\"two  lines\"");
+    assert_int_equal(b.n, strlen(b.s));
+    free(b.s);
+}
+
 int
 main(void)
 {
@@ -240,6 +263,7 @@ main(void)
         cmocka_unit_test(test_xgrow),
         cmocka_unit_test(test_copies),
         cmocka_unit_test(test_oom_exits_71),
+        cmocka_unit_test(test_sbuf),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
