@@ -1083,6 +1083,18 @@ cell_shape(const char *s, size_t n)
     }
     if (n == 0)
         return 0;
+    if (n <= 12) {
+        /* a placeholder says "no value": "N/A", "-", "0", "chưa có" */
+        static const char *const none[] = {"na", "0", "00", "khong", "chuaco", "none",
+                                           "null", "x", "khongco"};
+        char f[32];
+        size_t k = names_fold_label(s, n, f, sizeof f);
+        if (k == 0)
+            return 0;
+        for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+            if (strcmp(f, none[i]) == 0)
+                return 0;
+    }
     sh |= SH_NONEMPTY;
     if (n > 2 && n < 24 && s[n - 2] == '.' && s[n - 1] == '0')
         n -= 2; /* "34074582002.0": an ID that went through a float */
@@ -1238,11 +1250,13 @@ content_refuses(int f, const struct colstat *st)
 
 /* Whether a column's values are people's identifiers: mostly 8-13
  * digits (or passports), at least half of them distinct (an SI list has a
- * row per span, so one person's ID repeats), not round amounts. */
+ * row per span, so one person's ID repeats), not round amounts.  One value
+ * is enough: the ID column of a 05-1 form is filled only for people without
+ * a tax code, often one or two rows of a file. */
 static bool
 content_person_ids(const struct colstat *st)
 {
-    return st->n >= 3 && 5 * st->idlike >= 4 * st->n && 2 * st->distinct >= st->n &&
+    return st->n >= 1 && 5 * st->idlike >= 4 * st->n && 2 * st->distinct >= st->n &&
            2 * st->zeros < st->n;
 }
 
@@ -1252,7 +1266,7 @@ content_person_ids(const struct colstat *st)
 static bool
 content_pids(const struct colstat *st)
 {
-    return st->n >= 3 && 10 * st->pid12 >= 6 * st->n && 10 * st->idlike >= 9 * st->n &&
+    return st->n >= 1 && 10 * st->pid12 >= 6 * st->n && 10 * st->idlike >= 9 * st->n &&
            2 * st->distinct >= st->n;
 }
 
@@ -1277,7 +1291,7 @@ col_below_income(const struct ctx *cx, int last, int skip, int c, int inc)
         compared++;
         below += v <= total;
     }
-    return compared >= 3 && 5 * below >= 4 * compared;
+    return compared >= 1 && 5 * below >= 4 * compared;
 }
 
 static bool

@@ -1599,6 +1599,38 @@ test_content_refuses(void **state)
     table_free(&t);
 }
 
+/* The ID column of a 05-1 form is filled only for people without a tax
+ * code: one CCCD and a placeholder are enough to read it by content, and
+ * one ID-like value enough to report a column that is not read. */
+static void
+test_content_sparse(void **state)
+{
+    const char *const *const pid[] = {
+        R("STT", "Họ và tên", "Mã số thuế", "Số hồ sơ", "Thu nhập chịu thuế"),
+        R("1", "Nguyễn Văn An", "8012345675", "", "120000000"),
+        R("2", "Trần Thị Bình", "", "034190002222", "96000000"),
+        R("3", "Lê Văn Cường", "8012345676", "N/A", "84000000"),
+    };
+    const char *const *const other[] = {
+        R("STT", "Họ và tên", "Số CCCD", "Mã hồ sơ khác", "Thu nhập chịu thuế"),
+        R("1", "Nguyễn Văn An", "034085001111", "", "120000000"),
+        R("2", "Trần Thị Bình", "034190002222", "3401234567", "96000000"),
+    };
+    struct table t = TABLE(pid), u = TABLE(other);
+    struct header_map m;
+    (void)state;
+    detect_ok(KIND_TAX, &t, &m);
+    assert_int_equal(m.col[F_ID_NUMBER], 3);
+    assert_int_equal(m.how[F_ID_NUMBER], HOW_CONTENT);
+    header_map_free(&m);
+    detect_ok(KIND_TAX, &u, &m);
+    assert_int_equal(m.nunread, 1);
+    assert_int_equal(m.unread[0], 3);
+    header_map_free(&m);
+    table_free(&t);
+    table_free(&u);
+}
+
 int
 main(void)
 {
@@ -1636,6 +1668,7 @@ main(void)
         cmocka_unit_test(test_unread_and_alt),
         cmocka_unit_test(test_content_refuses),
         cmocka_unit_test(test_amounts_not_unread),
+        cmocka_unit_test(test_content_sparse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
