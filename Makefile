@@ -121,7 +121,6 @@ valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
 	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; exit $$fail
 
 FUZZ_SECONDS ?= 20
-comma := ,
 FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -130,21 +129,13 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)clang $(FUZZ_CF) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
 
-# FreeXL 1.0.6 (Debian 12) itself reads out of bounds in iconv on crafted
-# files (ASan: stack-buffer-underflow under freexl_open; the reproducer is
-# fuzz/corpus/xls/freexl-iconv-underflow.xls, which sirecon reports as an
-# unreadable .xls).  Our code cannot fix the library, so the .xls harness
-# runs with UBSan and libFuzzer's crash and hang detection, without ASan.
-$(BUILD)/fuzz/fuzz_xls: fuzz/fuzz_xls.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  FUZZ    $@ (no ASan: FreeXL)")
-	$(Q)clang $(subst address$(comma),,$(FUZZ_CF)) -o $@ $< $(FUZZ_LIB_SRCS) $(LIBS)
 
 FUZZERS := fuzz_table fuzz_values fuzz_xlsx fuzz_xls fuzz_htkk fuzz_stream
 fuzz: deps $(FUZZERS:%=$(BUILD)/fuzz/%) ## libFuzzer on the readers and the normalizers (FUZZ_SECONDS each)
 	@for f in $(FUZZERS); do \
 	    c=$${f#fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$c; \
 	    $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=fuzz/dict.txt \
+	        -artifact_prefix=$(BUILD)/fuzz/$$f- \
 	        -print_final_stats=0 $(BUILD)/fuzz/corpus-$$c fuzz/corpus/$$c 2>$(BUILD)/fuzz/$$f.log \
 	      && echo "fuzz: $$f $(FUZZ_SECONDS)s, no crash ($$(grep -c . $(BUILD)/fuzz/$$f.log) log lines)" \
 	      || { tail -40 $(BUILD)/fuzz/$$f.log; echo "fuzz: $$f FAILED"; exit 1; }; \

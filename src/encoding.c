@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
@@ -663,7 +664,9 @@ enc_from_iconv(enc_id e, const unsigned char *buf, size_t n, char **out,
     size_t inleft = n, r;
     bool done = false;
 
+    encoding_gconv_lock();
     cd = iconv_open("UTF-8", from);
+    encoding_gconv_unlock();
     if (cd == (iconv_t)-1)
         return diag_set(d, SIRECON_ERR_INTERNAL, NULL, 0,
                         "the C library has no %s converter (glibc iconv needed)",
@@ -690,7 +693,9 @@ enc_from_iconv(enc_id e, const unsigned char *buf, size_t n, char **out,
         if (r == (size_t)-1 && errno != E2BIG) {
             size_t off = n - inleft;
 
+            encoding_gconv_lock();
             iconv_close(cd);
+            encoding_gconv_unlock();
             sink_free(&k);
             return diag_set(d, SIRECON_ERR_DATA, NULL, enc_line_at(buf, off),
                             "byte 0x%02X (offset %zu) is not a character of %s",
@@ -700,6 +705,22 @@ enc_from_iconv(enc_id e, const unsigned char *buf, size_t n, char **out,
     }
     iconv_close(cd);
     return sink_done(&k, out, outn);
+}
+
+/* glibc's iconv_open/iconv_close take its module lock: a fork() (xls.c)
+ * while another thread holds it would leave the child's iconv locked. */
+static pthread_mutex_t gconv_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+encoding_gconv_lock(void)
+{
+    pthread_mutex_lock(&gconv_lock);
+}
+
+void
+encoding_gconv_unlock(void)
+{
+    pthread_mutex_unlock(&gconv_lock);
 }
 
 sirecon_status

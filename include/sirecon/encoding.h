@@ -52,4 +52,9 @@ enc_id encoding_detect(const unsigned char *buf, size_t n);
 sirecon_status encoding_to_utf8(enc_id e, const unsigned char *buf, size_t n,
                                 char **out, size_t *outn, struct diag *d);
 
+/* Held around iconv_open/iconv_close, and by a fork() that runs iconv in
+ * the child (xls.c), so no thread is inside glibc's module loader then. */
+void encoding_gconv_lock(void);
+void encoding_gconv_unlock(void);
+
 #endif
