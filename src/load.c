@@ -513,6 +513,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     s.decrease = change == CHANGE_DECREASE;
     if (change != CHANGE_NONE)
         file_of(st)->changes[change - CHANGE_INCREASE]++;
+    st->ds->ndecrease += s.decrease;
     check_birth_year(&s.ids, s.birth, &s.flags);
     s.flags |= fl & RF_ID_QUALITY;
     s.file = st->fi;

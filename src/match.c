@@ -166,6 +166,8 @@ static bool
 decreased(const struct dataset *ds, const uint32_t *next, uint32_t head,
           const struct si_rec *s, int m, uint32_t emp_id)
 {
+    if (ds->ndecrease == 0)
+        return false; /* no change report among the inputs */
     for (uint32_t j = head; j != CHAIN_END; j = next[j]) {
         const struct si_rec *d = &ds->si[j];
         if (d->decrease && (emp_id == UINT32_MAX || d->emp_id == emp_id) &&

@@ -239,6 +239,8 @@ dataset_merge(struct dataset *dst, struct dataset *src)
     MERGE(emps, nemps, capemps);
     MERGE(idents, nidents, capidents);
     MERGE(rejects, nrejects, caprejects);
+    dst->ndecrease += src->ndecrease;
+    src->ndecrease = 0;
     arena_adopt(&dst->a, &src->a);
     src->nfiles = src->ntax = src->nsi = src->nemps = src->nidents = src->nrejects = 0;
     dataset_free(src);

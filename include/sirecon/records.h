@@ -187,6 +187,8 @@ struct dataset {
     struct employer_rec *emps; size_t nemps, capemps;
     struct identity_rec *idents; size_t nidents, capidents;
     struct reject *rejects; size_t nrejects, caprejects;
+    size_t ndecrease;         /* SI rows that are decreases (change reports):
+                                 0 lets the matcher skip looking for them */
 };
 
 void dataset_init(struct dataset *ds);

@@ -1135,23 +1135,27 @@ test_decrease_rows(void **state)
     add_si(&f, EA, "Tran Thi Binh", IDK_SI, "0112345601", M(2023, 1), MONTH_OPEN);
     s = add_si(&f, EA, "Tran Thi Binh", IDK_SI, "0112345601", M(2024, 6), MONTH_OPEN);
     f.ds.si[s].decrease = true;
+    f.ds.ndecrease++;
     /* three months of unpaid leave inside the period */
     b = add_tax(&f, EA, "Le Van Cuong", IDK_SI, "0112345602");
     f.ds.tax[b].income_months = 12;
     add_si(&f, EA, "Le Van Cuong", IDK_SI, "0112345602", M(2023, 1), MONTH_OPEN);
     s = add_si(&f, EA, "Le Van Cuong", IDK_SI, "0112345602", M(2025, 3), M(2025, 5));
     f.ds.si[s].decrease = true;
+    f.ds.ndecrease++;
     /* a decrease, then enrolled again later: the later span stands */
     c = add_tax(&f, EA, "Pham Van Dung", IDK_SI, "0112345603");
     add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2023, 1), MONTH_OPEN);
     s = add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2024, 1), MONTH_OPEN);
     f.ds.si[s].decrease = true;
+    f.ds.ndecrease++;
     add_si(&f, EA, "Pham Van Dung", IDK_SI, "0112345603", M(2025, 4), MONTH_OPEN);
     /* enrolled at EB only until a decrease before the period: not elsewhere */
     d = add_tax(&f, EA, "Ho Van Em", IDK_SI, "0112345604");
     add_si(&f, EB, "Ho Van Em", IDK_SI, "0112345604", M(2022, 1), MONTH_OPEN);
     s = add_si(&f, EB, "Ho Van Em", IDK_SI, "0112345604", M(2024, 12), MONTH_OPEN);
     f.ds.si[s].decrease = true;
+    f.ds.ndecrease++;
     fx_run(&f);
 
     assert_decision(T(f, a), ST_NOT_ENROLLED, RS_COVERAGE_OUTSIDE_PERIOD, RULE_R1_ID, 'A');
