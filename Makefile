@@ -23,7 +23,9 @@ ALL_CF  := $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude $(PKG_CF) 
 LIBS    := $(PKG_LD) -lcsv -lfreexl -lpthread -lm
 
 SRCS     := $(sort $(wildcard src/*.c))
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_SRCS := $(SRCS)
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+CLI_OBJS := $(CLI_SRCS:src/%.c=$(BUILD)/obj/%.o)
 OBJS     := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TOBJS    := $(LIB_SRCS:src/%.c=$(BUILD)/tobj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -57,7 +59,7 @@ $(BUILD)/libsirecon.a: $(OBJS)
 $(BUILD)/libsirecon-test.a: $(TOBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/obj/main.o $(BUILD)/libsirecon.a
+$(BIN): $(CLI_OBJS) $(BUILD)/libsirecon.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CF) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -66,7 +68,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsirecon-test.a
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CF) -DTESTING $(LDFLAGS) -o $@ $< $(BUILD)/libsirecon-test.a $(LIBS) -lcmocka
 
--include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(BUILD)/obj/main.d
+-include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
 deps: ## check build/test packages, install missing ones (apt-get)
 	@sh scripts/deps.sh
@@ -123,7 +125,7 @@ valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
 FUZZ_SECONDS ?= 20
 FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+FUZZ_LIB_SRCS := $(SRCS)
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  FUZZ    $@")

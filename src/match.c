@@ -74,6 +74,46 @@ struct mstate {
                                   ID-like column has rows of it; NULL if none */
 };
 
+void
+match_trace_free(struct match_trace *t)
+{
+    free(t->want);
+    free(t->notes);
+    t->want = NULL;
+    t->notes = NULL;
+    t->nnotes = t->capnotes = 0;
+}
+
+/* Whether t is one of the records being explained. */
+static bool
+traced(const struct mstate *ms, const struct tax_rec *t)
+{
+    const struct match_trace *tr = ms->o->trace;
+
+    return tr != NULL && tr->want != NULL && tr->want[t - ms->ds->tax];
+}
+
+/* Record what a rule saw about t (only for traced records). */
+static void
+note(const struct mstate *ms, const struct tax_rec *t, match_note_kind k, uint32_t si,
+     int32_t a, int32_t b, int32_t c, int64_t v, int64_t w)
+{
+    struct match_trace *tr = ms->o->trace;
+    struct match_note *n;
+
+    tr->notes = xgrow(tr->notes, &tr->capnotes, tr->nnotes + 1, sizeof *tr->notes);
+    n = &tr->notes[tr->nnotes++];
+    n->tax = (uint32_t)(t - ms->ds->tax);
+    n->si = si;
+    n->other = UINT32_MAX;
+    n->kind = (uint8_t)k;
+    n->a = a;
+    n->b = b;
+    n->c = c;
+    n->v = v;
+    n->w = w;
+}
+
 static int
 cmp_str0(const char *a, const char *b)
 {
@@ -290,20 +330,23 @@ struct pair_info {
     bool ok;        /* compatible at all */
     int dob;        /* birth_cmp */
     bool folded;
+    int why;        /* MW_*: what makes them incompatible */
 };
 
 static struct pair_info
 pair(const struct tax_rec *t, const struct entity *e)
 {
-    struct pair_info pi = {false, 0, false};
+    struct pair_info pi = {false, 0, false, MW_NAME};
 
     if (!names_compatible(t->name_key, t->name_marks, e->rep->name_key,
                           e->rep->name_marks, &pi.folded))
         return pi;
+    pi.why = MW_ID_CONFLICT;
     if (ids_conflict(&t->ids, &e->rep->ids))
         return pi;
     pi.dob = birth_cmp(t->birth, e->birth);
     pi.ok = pi.dob >= 0;
+    pi.why = pi.ok ? MW_OK : MW_BIRTH;
     return pi;
 }
 
@@ -405,6 +448,9 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
     }
     HASH_CLEAR(hh, ekeys);
     if (nents == 0) {
+        for (size_t j = 0; j < ntax; j++)
+            if (traced(ms, &ds->tax[tax[j]]))
+                note(ms, &ds->tax[tax[j]], MN_NAME_NONE, UINT32_MAX, 0, 0, 0, 0, 0);
         arena_free(&tmp);
         return;
     }
@@ -424,8 +470,13 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
     for (size_t j = 0; j < ntax; j++) {
         const char *f = ds->tax[tax[j]].name_fold;
         HASH_FIND(hh, groups, f, strlen(f), g);
-        if (g == NULL)
-            continue; /* nobody of that name on the SI side */
+        if (g == NULL) {
+            /* nobody of that name on the SI side */
+            if (traced(ms, &ds->tax[tax[j]]))
+                note(ms, &ds->tax[tax[j]], MN_NAME_NONE, UINT32_MAX, (int32_t)nents, 0, 0,
+                     0, 0);
+            continue;
+        }
         g->tax = xgrow(g->tax, &g->captax, g->ntax + 1, sizeof *g->tax);
         g->tax[g->ntax++] = tax[j];
     }
@@ -434,8 +485,12 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
             struct tax_rec *t = &ds->tax[g->tax[a]];
             size_t n2 = 0, nc = 0, e2 = 0, ec = 0;
             bool f2 = false, fc = false;
+            bool tr = traced(ms, t);
             for (size_t b = 0; b < g->nent; b++) {
                 struct pair_info pi = pair(t, &(*ents)[g->ent[b]]);
+                if (tr)
+                    note(ms, t, MN_NAME_CAND, (uint32_t)((*ents)[g->ent[b]].rep - ds->si),
+                         pi.why, pi.dob, pi.folded, (*ents)[g->ent[b]].birth, 0);
                 if (!pi.ok)
                     continue;
                 nc++;
@@ -464,9 +519,15 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
                 else
                     set_match(t, RULE_R3_NAME, 'C', fc);
                 ent_of_tax_head[g->tax[a] ] = (*ents)[pick].head;
+                if (tr)
+                    note(ms, t, MN_NAME_PICK, (uint32_t)((*ents)[pick].rep - ds->si),
+                         t->rule, (int32_t)back, 0, 0, 0);
             } else {
                 t->status = ST_REVIEW;
                 t->reason = RS_AMBIGUOUS_NAME;
+                if (tr)
+                    note(ms, t, MN_NAME_AMBIG, (uint32_t)((*ents)[pick].rep - ds->si),
+                         (int32_t)nc, (int32_t)n2, (int32_t)back, 0, 0);
             }
         }
         free(g->tax);
@@ -498,13 +559,17 @@ age_months(const struct tax_rec *t, const struct period *p, int *sex)
 }
 
 static bool
-past_retirement(const struct tax_rec *t, const struct period *p, const struct profile *pf)
+past_retirement(const struct mstate *ms, const struct tax_rec *t)
 {
+    const struct period *p = &ms->o->period;
+    const struct profile *pf = ms->pf;
     int sex, age = age_months(t, p, &sex);
     int lim = sex == 1 ? pf->retire_male_months
             : sex == 2 ? pf->retire_female_months
             : (pf->retire_male_months < pf->retire_female_months ? pf->retire_male_months
                                                                   : pf->retire_female_months);
+    if (traced(ms, t))
+        note(ms, t, MN_AGE, UINT32_MAX, age, lim, sex, 0, 0);
     return age >= 0 && age >= lim;
 }
 
@@ -515,25 +580,42 @@ elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
     const struct dataset *ds = ms->ds;
     const struct period *p = &ms->o->period;
 
+    bool tr = traced(ms, t);
+    uint32_t best = UINT32_MAX;
+
     *other = NULL;
     for (uint32_t i = index_person_si(&ms->ix, t->person); i != CHAIN_END;
          i = ms->ix.next_p[i]) {
         const struct si_rec *s = &ds->si[i];
         bool alive = false;
-        if (s->emp_id == t->emp_id || s->decrease)
+        if (s->emp_id == t->emp_id)
             continue;
-        if (s->to_month < p->first || s->from_month > p->last)
+        if (s->decrease) {
+            if (tr)
+                note(ms, t, MN_ELSE_SI, i, ME_DECREASE_ROW, 0, 0, 0, 0);
             continue;
+        }
+        if (s->to_month < p->first || s->from_month > p->last) {
+            if (tr)
+                note(ms, t, MN_ELSE_SI, i, ME_OUTSIDE, 0, 0, 0, 0);
+            continue;
+        }
         /* a month of the period not taken away by a decrease there */
         for (int m = s->from_month > p->first ? s->from_month : p->first;
              !alive && m <= p->last && m <= s->to_month; m++)
             alive = !decreased(ds, ms->ix.next_p, index_person_si(&ms->ix, t->person), s, m,
                                s->emp_id);
+        if (tr)
+            note(ms, t, MN_ELSE_SI, i, alive ? ME_COVERED : ME_DECREASED, 0, 0, 0, 0);
         if (!alive)
             continue;
-        if (*other == NULL || strcmp(s->emp, *other) < 0)
+        if (*other == NULL || strcmp(s->emp, *other) < 0) {
             *other = s->emp;
+            best = i;
+        }
     }
+    if (tr)
+        note(ms, t, MN_R4, best, *other != NULL, 0, 0, 0, 0);
     return *other != NULL;
 }
 
@@ -555,10 +637,13 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
     }
     t->status = ST_NOT_ENROLLED;
     t->reason = why;
+    if ((t->schedule == 2 || t->non_resident) && traced(ms, t))
+        note(ms, t, MN_SHORT, UINT32_MAX, t->schedule, t->non_resident,
+             ms->o->include_short_contracts, 0, 0);
     if ((t->schedule == 2 || t->non_resident) && !ms->o->include_short_contracts) {
         t->status = ST_REVIEW;
         t->reason = RS_SHORT_CONTRACT_OR_NON_RESIDENT;
-    } else if (past_retirement(t, &ms->o->period, ms->pf)) {
+    } else if (past_retirement(ms, t)) {
         t->status = ST_REVIEW;
         t->reason = RS_PAST_RETIREMENT_AGE;
     } else if ((t->flags & RF_ID_CORRUPTED) && t->person == PERSON_NONE &&
@@ -572,6 +657,9 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
          * no field) might have found this person: never accuse on it */
         t->status = ST_REVIEW;
         t->reason = RS_UNREAD_ID_COLUMN;
+        if (traced(ms, t))
+            note(ms, t, MN_UNREAD, UINT32_MAX, ms->ds->files[t->file].nunread > 0 ? 1 : 2, 0,
+                 0, 0, 0);
     }
     if (t->status == ST_NOT_ENROLLED && t->insurance_deduction > 0)
         t->flags |= RF_DEDUCTED_NOT_ENROLLED;
@@ -583,13 +671,25 @@ decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint3
     const struct period *p = &ms->o->period;
     int pm = match_period_months(p);
     int cov = covered(ms->ds, next, head, p);
+    int need = t->income_months > 0 ? (t->income_months < pm ? t->income_months : pm) : 1;
+    bool tr = traced(ms, t);
 
+    if (tr) {
+        for (uint32_t i = head; i != CHAIN_END; i = next[i]) {
+            const struct si_rec *s = &ms->ds->si[i];
+            int n = 0;
+            for (int m = p->first; m <= p->last && !s->decrease; m++)
+                n += s->from_month <= m && m <= s->to_month &&
+                     !decreased(ms->ds, next, head, s, m, UINT32_MAX);
+            note(ms, t, MN_COVER_SI, i, n, s->decrease, 0, 0, 0);
+        }
+        note(ms, t, MN_COVERED, UINT32_MAX, cov, need, pm, 0, 0);
+    }
     t->covered_months = cov;
     if (cov == 0) {
         not_enrolled(ms, t, RS_COVERAGE_OUTSIDE_PERIOD);
         return;
     }
-    int need = t->income_months > 0 ? (t->income_months < pm ? t->income_months : pm) : 1;
     if (cov < need) {
         t->status = ST_PARTIAL;
         t->reason = RS_FEWER_MONTHS_THAN_INCOME;
@@ -606,6 +706,9 @@ decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint3
     double monthly_income = (double)t->taxable_income / inc_months;
     if (known && (double)base / cov < ms->pf->low_base_ratio * monthly_income)
         t->flags |= RF_LOW_BASE;
+    if (tr)
+        note(ms, t, MN_BASE, UINT32_MAX, known + ((t->flags & RF_LOW_BASE) != 0), 0, 0, base,
+             (int64_t)monthly_income);
 }
 
 sirecon_status
@@ -620,13 +723,18 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     ms.o = o;
     ms.pf = pf;
     for (i = 0; i < ds->ntax; i++) {
+        if (ds->tax[i].emp_filed == NULL)
+            ds->tax[i].emp_filed = ds->tax[i].emp;
         ds->tax[i].emp = block(ds, ds->tax[i].emp, o->branch_level);
         ds->tax[i].status = ST_NOT_ENROLLED;
         ds->tax[i].reason = RS_NONE;
         ds->tax[i].rule = RULE_NONE;
     }
-    for (i = 0; i < ds->nsi; i++)
+    for (i = 0; i < ds->nsi; i++) {
+        if (ds->si[i].emp_filed == NULL)
+            ds->si[i].emp_filed = ds->si[i].emp;
         ds->si[i].emp = block(ds, ds->si[i].emp, o->branch_level);
+    }
     for (i = 0; i < ds->nemps; i++)
         ds->emps[i].emp = block(ds, ds->emps[i].emp, o->branch_level);
     /* The canonical order is sorted on the second core while the index is
@@ -643,6 +751,24 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     for (i = 0; i < ds->ntax; i++)
         if (ds->tax[i].duplicate)
             ds->files[ds->tax[i].file].duplicate++;
+    if (o->trace != NULL) {
+        struct match_trace *tr = o->trace;
+        free(tr->want);
+        tr->want = xcalloc(ds->ntax ? ds->ntax : 1, 1);
+        tr->nnotes = 0;
+        if (tr->select)
+            tr->select(tr->ctx, ds, tr->want);
+        size_t kept = SIZE_MAX;
+        for (i = 0; i < ds->ntax; i++) {
+            const struct tax_rec *t = &ds->tax[ms.order[i]];
+            if (!t->duplicate)
+                kept = ms.order[i];
+            else if (traced(&ms, t) && kept != SIZE_MAX) {
+                note(&ms, t, MN_DUPLICATE, UINT32_MAX, 0, 0, 0, 0, 0);
+                tr->notes[tr->nnotes - 1].other = (uint32_t)kept;
+            }
+        }
+    }
     for (i = 0; i < ds->nsi; i++) {
         const struct si_rec *s = &ds->si[i];
         if (ds->files[s->file].nunread == 0 || s->emp_id >= ms.ix.nemp_ids)
@@ -664,8 +790,17 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
             t->rule = RULE_R1_ID;
             t->confidence = 'A';
             head_of[ms.order[i]] = h;
-            for (uint32_t j = h; j != CHAIN_END; j = ms.ix.next_ep[j])
+            for (uint32_t j = h; j != CHAIN_END; j = ms.ix.next_ep[j]) {
                 ds->si[j].matched = true;
+                if (traced(&ms, t))
+                    note(&ms, t, MN_R1_HIT, j, 0, 0, 0, 0, 0);
+            }
+        } else if (traced(&ms, t)) {
+            int32_t n = 0;
+            for (uint32_t j = index_emp_si_by_id(&ms.ix, t->emp_id); j != CHAIN_END;
+                 j = ms.ix.next_emp[j])
+                n++;
+            note(&ms, t, MN_R1_MISS, UINT32_MAX, n, t->person != PERSON_NONE, 0, 0, 0);
         }
     }
     /* R2/R3 per employer block (records are sorted by employer) */

@@ -112,7 +112,9 @@ struct person_ids {
 };
 
 struct tax_rec {
-    const char *emp;          /* employer tax code, 10 or 13 digits */
+    const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
+                                 parent after match_run unless --branch-level */
+    const char *emp_filed;    /* the code as filed (match_run keeps it) */
     const char *emp_name;     /* may be "" */
     const char *full_name;    /* NFC, as written */
     const char *name_key, *name_fold;
@@ -143,7 +145,9 @@ struct tax_rec {
 };
 
 struct si_rec {
-    const char *emp;          /* employer tax code (10/13 digits) or NULL until resolved */
+    const char *emp;          /* employer tax code (10/13 digits) or NULL until resolved;
+                                 the parent after match_run, as for tax_rec */
+    const char *emp_filed;    /* the code before folding (match_run keeps it) */
     const char *unit_code;    /* "" when absent */
     const char *full_name;
     const char *name_key, *name_fold;

@@ -1,0 +1,219 @@
+/*
+ * check.c - `sirecon check FILE...`: how each file would be read (kind,
+ * encoding, header, columns and how they were recognised, rows loaded,
+ * skipped and rejected, ID repairs), without running anything else.
+ * Exit 0 when every file is usable, 65 when one is not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "sirecon/encoding.h"
+#include "sirecon/fields.h"
+#include "sirecon/header.h"
+#include "sirecon/source.h"
+
+static void
+usage(FILE *f)
+{
+    fputs(
+"usage: sirecon check [options] FILE...\n"
+"\n"
+"  --as tax|si|employers|identities  read every FILE as this kind (default: guess)\n"
+"  --encoding NAME           input encoding when it cannot be detected\n"
+"  --profile FILE            INI profile (extra column labels)\n"
+"  --max-reject-rate R       call a file unusable above this reject rate (0.05)\n"
+"  -q, --quiet / -v, --verbose\n",
+        f);
+}
+
+enum { OPT_AS = CLI_OPT_COMMAND };
+
+static const struct option long_opts[] = {
+    {"as", required_argument, NULL, OPT_AS},
+    {"encoding", required_argument, NULL, CLI_OPT_ENCODING},
+    {"profile", required_argument, NULL, CLI_OPT_PROFILE},
+    {"max-reject-rate", required_argument, NULL, CLI_OPT_MAX_REJECT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, CLI_OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+struct copts {
+    const char *as, *encoding, *profile;
+    double max_reject;
+};
+
+/* 0, -1 after --help, or an exit code. */
+static int
+parse(int argc, char **argv, struct copts *o)
+{
+    struct cli_inputs in;
+    int c, rc;
+
+    memset(o, 0, sizeof *o);
+    cli_inputs_init(&in);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qv", long_opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_AS:
+            if (fields_kind_from_name(optarg) == KIND_COUNT) {
+                cli_msg("--as takes tax, si, employers or identities, not '%s'", optarg);
+                return 64;
+            }
+            o->as = optarg;
+            break;
+        case CLI_OPT_HELP: usage(stdout); return -1;
+        case CLI_OPT_ENCODING: case CLI_OPT_PROFILE: case CLI_OPT_MAX_REJECT:
+        case 'q': case 'v':
+            if ((rc = cli_inputs_option(&in, c, optarg)) != 0)
+                return rc;
+            break;
+        default:
+            fputs("Try 'sirecon check --help'.\n", stderr);
+            return 64;
+        }
+    }
+    o->encoding = in.encoding;
+    o->profile = in.profile;
+    o->max_reject = in.max_reject;
+    if (optind >= argc) {
+        cli_msg("check needs at least one FILE");
+        return 64;
+    }
+    return 0;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+    struct copts o;
+    struct profile pf;
+    int worst = 0, rc;
+    char **files = NULL;
+    size_t nfiles = 0, capf = 0;
+
+    if ((rc = parse(argc, argv, &o)) != 0)
+        return rc < 0 ? 0 : rc;
+    for (int i = optind; i < argc; i++) {
+        struct diag d = {0};
+        sirecon_status st = source_expand(argv[i], &files, &nfiles, &capf, &d);
+        if (st != SIRECON_OK) {
+            cli_free_list(files, nfiles);
+            return cli_report(st, &d);
+        }
+    }
+    if ((rc = cli_profile(&pf, o.profile)) != 0) {
+        cli_free_list(files, nfiles);
+        return rc;
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        struct dataset ds;
+        struct header_map map;
+        struct diag d = {0};
+        file_kind kind = o.as ? fields_kind_from_name(o.as) : KIND_COUNT;
+
+        dataset_init(&ds);
+        memset(&map, 0, sizeof map);
+        sirecon_status st = run_inspect_file(&ds, files[i], kind,
+                                             o.encoding ? encoding_from_name(o.encoding)
+                                                        : ENC_UNKNOWN,
+                                             &pf, &map, &d);
+        const struct input_file *f = &ds.files[0];
+        printf("%s:\n", files[i]);
+        if (st != SIRECON_OK) {
+            printf("  usable: no\n");
+            fflush(stdout);
+            int e = cli_report(st, &d);
+            if (e > worst)
+                worst = e;
+            dataset_free(&ds);
+            continue;
+        }
+        if (f->empty) {
+            printf("  usable: no (empty file)\n");
+            if (worst < 65)
+                worst = 65;
+            dataset_free(&ds);
+            continue;
+        }
+        bool over = f->read > 0 && (double)f->rejected > o.max_reject * (double)f->read;
+        printf("  kind: %s%s\n", fields_kind_name(f->kind), o.as ? " (forced)" : "");
+        printf("  encoding: %s\n", f->encoding);
+        printf("  delimiter: %s\n", f->delimiter == '\t' ? "tab" : f->delimiter == ',' ? "comma"
+                                   : f->delimiter == ';' ? "semicolon" : "pipe");
+        if (f->header_first == f->header_last)
+            printf("  header: line %d\n", f->header_first);
+        else
+            printf("  header: lines %d-%d\n", f->header_first, f->header_last);
+        printf("  columns:\n");
+        for (int fl = 0; fl < F_COUNT; fl++) {
+            if (map.col[fl] < 0)
+                continue;
+            printf("    %-20s <- column %d \"%s\"%s\n", fields_name((field_id)fl),
+                   map.col[fl] + 1, map.label[fl] ? map.label[fl] : "",
+                   map.how[fl] == HOW_MEANING ? " (by meaning)"
+                   : map.how[fl] == HOW_CONTENT ? " (by content)" : "");
+            if (map.alt[fl] >= 0)
+                printf("    %-20s <- column %d \"%s\" (second column)\n",
+                       fields_name((field_id)fl), map.alt[fl] + 1,
+                       map.header_cells[map.alt[fl]]);
+        }
+        for (int fl = 0; fl < F_COUNT; fl++)
+            if (map.title[fl] && map.col[fl] < 0)
+                printf("    %-20s <- title block \"%s\"\n", fields_name((field_id)fl),
+                       fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
+                       fl == F_EMPLOYER_NAME ? map.title[fl] : "...");
+        if (map.schedule)
+            printf("  schedule: 05-%d\n", map.schedule);
+        printf("  rows: %llu data, %llu loaded, %llu skipped (blank %llu, column numbers %llu, "
+               "repeated header %llu, totals %llu, title or footer lines %llu), %llu rejected\n",
+               (unsigned long long)f->read, (unsigned long long)f->loaded,
+               (unsigned long long)f->skipped, (unsigned long long)f->skipped_by[1],
+               (unsigned long long)f->skipped_by[2], (unsigned long long)f->skipped_by[3],
+               (unsigned long long)f->skipped_by[4],
+               (unsigned long long)f->skipped_by[SKIP_NOTE], (unsigned long long)f->rejected);
+        for (size_t r = 0; r < ds.nrejects; r++) {
+            size_t cnt = 0;
+            bool seen = false;
+            for (size_t q = 0; q < r && !seen; q++)
+                seen = strcmp(ds.rejects[q].reason, ds.rejects[r].reason) == 0;
+            if (seen)
+                continue;
+            for (size_t q = r; q < ds.nrejects; q++)
+                cnt += strcmp(ds.rejects[q].reason, ds.rejects[r].reason) == 0;
+            printf("    rejected %s: %zu (first at line %u)\n", ds.rejects[r].reason, cnt,
+                   ds.rejects[r].line);
+        }
+        printf("  ids: %llu leading zeros restored, %llu corrupted, %llu bad check digits, "
+               "%llu placeholders\n",
+               (unsigned long long)f->id_restored, (unsigned long long)f->id_corrupted,
+               (unsigned long long)f->id_check_digit, (unsigned long long)f->id_placeholder);
+        if (f->changes[0] + f->changes[1] + f->changes[2] > 0)
+            printf("  change report: %llu increase, %llu decrease, %llu adjustment rows "
+                   "(from the %s)\n", (unsigned long long)f->changes[0],
+                   (unsigned long long)f->changes[1], (unsigned long long)f->changes[2],
+                   map.col[F_CHANGE_TYPE] >= 0 ? "change-type column" : "section rows");
+        for (int fl = 0; fl < F_COUNT; fl++)
+            if (map.refused[fl] >= 0)
+                printf("  note: column %d \"%s\" was named like %s but its values are "
+                       "not; not read as %s\n", map.refused[fl] + 1,
+                       map.header_cells[map.refused[fl]], fields_name((field_id)fl),
+                       fields_name((field_id)fl));
+        for (int u = 0; u < f->nunread; u++)
+            printf("  warning: column %d \"%s\" holds values that look like personal "
+                   "identifiers but feeds no field; records that would be NOT_ENROLLED "
+                   "go to REVIEW (UNREAD_ID_COLUMN)\n", f->unread_col[u] + 1,
+                   f->unread_label[u]);
+        printf("  usable: %s\n", over ? "no (reject rate over --max-reject-rate)" : "yes");
+        if (over && worst < 65)
+            worst = 65;
+        header_map_free(&map);
+        dataset_free(&ds);
+    }
+    cli_free_list(files, nfiles);
+    profile_free(&pf);
+    return worst;
+}
+

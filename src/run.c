@@ -1,0 +1,300 @@
+/*
+ * run.c - the pipeline of one run (see run.h and docs/architecture.md).
+ * reconcile, explain and the tests drive the same stages through here, so
+ * the decisions cannot differ between commands.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "sirecon/run.h"
+#include "sirecon/load.h"
+
+static double
+now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static sirecon_status
+load_all(struct dataset *ds, char *const *paths, size_t n, file_kind kind,
+         const struct load_opts *lo, const struct run_opts *o, struct diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (o->on_file)
+            o->on_file(o->ctx, paths[i]);
+        sirecon_status rc = load_file(ds, paths[i], kind, lo, d);
+        if (rc != SIRECON_OK)
+            return rc;
+    }
+    return SIRECON_OK;
+}
+
+/* Loading on both cores: every tax and SI file is a job with a dataset of
+ * its own; two workers take jobs, biggest first, and the datasets are then
+ * merged in command-line order, so the result does not depend on which
+ * worker read which file when. */
+struct load_job {
+    const char *path;
+    file_kind kind;
+    off_t size;
+    struct dataset ds;
+    struct diag d;
+    sirecon_status st;
+};
+
+struct load_queue {
+    struct load_job *jobs;
+    size_t *order;       /* job indices, biggest file first */
+    size_t n, next;
+    pthread_mutex_t lock;
+    const struct load_opts *lo;
+    const struct run_opts *o;
+};
+
+static void *
+load_worker(void *arg)
+{
+    struct load_queue *q = arg;
+
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        size_t k = q->next < q->n ? q->order[q->next++] : SIZE_MAX;
+        pthread_mutex_unlock(&q->lock);
+        if (k == SIZE_MAX)
+            return NULL;
+        struct load_job *j = &q->jobs[k];
+        if (q->o->on_file)
+            q->o->on_file(q->o->ctx, j->path);
+        j->st = load_file(&j->ds, j->path, j->kind, q->lo, &j->d);
+    }
+}
+
+static const struct load_job *g_jobs; /* qsort context */
+
+static int
+cmp_job_size(const void *a, const void *b)
+{
+    const struct load_job *x = &g_jobs[*(const size_t *)a], *y = &g_jobs[*(const size_t *)b];
+
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static sirecon_status
+load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts *lo,
+           struct diag *d)
+{
+    struct load_queue q;
+    sirecon_status st = SIRECON_OK;
+    pthread_t th;
+    bool threaded;
+    struct stat sb;
+
+    memset(&q, 0, sizeof q);
+    q.n = o->ntax + o->nsi;
+    q.jobs = xcalloc(q.n ? q.n : 1, sizeof *q.jobs);
+    q.order = xmalloc((q.n ? q.n : 1) * sizeof *q.order);
+    q.lo = lo;
+    q.o = o;
+    pthread_mutex_init(&q.lock, NULL);
+    for (size_t i = 0; i < q.n; i++) {
+        struct load_job *j = &q.jobs[i];
+        j->path = i < o->ntax ? o->tax[i] : o->si[i - o->ntax];
+        j->kind = i < o->ntax ? KIND_TAX : KIND_SI;
+        j->size = stat(j->path, &sb) == 0 ? sb.st_size : 0;
+        dataset_init(&j->ds);
+        q.order[i] = i;
+    }
+    g_jobs = q.jobs;
+    qsort(q.order, q.n, sizeof *q.order, cmp_job_size);
+    threaded = q.n > 1 && pthread_create(&th, NULL, load_worker, &q) == 0;
+    load_worker(&q);
+    if (threaded)
+        pthread_join(th, NULL);
+    for (size_t i = 0; i < q.n; i++) {
+        struct load_job *j = &q.jobs[i];
+        if (st == SIRECON_OK && j->st != SIRECON_OK) {
+            st = j->st; /* the first failure in command-line order */
+            *d = j->d;
+        }
+        dataset_merge(ds, &j->ds);
+    }
+    pthread_mutex_destroy(&q.lock);
+    free(q.jobs);
+    free(q.order);
+    return st;
+}
+
+sirecon_status
+run_check_invariants(const struct dataset *ds, const struct result *r, struct diag *d)
+{
+    uint64_t tax_loaded = 0, sum = r->duplicates;
+
+    for (size_t i = 0; i < ds->nfiles; i++) {
+        const struct input_file *f = &ds->files[i];
+        if (f->read != f->loaded + f->skipped + f->rejected)
+            return diag_set(d, SIRECON_ERR_INTERNAL, f->path, 0,
+                            "invariant broken: rows read %llu != loaded %llu + skipped %llu + rejected %llu",
+                            (unsigned long long)f->read, (unsigned long long)f->loaded,
+                            (unsigned long long)f->skipped, (unsigned long long)f->rejected);
+        if (f->kind == KIND_TAX)
+            tax_loaded += f->loaded;
+    }
+    for (int s = 0; s < ST_COUNT; s++)
+        sum += r->by_status[s];
+    if (tax_loaded != sum || tax_loaded != ds->ntax)
+        return diag_set(d, SIRECON_ERR_INTERNAL, NULL, 0,
+                        "invariant broken: %llu tax rows loaded but %llu decided",
+                        (unsigned long long)tax_loaded, (unsigned long long)sum);
+    for (size_t k = 0; k < r->nemps; k++) {
+        const struct employer_sum *e = &r->emps[k];
+        if (e->taxed != e->enrolled + e->not_enrolled + e->partial + e->covered_elsewhere + e->review ||
+            e->taxed != e->nrecs)
+            return diag_set(d, SIRECON_ERR_INTERNAL, NULL, 0,
+                            "invariant broken: employer totals do not add up");
+    }
+    return SIRECON_OK;
+}
+
+void
+run_init(struct run *r, const struct profile *pf)
+{
+    memset(r, 0, sizeof *r);
+    r->pf = pf;
+    dataset_init(&r->ds);
+}
+
+void
+run_free(struct run *r)
+{
+    free(r->resolved);
+    free(r->prev);
+    employers_free(&r->res);
+    dataset_free(&r->ds);
+    memset(r, 0, sizeof *r);
+}
+
+/* The period: given, or the one tax year of the data (records without a
+ * year get it). */
+static sirecon_status
+settle_period(struct run *r, const struct run_opts *o, struct diag *d)
+{
+    struct dataset *ds = &r->ds;
+    int y = 0;
+
+    if (o->period)
+        return SIRECON_OK; /* parsed before loading */
+    for (size_t i = 0; i < ds->ntax; i++) {
+        int ty = ds->tax[i].tax_year;
+        if (ty == 0)
+            continue;
+        if (y == 0)
+            y = ty;
+        else if (ty != y)
+            return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                            "the tax data holds several tax years (%d and %d); choose one with --period",
+                            y < ty ? y : ty, y < ty ? ty : y);
+    }
+    if (y == 0)
+        return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                        "no tax year found in the tax data (no tax_year column or "
+                        "\"Kỳ tính thuế\" title); give --period");
+    r->mo.period.first = y * 12;
+    r->mo.period.last = y * 12 + 11;
+    for (size_t i = 0; i < ds->ntax; i++)
+        if (ds->tax[i].tax_year == 0)
+            ds->tax[i].tax_year = y;
+    return SIRECON_OK;
+}
+
+sirecon_status
+run_load(struct run *r, const struct run_opts *o, struct diag *d)
+{
+    struct dataset *ds = &r->ds;
+    struct load_opts lo;
+    sirecon_status st;
+    double t0 = now();
+
+    memset(&r->mo, 0, sizeof r->mo);
+    if (o->period && (st = match_parse_period(o->period, &r->mo.period, d)) != SIRECON_OK)
+        return st;
+    r->mo.include_short_contracts = o->include_short_contracts;
+    r->mo.branch_level = o->branch_level;
+    memset(&lo, 0, sizeof lo);
+    lo.encoding = o->encoding;
+    lo.aliases = r->pf->aliases;
+    lo.naliases = r->pf->naliases;
+    lo.default_year = o->period ? r->mo.period.first / 12 : 0;
+    lo.first_year = o->period ? r->mo.period.first / 12 : 0;
+    lo.last_year = o->period ? r->mo.period.last / 12 : 0;
+    lo.progress = o->on_rows;
+    lo.progress_ctx = o->ctx;
+
+    st = load_sides(ds, o, &lo, d);
+    if (st == SIRECON_OK)
+        st = load_all(ds, o->employers, o->nemployers, KIND_EMPLOYERS, &lo, o, d);
+    if (st == SIRECON_OK)
+        st = load_all(ds, o->identities, o->nidentities, KIND_IDENTITIES, &lo, o, d);
+    if (st == SIRECON_OK && o->previous)
+        st = load_previous(o->previous, &r->prev, &r->nprev, d);
+    if (st == SIRECON_OK) {
+        load_resolve_units(ds);
+        dataset_sort_rejects(ds);
+    }
+    /* reject rate per file */
+    for (size_t i = 0; st == SIRECON_OK && i < ds->nfiles; i++) {
+        const struct input_file *f = &ds->files[i];
+        if (f->read > 0 && (double)f->rejected > o->max_reject_rate * (double)f->read)
+            st = diag_set(d, SIRECON_ERR_DATA, f->path, 0,
+                          "%llu of %llu data rows rejected (over --max-reject-rate %.2f); "
+                          "is this the right file? see the rows with 'sirecon check'",
+                          (unsigned long long)f->rejected, (unsigned long long)f->read,
+                          o->max_reject_rate);
+    }
+    if (st == SIRECON_OK)
+        st = settle_period(r, o, d);
+    r->load_seconds = now() - t0;
+    return st;
+}
+
+sirecon_status
+run_decide(struct run *r, const struct run_opts *o, struct match_trace *trace,
+           struct diag *d)
+{
+    sirecon_status st;
+    double t0 = now();
+
+    r->min_missing = o->min_missing;
+    r->mo.trace = trace;
+    st = match_run(&r->ds, &r->mo, r->pf, d);
+    r->mo.trace = NULL;
+    if (st != SIRECON_OK)
+        return st;
+    employers_rollup(&r->ds, r->pf, &r->mo.period, o->min_missing, o->branch_level, &r->res);
+    if (o->previous)
+        employers_trend(&r->res, r->prev, r->nprev, &r->resolved, &r->nresolved);
+    st = run_check_invariants(&r->ds, &r->res, d);
+    r->match_seconds = now() - t0;
+    return st;
+}
+
+sirecon_status
+run_inspect_file(struct dataset *ds, const char *path, file_kind kind, enc_id encoding,
+                 const struct profile *pf, struct header_map *map, struct diag *d)
+{
+    struct load_opts lo;
+
+    memset(&lo, 0, sizeof lo);
+    lo.encoding = encoding;
+    lo.aliases = pf->aliases;
+    lo.naliases = pf->naliases;
+    lo.keep_map = map;
+    return load_file(ds, path, kind, &lo, d);
+}
