@@ -38,7 +38,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps demo check check-only unit e2e formats xlsx-check print-check truth determinism safety manlint asan valgrind \
+.PHONY: all deps demo check check-only unit e2e explain formats xlsx-check print-check truth determinism safety manlint asan valgrind \
         fuzz bench install uninstall clean help
 
 all: $(BIN)
@@ -83,13 +83,17 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e formats xlsx-check print-check truth determinism safety manlint
+check-only: $(BIN) $(UNITS) unit e2e explain formats xlsx-check print-check truth determinism safety manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
 
 e2e: $(BIN) ## end-to-end goldens in tests/e2e
 	@sh tests/e2e/run.sh $(BIN)
+
+explain: $(BIN) ## explain goldens, and explain agrees with reconcile on generated scenarios
+	@sh tests/explain/run.sh $(BIN)
+	@sh tests/explain/consistency.sh $(BIN) $(PYTHON)
 
 formats: $(BIN) ## the same data in every format and encoding gives the same result
 	@sh tests/formats/run.sh $(BIN)
@@ -120,7 +124,8 @@ asan: deps ## the whole suite under ASan+UBSan
 
 valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
 	@fail=0; for t in $(UNITS); do SIRECON_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
-	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; exit $$fail
+	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; \
+	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/explain/run.sh $(BIN) || fail=1; exit $$fail
 
 FUZZ_SECONDS ?= 20
 FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \

@@ -215,6 +215,7 @@ explain_init(struct explain *x, const struct explain_query *q, size_t nq)
     x->nrecs = xcalloc(nq ? nq : 1, sizeof *x->nrecs);
     x->persons = xcalloc(nq ? nq : 1, sizeof *x->persons);
     x->npersons = xcalloc(nq ? nq : 1, sizeof *x->npersons);
+    x->found = xcalloc(nq ? nq : 1, sizeof *x->found);
     x->trace.select = select_records;
     x->trace.ctx = x;
 }
@@ -236,6 +237,7 @@ explain_free(struct explain *x)
     free(x->nrecs);
     free(x->persons);
     free(x->npersons);
+    free(x->found);
     match_trace_free(&x->trace);
     memset(x, 0, sizeof *x);
 }
@@ -756,9 +758,11 @@ write_record(struct out *o, const struct explain *x, size_t ti)
         char key[80], conf[2] = {t->confidence, 0};
         snprintf(key, sizeof key, "status.%s", records_status_name(t->status));
         const char *st = T(o, key);
+        char why[300] = "-";
         snprintf(key, sizeof key, "reason.%s", records_reason_name(t->reason));
-        line(o, 1, T(o, "explain.decision"), st, records_status_name(t->status),
-             t->reason ? T(o, key) : "-", t->reason ? records_reason_name(t->reason) : "",
+        if (t->reason)
+            snprintf(why, sizeof why, "%s (%s)", T(o, key), records_reason_name(t->reason));
+        line(o, 1, T(o, "explain.decision"), st, records_status_name(t->status), why,
              t->rule ? records_rule_name(t->rule) : "-", conf[0] ? conf : "-",
              fl[0] ? fl : "-");
         if (t->status == ST_NOT_ENROLLED)
@@ -956,7 +960,10 @@ explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l
         if (json) {
             js_open(&o.j, NULL, '{');
             js_s(&o.j, "query", by_name[q->by]);
-            js_s(&o.j, "value", q->value);
+            char mv[IDS_MAX];
+            js_s(&o.j, "value", q->by == EXPLAIN_PERSON && mask_ids && has_digit(q->value) &&
+                                        strlen(q->value) < IDS_MAX
+                                    ? id_s(&o, q->value, mv) : q->value);
             if (q->employer)
                 js_s(&o.j, "employer", q->employer);
         }
@@ -1004,6 +1011,7 @@ explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l
             js_b(&o.j, "found", found);
             js_close(&o.j, '}');
         }
+        x->found[qi] = found;
         if (!found)
             missing++;
     }

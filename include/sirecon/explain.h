@@ -32,13 +32,14 @@ struct explain {
     struct match_trace trace;
     size_t **recs; size_t *nrecs;     /* per query: tax indices it names */
     uint32_t **persons; size_t *npersons; /* per query: person clusters */
+    bool *found;                      /* per query, after explain_write */
 };
 
 void explain_init(struct explain *x, const struct explain_query *q, size_t nq);
 /* The trace to give run_decide. */
 struct match_trace *explain_trace(struct explain *x);
 /* Write every query's explanation to f; returns how many queries found
- * nothing in the data. */
+ * nothing in the data (x->found says which). */
 size_t explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l,
                      bool mask_ids);
 void explain_free(struct explain *x);

@@ -145,6 +145,34 @@ parse(int argc, char **argv, struct xopts *o)
     return cli_inputs_check(&o->in, "explain");
 }
 
+/* Why a query found nothing: a row that was rejected says so.  Personal
+ * identifiers are never echoed (stderr ends up in logs). */
+static void
+not_found(const struct dataset *ds, const struct explain_query *q, size_t nth)
+{
+    if (q->by == EXPLAIN_ROW) {
+        const char *colon = strrchr(q->value, ':');
+        unsigned long line = strtoul(colon + 1, NULL, 10);
+        for (size_t i = 0; i < ds->nrejects; i++) {
+            const struct reject *rj = &ds->rejects[i];
+            const char *path = ds->files[rj->file].path;
+            if (rj->line == line && strlen(path) == (size_t)(colon - q->value) &&
+                strncmp(path, q->value, (size_t)(colon - q->value)) == 0) {
+                cli_msg("%s: rejected (%s%s%s), not a tax record; see rejects.csv", q->value,
+                        rj->reason, rj->column[0] ? " in " : "", rj->column);
+                return;
+            }
+        }
+        cli_msg("%s: no tax record there (a header, a skipped line, or not a tax input)",
+                q->value);
+    } else if (q->by == EXPLAIN_EMPLOYER) {
+        cli_msg("--employer %s: no tax record of this employer", q->value);
+    } else {
+        cli_msg("query %zu (--person): no tax or SI record of this person%s", nth,
+                q->employer ? " at that employer" : "");
+    }
+}
+
 int
 cmd_explain(int argc, char **argv)
 {
@@ -185,7 +213,9 @@ cmd_explain(int argc, char **argv)
             cli_msg("cannot write the explanation to standard output");
             rc = 74;
         } else if (missing > 0) {
-            cli_msg("%zu of %zu queries found nothing in the data", missing, o.nq);
+            for (size_t i = 0; i < o.nq; i++)
+                if (!x.found[i])
+                    not_found(&r.ds, &o.q[i], i + 1);
             rc = 65;
         }
     }

@@ -63,6 +63,50 @@ test_sorted_unique(void **state)
     }
 }
 
+/* The conversions of a printf format, in order ("%s%d%zu"); "%%" skipped. */
+static void
+conversions(const char *f, char *out, size_t n)
+{
+    size_t k = 0;
+
+    for (; *f && k + 8 < n; f++) {
+        if (*f != '%')
+            continue;
+        if (f[1] == '%') {
+            f++;
+            continue;
+        }
+        out[k++] = '%';
+        while (f[1] && strchr("0123456789.-+ #lhjztL", f[1]))
+            out[k++] = *++f;
+        if (f[1])
+            out[k++] = *++f;
+    }
+    out[k] = '\0';
+}
+
+/* Explain texts are printf formats filled in by explain.c: both languages
+ * must take the same arguments in the same order. */
+static void
+test_formats_agree(void **state)
+{
+    char en[128], vi[128];
+    size_t n = 0;
+
+    for (size_t i = 0; i < i18n_table_len; i++) {
+        if (strncmp(i18n_table[i].key, "explain.", 8) != 0)
+            continue;
+        n++;
+        conversions(i18n_table[i].en, en, sizeof en);
+        conversions(i18n_table[i].vi, vi, sizeof vi);
+        if (strcmp(en, vi) != 0)
+            fail_msg("%s: en takes \"%s\", vi takes \"%s\"", i18n_table[i].key, en, vi);
+    }
+    assert_true(n > 40);
+    conversions("a %s b %5.1f%% c %zu", en, sizeof en);
+    assert_string_equal(en, "%s%5.1f%zu");
+}
+
 static int
 is_nfc_utf8(const char *s)
 {
@@ -240,6 +284,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sorted_unique),
+        cmocka_unit_test(test_formats_agree),
         cmocka_unit_test(test_text_nfc),
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_enums_covered),
