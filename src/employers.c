@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/employers.h"
-#include "sirecon/load.h"
+#include "sirecon/source.h"
+#include "sirecon/table.h"
 #include <stdio.h>
 
 #undef uthash_fatal
@@ -303,4 +304,82 @@ employers_free(struct result *r)
     free(r->employees);
     free(r->review);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- a previous run's list (--previous) ---- */
+
+/* ---- a previous run's employers.csv (--previous) ---- */
+
+struct prev_ctx {
+    int col_emp, col_trend, header;
+    struct previous_emp *v;
+    size_t n, cap;
+};
+
+static int
+prev_row(void *ctx, const struct table_row *r)
+{
+    struct prev_ctx *p = ctx;
+
+    if (!p->header) {
+        p->header = 1;
+        for (size_t i = 0; i < r->ncells; i++) {
+            const char *s = r->cells[i].s;
+            size_t n = r->cells[i].n;
+            if (n == 15 && memcmp(s, "employer_tax_id", 15) == 0)
+                p->col_emp = (int)i;
+            if (n == 5 && memcmp(s, "trend", 5) == 0)
+                p->col_trend = (int)i;
+        }
+        return 0;
+    }
+    if (p->col_emp < 0 || (size_t)p->col_emp >= r->ncells || r->cells[p->col_emp].n == 0)
+        return 0;
+    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+    struct previous_emp *e = &p->v[p->n++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->emp, sizeof e->emp, "%.*s", (int)r->cells[p->col_emp].n,
+             r->cells[p->col_emp].s);
+    e->months = 1;
+    if (p->col_trend >= 0 && (size_t)p->col_trend < r->ncells) {
+        int k;
+        if (sscanf(r->cells[p->col_trend].s, "ONGOING (%d", &k) == 1 && k > 0)
+            e->months = k;
+    }
+    return 0;
+}
+
+sirecon_status
+employers_read_previous(const char *path, struct previous_emp **v, size_t *n, struct diag *d)
+{
+    struct source src;
+    struct prev_ctx p;
+    char buf[4096];
+    size_t len = strlen(path);
+    sirecon_status rc;
+
+    if (len > 4 && strcmp(path + len - 4, ".csv") == 0)
+        snprintf(buf, sizeof buf, "%s", path);
+    else
+        snprintf(buf, sizeof buf, "%s/employers.csv", path);
+    memset(&p, 0, sizeof p);
+    p.col_emp = p.col_trend = -1;
+    *v = NULL;
+    *n = 0;
+    if ((rc = source_open(&src, buf, ENC_UNKNOWN, d)) != SIRECON_OK) {
+        source_close(&src);
+        return rc;
+    }
+    rc = table_parse(src.text, src.textn, ',', prev_row, &p, d);
+    source_close(&src);
+    if (rc == SIRECON_OK && p.col_emp < 0)
+        rc = diag_set(d, SIRECON_ERR_DATA, buf, 1,
+                      "no employer_tax_id column: not a sirecon employers.csv");
+    if (rc != SIRECON_OK) {
+        free(p.v);
+        return rc;
+    }
+    *v = p.v;
+    *n = p.n;
+    return SIRECON_OK;
 }

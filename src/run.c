@@ -243,7 +243,7 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     if (st == SIRECON_OK)
         st = load_all(ds, o->identities, o->nidentities, KIND_IDENTITIES, &lo, o, d);
     if (st == SIRECON_OK && o->previous)
-        st = load_previous(o->previous, &r->prev, &r->nprev, d);
+        st = employers_read_previous(o->previous, &r->prev, &r->nprev, d);
     if (st == SIRECON_OK) {
         load_resolve_units(ds);
         dataset_sort_rejects(ds);

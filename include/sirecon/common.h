@@ -73,4 +73,10 @@ void sbuf_putc(struct sbuf *b, char c);
  * outvote the commas; line breaks in it become spaces (one row, one line). */
 void sbuf_csv_field(struct sbuf *b, const char *s, size_t n);
 
+/* A cell's text: UTF-8, not necessarily NUL-terminated (table.h, header.h). */
+struct cellref {
+    const char *s;
+    size_t n;
+};
+
 #endif

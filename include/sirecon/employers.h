@@ -59,7 +59,14 @@ int64_t employers_arrears(const struct tax_rec *t, const struct profile *pf,
 /* Month over month (SPEC §4.2): trend NEW / "ONGOING (n months)" of each
  * listed employer from the previous run's list, and the previously listed
  * employers no longer listed (*resolved: xmalloc'd, pointing into prev). */
-struct previous_emp;
+struct previous_emp {
+    char emp[16];
+    int months;        /* 1 for NEW, n for "ONGOING (n months)" */
+};
+/* Read a previous run's employers.csv (path is the file or its folder)
+ * into *v (xmalloc'd, *n entries, in the file's order). */
+sirecon_status employers_read_previous(const char *path, struct previous_emp **v, size_t *n,
+                                       struct diag *d);
 void employers_trend(struct result *r, const struct previous_emp *prev, size_t nprev,
                      const char ***resolved, size_t *nresolved);
 

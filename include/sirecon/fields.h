@@ -50,4 +50,11 @@ file_kind fields_kind_from_name(const char *s);
 /* Whether field f belongs to kind k at all. */
 int fields_in_kind(file_kind k, field_id f);
 
+/* Extra aliases from a profile: label (any spelling) for field of kind. */
+struct alias_extra {
+    file_kind kind;
+    field_id field;
+    const char *label;
+};
+
 #endif

@@ -21,23 +21,12 @@
 #define HEADER_MAX_SPAN 3
 #define HEADER_MAX_UNREAD 8
 
-struct cellref {
-    const char *s; /* UTF-8, not necessarily NUL-terminated */
-    size_t n;
-};
-
 struct hrow {
     const struct cellref *cells;
     size_t ncells;
     long line; /* physical line where the row starts */
 };
 
-/* Extra aliases from a profile: label (any spelling) for field of kind. */
-struct alias_extra {
-    file_kind kind;
-    field_id field;
-    const char *label;
-};
 
 struct header_map {
     int first, last;         /* header rows, indices into the rows given */

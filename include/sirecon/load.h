@@ -43,15 +43,4 @@ sirecon_status load_file(struct dataset *ds, const char *path, file_kind kind,
  */
 size_t load_resolve_units(struct dataset *ds);
 
-/* An employer listed by a previous run, and for how many runs in a row. */
-struct previous_emp {
-    char emp[16];
-    int months;        /* 1 for NEW, n for "ONGOING (n months)" */
-};
-
-/* Read a previous run's employers.csv (path is the file or its folder)
- * into *v (xmalloc'd, *n entries, in the file's order). */
-sirecon_status load_previous(const char *path, struct previous_emp **v, size_t *n,
-                             struct diag *d);
-
 #endif

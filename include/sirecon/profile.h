@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "sirecon/common.h"
-#include "sirecon/header.h"
+#include "sirecon/fields.h"
 
 struct profile {
     char name[64];             /* [profile] name */

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 #include "sirecon/common.h"
-#include "sirecon/header.h"
 
 #define TABLE_MAX_FIELD (64 * 1024) /* a longer field rejects its row */
 #define TABLE_MAX_RECORD (8u << 20)  /* a longer record stops the file (exit 65) */

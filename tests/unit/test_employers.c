@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "sirecon/employers.h"
 #include "sirecon/load.h"
@@ -541,6 +542,51 @@ setup(void **state)
     return 0;
 }
 
+/* A previous run's employers.csv, by file or by folder. */
+static void
+test_read_previous(void **state)
+{
+    const char *t = getenv("TMPDIR");
+    char dir[256], p[300], other[300], nowhere[300];
+    struct previous_emp *v;
+    struct diag d = {0};
+    size_t n;
+    FILE *f;
+
+    snprintf(dir, sizeof dir, "%s/test_employers.XXXXXX", t && *t ? t : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/employers.csv", dir);
+    snprintf(other, sizeof other, "%s/other.csv", dir);
+    snprintf(nowhere, sizeof nowhere, "%s/nowhere", dir);
+    assert_non_null(f = fopen(p, "w"));
+    fputs("\xEF\xBB\xBFrank,employer_tax_id,employer_name,trend\r\n"
+          "1,0100233488,\"Cty A, CN\",ONGOING (3 months)\r\n"
+          "2,0300588569,Cty B,NEW\r\n"
+          "3,0101248141,Cty C,\r\n", f);
+    fclose(f);
+    assert_non_null(f = fopen(other, "w"));
+    fputs("a,b\n1,2\n", f);
+    fclose(f);
+    assert_int_equal(employers_read_previous(p, &v, &n, &d), SIRECON_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].emp, "0100233488");
+    assert_int_equal(v[0].months, 3);
+    assert_string_equal(v[1].emp, "0300588569");
+    assert_int_equal(v[1].months, 1);
+    assert_int_equal(v[2].months, 1);
+    free(v);
+    assert_int_equal(employers_read_previous(dir, &v, &n, &d), SIRECON_OK);
+    assert_int_equal(n, 3);
+    free(v);
+    assert_int_equal(employers_read_previous(other, &v, &n, &d), SIRECON_ERR_DATA);
+    assert_non_null(strstr(d.msg, "employer_tax_id"));
+    assert_null(v);
+    assert_int_equal(employers_read_previous(nowhere, &v, &n, &d), SIRECON_ERR_NOINPUT);
+    unlink(p);
+    unlink(other);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -555,6 +601,7 @@ main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_finding_names),
         cmocka_unit_test(test_trend),
+        cmocka_unit_test(test_read_previous),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

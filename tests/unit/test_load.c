@@ -536,39 +536,6 @@ test_identities(void **state)
 }
 
 /* --previous: a sirecon employers.csv (BOM, CRLF), by file or by folder. */
-static void
-test_previous(void **state)
-{
-    struct fx *f = *state;
-    struct previous_emp *v;
-    size_t n;
-    char dir[600];
-
-    const char *p = write_file("employers.csv",
-        "\xEF\xBB\xBFrank,employer_tax_id,employer_name,trend\r\n"
-        "1,0100233488,\"Cty A, CN\",ONGOING (3 months)\r\n"
-        "2,0300588569,Cty B,NEW\r\n"
-        "3,0101248141,Cty C,\r\n");
-    assert_int_equal(load_previous(p, &v, &n, &f->d), SIRECON_OK);
-    assert_int_equal(n, 3);
-    assert_string_equal(v[0].emp, "0100233488");
-    assert_int_equal(v[0].months, 3);
-    assert_string_equal(v[1].emp, "0300588569");
-    assert_int_equal(v[1].months, 1);
-    assert_int_equal(v[2].months, 1);
-    free(v);
-    snprintf(dir, sizeof dir, "%s", root); /* the folder holding employers.csv */
-    assert_int_equal(load_previous(dir, &v, &n, &f->d), SIRECON_OK);
-    assert_int_equal(n, 3);
-    free(v);
-    p = write_file("other.csv", "a,b\n1,2\n");
-    assert_int_equal(load_previous(p, &v, &n, &f->d), SIRECON_ERR_DATA);
-    assert_non_null(strstr(f->d.msg, "employer_tax_id"));
-    assert_null(v);
-    snprintf(dir, sizeof dir, "%s/nowhere", root);
-    assert_int_equal(load_previous(dir, &v, &n, &f->d), SIRECON_ERR_NOINPUT);
-}
-
 int load_change_word(const char *s, size_t n, bool cell);
 
 /* Change types of SI change reports, as sections and as column values. */
@@ -601,7 +568,7 @@ main(void)
         T(test_tax_values),     T(test_tax_accounting), T(test_tax_streaming),
         T(test_tax_kind_guessed), T(test_missing_column), T(test_missing_file),
         T(test_empty_file),     T(test_si),             T(test_resolve_units),
-        T(test_registry),       T(test_identities),     T(test_previous),
+        T(test_registry),       T(test_identities),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
