@@ -1,13 +1,13 @@
 /*
- * index.h - lookups over the loaded records (uthash).
+ * index.h - lookups over the loaded records (sorted keys and arrays).
  *
  * Persons: records that share an identifier (kind + value, packed into 64
  * bits) are joined, directly or through a crosswalk row (union-find over
- * record numbers after a radix sort of the identifiers), so a person known by a legacy tax code on one side and a
- * personal ID on the other is one cluster.  SI records are chained by
- * employer, by (employer, person) and by person: one hash item per key,
- * the records of a key linked through next-index arrays (4 bytes a record,
- * not a hash handle each).
+ * record numbers after a radix sort of the identifiers), so a person known
+ * by a legacy tax code on one side and a personal ID on the other is one
+ * cluster.  SI records are chained by employer, by (employer, person) and by
+ * person: the records of a key linked through next-index arrays (4 bytes a
+ * record).
  */
 #ifndef SIRECON_INDEX_H
 #define SIRECON_INDEX_H
@@ -17,24 +17,26 @@
 
 #define CHAIN_END UINT32_MAX
 
-struct emp_node;
-struct ep_node;
-struct p_node;
-
-struct emp_node_view {
-    const char *emp;
-    uint32_t si_head;   /* first SI record at this employer, CHAIN_END if none */
-    int registry;       /* index into ds->emps, -1 when not in the registry */
+/* One employer: its packed code, text, registry row and first SI record. */
+struct emp_slot {
+    uint64_t key;             /* index_pack_emp() */
+    const char *code;
+    int registry;             /* index into ds->emps, -1 when not in the registry */
+    uint32_t si_head;         /* first SI record, CHAIN_END if none */
 };
 
 struct index {
     uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers */
-    struct emp_node *emps;     /* employer code -> SI chain (uthash head) */
-    struct emp_node **emp_by_id; size_t nemp_ids, capemp_ids; /* number -> node */
-    struct ep_node *eps;       /* (employer, person) -> SI chain */
-    struct p_node *persons;    /* person -> SI chain */
-    uint32_t *next_emp, *next_ep, *next_p; /* per SI record */
+    struct emp_slot *emps; size_t nemp_ids;    /* by employer number, in code order */
+    uint32_t *p_head;                          /* person -> first SI record */
+    uint64_t *ep_keys; uint32_t *ep_head; size_t nep; /* (employer << 32 | person),
+                                                          sorted -> first SI record */
+    uint32_t *next_emp, *next_ep, *next_p;     /* per SI record */
 };
+
+/* An employer code packed into 64 bits for sorting (UINT64_MAX when it is
+ * not 1-15 digits). */
+uint64_t index_pack_emp(const char *code);
 
 /* Build the person clusters (fills tax[].person and si[].person), number
  * the employers (tax[].emp_id, si[].emp_id) and build the SI chains.  SI
