@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/employers.h"
+#include "sirecon/index.h"
 #include "sirecon/source.h"
 #include "sirecon/table.h"
 #include <stdio.h>
@@ -63,6 +64,16 @@ struct emp_acc {
 
 static const struct dataset *g_ds; /* qsort context */
 
+/* Employer entries whose codes do not pack: by code, then record. */
+static int
+cmp_unpacked(const void *pa, const void *pb)
+{
+    const struct index_entry *a = pa, *b = pb;
+    int c = strcmp(g_ds->tax[a->owner].emp, g_ds->tax[b->owner].emp);
+
+    return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
+}
+
 static int
 cmp_emp(const void *pa, const void *pb)
 {
@@ -110,7 +121,7 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
                  const struct period *p, int min_missing, bool branch_level,
                  struct result *r)
 {
-    struct emp_acc *tab = NULL, *e, *tmp;
+    struct emp_acc *e, *tmp;
     size_t cap = 0, i;
     int pm = match_period_months(p);
 
@@ -128,7 +139,12 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         e->idx = i;
         HASH_ADD_KEYPTR(hh, reg, e->emp, strlen(e->emp), e);
     }
-    size_t *eidx = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *eidx);
+    /* group the records by employer: packed codes radix-sorted, a run is
+     * one employer (a hash of code strings per record cost half a second
+     * of strlen and cache misses at a million records); the final order
+     * comes from cmp_emp and cmp_rec, not from this one */
+    struct index_entry *en = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *en);
+    size_t n = 0;
     for (i = 0; i < ds->ntax; i++) {
         const struct tax_rec *t = &ds->tax[i];
         if (t->duplicate) {
@@ -137,62 +153,80 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         }
         r->by_status[t->status]++;
         r->by_rule[t->rule]++;
-        HASH_FIND(hh, tab, t->emp, strlen(t->emp), e);
-        if (e == NULL) {
-            e = xcalloc(1, sizeof *e);
-            e->emp = t->emp;
-            e->idx = r->nemps;
-            HASH_ADD_KEYPTR(hh, tab, e->emp, strlen(e->emp), e);
-            r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
-            memset(&r->emps[r->nemps], 0, sizeof *r->emps);
-            struct employer_sum *s = &r->emps[r->nemps++];
-            struct emp_acc *g;
-            s->emp = t->emp;
-            s->name = "";
-            s->area = "";
-            s->trend = "";
-            s->wage_region = 1;
-            HASH_FIND(hh, reg, t->emp, strlen(t->emp), g);
-            if (g) {
-                const struct employer_rec *er = &ds->emps[g->idx];
-                if (er->name && er->name[0])
-                    s->name = er->name;
-                s->area = er->area ? er->area : "";
-                if (er->wage_region)
-                    s->wage_region = er->wage_region;
-            }
-        }
-        eidx[i] = e->idx;
-        r->emps[e->idx].nrecs++;
+        en[n].key = index_pack_emp(t->emp);
+        en[n].owner = (uint32_t)i;
+        n++;
     }
-    for (size_t k = 0; k < r->nemps; k++) {
-        r->emps[k].recs = xmalloc((r->emps[k].nrecs ? r->emps[k].nrecs : 1) *
-                                  sizeof *r->emps[k].recs);
-        r->emps[k].nrecs = 0;
-    }
-    for (i = 0; i < ds->ntax; i++)
-        if (!ds->tax[i].duplicate) {
-            struct employer_sum *s = &r->emps[eidx[i]];
-            s->recs[s->nrecs++] = i;
+    index_radix_sort(en, n);
+    size_t unp = n;
+    while (unp > 0 && en[unp - 1].key == UINT64_MAX)
+        unp--;
+    g_ds = ds;
+    qsort(en + unp, n - unp, sizeof *en, cmp_unpacked);
+    for (i = 0; i < n;) {
+        const char *code = ds->tax[en[i].owner].emp;
+        size_t j = i + 1;
+        while (j < n && en[j].key == en[i].key &&
+               (en[i].key != UINT64_MAX || strcmp(ds->tax[en[j].owner].emp, code) == 0))
+            j++;
+        r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
+        memset(&r->emps[r->nemps], 0, sizeof *r->emps);
+        struct employer_sum *s = &r->emps[r->nemps++];
+        struct emp_acc *g;
+        s->emp = code;
+        s->name = "";
+        s->area = "";
+        s->trend = "";
+        s->wage_region = 1;
+        HASH_FIND(hh, reg, code, strlen(code), g);
+        if (g) {
+            const struct employer_rec *er = &ds->emps[g->idx];
+            if (er->name && er->name[0])
+                s->name = er->name;
+            s->area = er->area ? er->area : "";
+            if (er->wage_region)
+                s->wage_region = er->wage_region;
         }
-    free(eidx);
-    /* which employers have any SI record */
-    struct emp_acc *withsi = NULL;
+        s->recs = xmalloc((j - i) * sizeof *s->recs);
+        for (size_t k = i; k < j; k++)
+            s->recs[s->nrecs++] = en[k].owner;
+        i = j;
+    }
+    /* which employers have any SI record: their packed codes, sorted */
+    size_t nsk = 0, nsu = 0;
     for (i = 0; i < ds->nsi; i++) {
-        const char *c = ds->si[i].emp;
-        if (c == NULL)
+        if (ds->si[i].emp == NULL)
             continue;
-        HASH_FIND(hh, withsi, c, strlen(c), e);
-        if (e)
-            continue;
-        e = xcalloc(1, sizeof *e);
-        e->emp = c;
-        HASH_ADD_KEYPTR(hh, withsi, e->emp, strlen(e->emp), e);
+        en = xgrow(en, &n, nsk + 1, sizeof *en);
+        en[nsk].key = index_pack_emp(ds->si[i].emp);
+        en[nsk].owner = (uint32_t)i;
+        nsk++;
     }
+    index_radix_sort(en, nsk);
+    for (i = 0; i < nsk; i++) /* dedupe in place; unpacked codes stay one each */
+        if (nsu == 0 || en[i].key != en[nsu - 1].key || en[i].key == UINT64_MAX)
+            en[nsu++] = en[i];
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
-        HASH_FIND(hh, withsi, s->emp, strlen(s->emp), e);
-        s->has_si = e != NULL;
+        uint64_t key = index_pack_emp(s->emp);
+        size_t lo = 0, hi = nsu;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (en[mid].key < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        s->has_si = lo < nsu && en[lo].key == key;
+        if (key == UINT64_MAX) {
+            s->has_si = false;
+            for (; lo < nsu && !s->has_si; lo++)
+                s->has_si = strcmp(ds->si[en[lo].owner].emp, s->emp) == 0;
+        }
+    }
+    free(en);
+    for (size_t k = 0; k < r->nemps; k++) {
+        struct employer_sum *s = &r->emps[k];
         const char *regname = s->name;
         for (size_t j = 0; j < s->nrecs; j++) {
             const struct tax_rec *t = &ds->tax[s->recs[j]];
@@ -260,9 +294,7 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
                 r->employees[r->nemployees++] = s->recs[j];
             }
     }
-    HASH_ITER(hh, tab, e, tmp) { HASH_DEL(tab, e); free(e); }
     HASH_ITER(hh, reg, e, tmp) { HASH_DEL(reg, e); free(e); }
-    HASH_ITER(hh, withsi, e, tmp) { HASH_DEL(withsi, e); free(e); }
 }
 
 void

@@ -69,17 +69,25 @@ unite(struct index *ix, uint32_t a, uint32_t b)
         ix->parent[a] = b;
 }
 
-struct id_entry {
-    uint64_t key;
-    uint32_t owner; /* record number: tax, then SI, then crosswalk rows */
-};
+#define id_entry index_entry
+#define radix_sort index_radix_sort
+#define radix_sort_with index_radix_sort_with
 
 /* LSD radix sort by key, 8 bits a pass; passes where every key has the
  * same byte are skipped (the kind/length byte mostly). */
-static void
-radix_sort(struct id_entry *a, size_t n)
+void
+index_radix_sort(struct index_entry *a, size_t n)
 {
-    struct id_entry *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *src = a, *dst = tmp;
+    struct id_entry *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+
+    index_radix_sort_with(a, n, tmp);
+    free(tmp);
+}
+
+void
+index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
+{
+    struct id_entry *src = a, *dst = tmp;
 
     for (int shift = 0; shift < 64; shift += 8) {
         size_t cnt[256] = {0};
@@ -101,17 +109,29 @@ radix_sort(struct id_entry *a, size_t n)
     }
     if (src != a)
         memcpy(a, src, n * sizeof *a);
-    free(tmp);
 }
 
+/* The identifier of kind k of every record that has one, as entries. */
 static size_t
-add_ids(struct id_entry *e, size_t n, const struct person_ids *p, uint32_t owner)
+kind_entries(const struct dataset *ds, id_kind k, struct id_entry *e)
 {
-    for (int k = 0; k < IDK_COUNT; k++)
-        if (p->id[k] != NULL) {
-            e[n].key = index_pack_id((id_kind)k, p->id[k]);
-            e[n].owner = owner;
-            n++;
+    size_t n = 0, i;
+    uint32_t si0 = (uint32_t)ds->ntax, id0 = (uint32_t)(ds->ntax + ds->nsi);
+
+    for (i = 0; i < ds->ntax; i++)
+        if (ds->tax[i].ids.id[k] != NULL) {
+            e[n].key = index_pack_id(k, ds->tax[i].ids.id[k]);
+            e[n++].owner = (uint32_t)i;
+        }
+    for (i = 0; i < ds->nsi; i++)
+        if (ds->si[i].ids.id[k] != NULL) {
+            e[n].key = index_pack_id(k, ds->si[i].ids.id[k]);
+            e[n++].owner = si0 + (uint32_t)i;
+        }
+    for (i = 0; i < ds->nidents; i++)
+        if (ds->idents[i].ids.id[k] != NULL) {
+            e[n].key = index_pack_id(k, ds->idents[i].ids.id[k]);
+            e[n++].owner = id0 + (uint32_t)i;
         }
     return n;
 }
@@ -160,38 +180,37 @@ run_conflicts(const struct dataset *ds, const struct id_entry *run, size_t n)
     return false;
 }
 
-/* Person clusters over all records (see the file comment). */
+/* Person clusters over all records (see the file comment), one kind of
+ * identifier at a time (equal keys of two kinds never join), in scratch
+ * (2 * records entries) that the later sorts reuse: a national run touches
+ * a third of the memory that one array of every identifier took. */
 static void
-cluster(struct index *ix, struct dataset *ds)
+cluster(struct index *ix, struct dataset *ds, struct id_entry *scratch)
 {
-    size_t nown = ds->ntax + ds->nsi + ds->nidents, n = 0, i;
-    struct id_entry *e = xmalloc((nown ? nown : 1) * IDK_COUNT * sizeof *e);
-    uint32_t tax0 = 0, si0 = (uint32_t)ds->ntax, id0 = (uint32_t)(ds->ntax + ds->nsi);
+    size_t nown = ds->ntax + ds->nsi + ds->nidents, i;
+    struct id_entry *e = scratch, *tmp = scratch + nown;
+    uint32_t tax0 = 0, si0 = (uint32_t)ds->ntax;
 
-    for (i = 0; i < ds->ntax; i++)
-        n = add_ids(e, n, &ds->tax[i].ids, tax0 + (uint32_t)i);
-    for (i = 0; i < ds->nsi; i++)
-        n = add_ids(e, n, &ds->si[i].ids, si0 + (uint32_t)i);
-    for (i = 0; i < ds->nidents; i++)
-        n = add_ids(e, n, &ds->idents[i].ids, id0 + (uint32_t)i);
-    radix_sort(e, n);
     ix->parent = xmalloc((nown ? nown : 1) * sizeof *ix->parent);
     ix->nnodes = ix->capnodes = nown;
     for (i = 0; i < nown; i++)
         ix->parent[i] = (uint32_t)i;
-    for (i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && e[j].key == e[i].key)
-            j++;
-        /* an identifier shared by records that disagree on another one
-         * (the employer's own code typed in every employee's tax-code cell,
-         * a made-up ID) says nothing about who is who: no join on it */
-        if (j - i > 1 && !run_conflicts(ds, e + i, j - i))
-            for (size_t k = i + 1; k < j; k++)
-                unite(ix, e[i].owner, e[k].owner);
-        i = j;
+    for (int k = 0; k < IDK_COUNT; k++) {
+        size_t n = kind_entries(ds, (id_kind)k, e);
+        radix_sort_with(e, n, tmp);
+        for (i = 0; i < n;) {
+            size_t j = i + 1;
+            while (j < n && e[j].key == e[i].key)
+                j++;
+            /* an identifier shared by records that disagree on another one
+             * (the employer's own code typed in every employee's tax-code
+             * cell, a made-up ID) says nothing about who is who: no join */
+            if (j - i > 1 && !run_conflicts(ds, e + i, j - i))
+                for (size_t q = i + 1; q < j; q++)
+                    unite(ix, e[i].owner, e[q].owner);
+            i = j;
+        }
     }
-    free(e);
     for (i = 0; i < ds->ntax; i++)
         ds->tax[i].person = has_ids(&ds->tax[i].ids) ? find(ix, tax0 + (uint32_t)i)
                                                      : PERSON_NONE;
@@ -248,10 +267,10 @@ cmp_unpacked(const void *pa, const void *pb)
  * (UINT32_MAX for an SI record without an employer); the registry row of
  * an employer is its first row in the registry. */
 static void
-number_employers(struct index *ix, struct dataset *ds)
+number_employers(struct index *ix, struct dataset *ds, struct id_entry *scratch)
 {
     size_t nref = ds->nemps + ds->ntax + ds->nsi, n = 0, i;
-    struct id_entry *e = xmalloc((nref ? nref : 1) * sizeof *e);
+    struct id_entry *e = scratch, *tmp = scratch + nref;
     uint32_t tax0 = (uint32_t)ds->nemps, si0 = (uint32_t)(ds->nemps + ds->ntax);
 
     for (i = 0; i < nref; i++) {
@@ -267,7 +286,7 @@ number_employers(struct index *ix, struct dataset *ds)
         e[n].owner = (uint32_t)i;
         n++;
     }
-    radix_sort(e, n);
+    radix_sort_with(e, n, tmp);
     size_t unp = n;
     while (unp > 0 && e[unp - 1].key == EMP_UNPACKED)
         unp--;
@@ -295,7 +314,6 @@ number_employers(struct index *ix, struct dataset *ds)
         }
         i = j;
     }
-    free(e);
 }
 
 /* Binary search of an (employer number, person) pair. */
@@ -319,9 +337,12 @@ index_build(struct index *ix, struct dataset *ds)
 {
     size_t i, n;
 
+    size_t nscratch = ds->ntax + ds->nsi + (ds->nemps > ds->nidents ? ds->nemps : ds->nidents);
+    struct id_entry *scratch = xmalloc((nscratch ? nscratch : 1) * 2 * sizeof *scratch);
+
     memset(ix, 0, sizeof *ix);
-    cluster(ix, ds);
-    number_employers(ix, ds);
+    cluster(ix, ds, scratch);
+    number_employers(ix, ds, scratch);
 
     /* chains by employer and by person: heads and tails in arrays indexed
      * by employer number and by person (a record number), records appended
@@ -334,7 +355,7 @@ index_build(struct index *ix, struct dataset *ds)
     uint32_t *p_tail = xmalloc((ix->nnodes ? ix->nnodes : 1) * sizeof *p_tail);
     for (i = 0; i < ix->nnodes; i++)
         ix->p_head[i] = CHAIN_END;
-    struct id_entry *ep = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ep);
+    struct id_entry *ep = scratch;
     n = 0;
     for (i = 0; i < ds->nsi; i++) {
         struct si_rec *s = &ds->si[i];
@@ -363,7 +384,7 @@ index_build(struct index *ix, struct dataset *ds)
     free(p_tail);
     /* (employer, person) chains: runs of equal keys, the sort being stable
      * keeps each run in record order */
-    radix_sort(ep, n);
+    radix_sort_with(ep, n, scratch + ds->nsi);
     ix->ep_keys = xmalloc((n ? n : 1) * sizeof *ix->ep_keys);
     ix->ep_head = xmalloc((n ? n : 1) * sizeof *ix->ep_head);
     for (i = 0; i < n;) {
@@ -374,7 +395,7 @@ index_build(struct index *ix, struct dataset *ds)
             ix->next_ep[ep[j - 1].owner] = ep[j].owner;
         i = j;
     }
-    free(ep);
+    free(scratch);
 }
 
 void

@@ -34,6 +34,16 @@ struct index {
     uint32_t *next_emp, *next_ep, *next_p;     /* per SI record */
 };
 
+/* A 64-bit key and the record it belongs to. */
+struct index_entry {
+    uint64_t key;
+    uint32_t owner;   /* a record number */
+};
+/* Stable LSD radix sort of a[0..n) by key. */
+void index_radix_sort(struct index_entry *a, size_t n);
+/* The same with a caller's buffer of n entries. */
+void index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp);
+
 /* An employer code packed into 64 bits for sorting (UINT64_MAX when it is
  * not 1-15 digits). */
 uint64_t index_pack_emp(const char *code);
