@@ -70,6 +70,7 @@ struct mstate {
     const struct profile *pf;
     struct index ix;
     size_t *order;      /* tax indices in canonical order */
+    uint32_t *rank;     /* per tax index: its place in that order */
     unsigned char *emp_unread; /* per employer number: an SI file with an unread
                                   ID-like column has rows of it; NULL if none */
 };
@@ -207,7 +208,19 @@ sort_job(void *arg)
     for (size_t i = 1; i < ds->ntax; i++)
         if (same_content(&ds->tax[ms->order[i - 1]], &ds->tax[ms->order[i]]))
             ds->tax[ms->order[i]].duplicate = true;
+    for (size_t i = 0; i < ds->ntax; i++)
+        ms->rank[ms->order[i]] = (uint32_t)i;
     return NULL;
+}
+
+static const uint32_t *g_rank; /* qsort context */
+
+static int
+cmp_rank(const void *pa, const void *pb)
+{
+    uint32_t a = g_rank[*(const size_t *)pa], b = g_rank[*(const size_t *)pb];
+
+    return a < b ? -1 : a > b;
 }
 
 /* Employer codes fold to the 10-digit parent unless branch-level. */
@@ -762,6 +775,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
      * built: the sort reads only record content, the index writes only
      * person and emp_id. */
     ms.order = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *ms.order);
+    ms.rank = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *ms.rank);
     pthread_t th;
     bool threaded = pthread_create(&th, NULL, sort_job, &ms) == 0;
     index_build(&ms.ix, ds);
@@ -799,18 +813,26 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         ms.emp_unread[s->emp_id] = 1;
     }
 
-    /* R1 */
+    /* R1, and the records it leaves for the name rules.  Rules that decide
+     * one record from its own data visit the records in memory order: in
+     * the canonical order a national file (rows in random employer order)
+     * costs a cache miss per record. */
     uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
+    size_t *left = NULL, nleft = 0, capleft = 0;
     for (i = 0; i < ds->ntax; i++) {
-        struct tax_rec *t = &ds->tax[ms.order[i]];
-        head_of[ms.order[i]] = CHAIN_END;
+        struct tax_rec *t = &ds->tax[i];
+        head_of[i] = CHAIN_END;
         if (t->duplicate)
             continue;
         uint32_t h = index_emp_person_si_by_id(&ms.ix, t->emp_id, t->person);
+        if (h == CHAIN_END) {
+            left = xgrow(left, &capleft, nleft + 1, sizeof *left);
+            left[nleft++] = i;
+        }
         if (h != CHAIN_END) {
             t->rule = RULE_R1_ID;
             t->confidence = 'A';
-            head_of[ms.order[i]] = h;
+            head_of[i] = h;
             for (uint32_t j = h; j != CHAIN_END; j = ms.ix.next_ep[j]) {
                 ds->si[j].matched = true;
                 if (traced(&ms, t))
@@ -835,24 +857,24 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         ent_next = xmalloc(ds->nsi * sizeof *ent_next);
         ent_next_cap = ds->nsi;
     }
-    for (i = 0; i < ds->ntax;) {
-        const char *emp = ds->tax[ms.order[i]].emp;
+    /* what R1 left, in canonical order: an employer's records are together */
+    g_rank = ms.rank;
+    qsort(left, nleft, sizeof *left, cmp_rank);
+    for (i = 0; i < nleft;) {
+        const char *emp = ds->tax[left[i]].emp;
         size_t nb = 0, j = i;
-        for (; j < ds->ntax && strcmp(ds->tax[ms.order[j]].emp, emp) == 0; j++) {
-            struct tax_rec *t = &ds->tax[ms.order[j]];
-            if (t->duplicate || t->rule != RULE_NONE)
-                continue;
+        for (; j < nleft && strcmp(ds->tax[left[j]].emp, emp) == 0; j++) {
             blk = xgrow(blk, &capblk, nb + 1, sizeof *blk);
-            blk[nb++] = ms.order[j];
+            blk[nb++] = left[j];
         }
-        if (nb > 0)
-            name_rules(&ms, ds->tax[ms.order[i]].emp_id, blk, nb, &ent_next, &ent_next_cap, &ents, &capents,
-                       name_head);
+        name_rules(&ms, ds->tax[left[i]].emp_id, blk, nb, &ent_next, &ent_next_cap, &ents,
+                   &capents, name_head);
         i = j;
     }
+    free(left);
     /* statuses */
     for (i = 0; i < ds->ntax; i++) {
-        size_t ti = ms.order[i];
+        size_t ti = i;
         struct tax_rec *t = &ds->tax[ti];
         if (t->duplicate)
             continue;
@@ -873,6 +895,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     free(ents);
     free(blk);
     free(ms.order);
+    free(ms.rank);
     free(ms.emp_unread);
     index_free(&ms.ix);
     (void)d;
