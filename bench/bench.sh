@@ -1,9 +1,9 @@
 #!/bin/sh
-# bench/bench.sh BIN [N] [PYTHON] - benchmark sirecon on generated data (SPEC §5.2).
+# bench/bench.sh BIN [N] [PYTHON] - benchmark sirecon on generated data (docs/architecture.md, "Speed and memory").
 #
 # Generates (once; cached in build/bench/N-seed1[-messy]) a scenario of N tax
 # rows with bench/gen.py -- the clean flavor by default, like the DuckDB
-# comparison of SPEC §5.2 (plain CSV); BENCH_FLAVOR=messy for the damaged one --
+# comparison of docs/architecture.md, "Speed and memory" (plain CSV); BENCH_FLAVOR=messy for the damaged one --
 # runs `BIN reconcile ... --force --formats csv` under /usr/bin/time -v and
 # prints input bytes, rows, wall seconds, rows/s, MB/s and peak RSS.
 set -u

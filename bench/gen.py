@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""gen.py - ground-truth scenario generator for sirecon (SPEC §5.1, §5.2).
+"""gen.py - ground-truth scenario generator for sirecon (docs/architecture.md, "Quality gates", "Speed and memory").
 
     bench/gen.py --seed S --tax-rows N [--flavor clean|messy] [--year 2025] --out DIR
 

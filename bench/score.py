@@ -4,14 +4,14 @@
     bench/score.py --truth DIR --out OUTDIR [--label TEXT] [--show N]
 
 Reads DIR/truth.csv (+ truth_duplicates.csv, truth_employers.csv) and the run's
-OUTDIR/employees.csv and OUTDIR/employers.csv (SPEC §4).  A tax row is joined
+OUTDIR/employees.csv and OUTDIR/employers.csv (docs/architecture.md, "Outputs").  A tax row is joined
 by basename(source PATH) + LINE.  employees.csv lists the non-ENROLLED records of
 listed employers plus every REVIEW record, so a row absent from it is "not
 NOT_ENROLLED".  Rows marked DUPLICATE in the truth (second copy of an exact
 duplicate row, merged by the tool) are ignored; an output row that points at one
 is credited to the first copy.
 
-Gates (exit 1 when one fails; SPEC §5.1):
+Gates (exit 1 when one fails; docs/architecture.md, "Quality gates"):
   NOT_ENROLLED precision >= 0.999 and recall >= 0.995 (employee level)
   listed employers == truth (employers with >= 1 NOT_ENROLLED); an employer
     whose only violations are PARTIAL (finding PARTIAL_ENROLLMENT) may be listed

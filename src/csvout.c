@@ -1,6 +1,6 @@
 /*
  * csvout.c - RFC 4180 CSV output: BOM, CRLF rows, minimal quoting with
- * doubled quotes, and the formula-injection guard for text fields (SPEC §4).
+ * doubled quotes, and the formula-injection guard for text fields (docs/architecture.md, "Outputs").
  * Numbers are formatted by hand: no locale can change a digit or the '.'.
  */
 #include <math.h>

@@ -1,6 +1,6 @@
 /*
  * employers.c - per-employer roll-up, findings, estimated arrears and the
- * ranking (SPEC §3.5).  Reads decided records; writes only struct result.
+ * ranking (docs/matching.md, "Roll-up, findings and arrears").  Reads decided records; writes only struct result.
  *
  * Arrears (an estimate for ranking): for each NOT_ENROLLED record,
  * months = income_months or the period's months; monthly base =

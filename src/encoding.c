@@ -1,6 +1,6 @@
 /*
  * encoding.c - input bytes in any of the supported encodings -> UTF-8 NFC
- * (SPEC §2.2).
+ * (docs/inputs.md, "Encodings").
  *
  * UTF-16 and the two legacy encodings iconv lacks (TCVN3, VNI-Windows) are
  * decoded here from tables written from the published code charts;

@@ -1,6 +1,6 @@
 /*
  * fields.c - names of the canonical fields and kinds, and which fields
- * belong to which kind (SPEC §2.4).
+ * belong to which kind (docs/inputs.md, "Fields").
  */
 #include <string.h>
 #include "sirecon/fields.h"

@@ -1,5 +1,5 @@
 /*
- * header.c - find the table inside a form export (SPEC §2.3).
+ * header.c - find the table inside a form export (docs/inputs.md, "Finding the table").
  *
  * Every row of the first HEADER_SCAN_ROWS, alone or merged with the one or
  * two rows under it, is a candidate header.  Merging carries a merged
@@ -2042,7 +2042,7 @@ fill_map(struct ctx *cx, const struct cand *cd, struct header_map *m)
     if (m->last + 1 < cx->nrows && row_is_colnum(&cx->rows[m->last + 1], w))
         m->colnum_row = m->last + 1;
     scan_title(cx->kind, cx->rows, m->first, m);
-    /* 05-2 has a non-resident column and no insurance column (DOMAIN.md) */
+    /* 05-2 has a non-resident column and no insurance column (docs/inputs.md, "Fields") */
     if (cx->kind == KIND_TAX && m->schedule == 0) {
         if (m->col[F_NON_RESIDENT] >= 0 && m->col[F_INSURANCE_DEDUCTION] < 0)
             m->schedule = 2;

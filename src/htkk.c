@@ -24,7 +24,7 @@
 
 enum { C_NAME, C_TAXCODE, C_ID, C_INCOME, C_INSURANCE, C_WITHHELD, C_NONRES, C_COUNT };
 
-/* Indicator -> column, per appendix (TT80 numbering; DOMAIN facts). */
+/* Indicator -> column, per appendix (TT80 numbering; docs/inputs.md, "Formats"). */
 struct ind {
     const char *ct;
     int col;

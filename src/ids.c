@@ -1,5 +1,5 @@
 /*
- * ids.c - typed identifier normalizers (SPEC §2.5, DOMAIN.md "Identifiers").
+ * ids.c - typed identifier normalizers (docs/inputs.md, "Values and identifiers").
  *
  * One pass cleans a cell into a short upper-case alphanumeric string: outer
  * ASCII space and NBSP trimmed, Excel's ="..." wrapper and a leading

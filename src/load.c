@@ -1,5 +1,5 @@
 /*
- * load.c - rows of one input file -> typed records (SPEC §2.3-2.6).
+ * load.c - rows of one input file -> typed records (docs/inputs.md).
  *
  * The first HEADER_SCAN_ROWS rows are held back (copied) until the header
  * is found; then those after the header and every later row are classified

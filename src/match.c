@@ -1,5 +1,5 @@
 /*
- * match.c - the decision for every tax record (SPEC §3.1-3.4).
+ * match.c - the decision for every tax record (docs/matching.md).
  *
  * 1. Employers are blocks: 13-digit branch codes fold into their 10-digit
  *    parent unless --branch-level.
@@ -150,7 +150,7 @@ cmp_tax(const void *pa, const void *pb)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* One person twice in one employer's list for one year (SPEC §2.6): the
+/* One person twice in one employer's list for one year (docs/matching.md, "Duplicates"): the
  * same name key and the same identifiers, at least one of them present
  * (two people of one name without any ID are never merged).  Amounts may
  * differ: a supplementary declaration repeats the person. */

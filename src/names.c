@@ -1,5 +1,5 @@
 /*
- * names.c - person-name keys and header-label folding (SPEC §2.3, §2.5).
+ * names.c - person-name keys and header-label folding (docs/inputs.md, "Reading a label", "Values and identifiers").
  *
  * A name is decoded to code points (a byte that is not valid UTF-8 is taken
  * as a Latin-1 character, so nothing is ever rejected), canonically

@@ -1,6 +1,6 @@
 /*
  * outdir.c - the output folder, built in a temporary sibling and moved into
- * place in one rename (SPEC §5.3), files 0600 in a 0700 folder (§5.4).
+ * place in one rename, files 0600 in a 0700 folder (docs/architecture.md, "Outputs").
  *
  * A run never leaves a half-written output folder: writers fill
  * ".<base>.sirecon-tmp.<pid>.XXXXXX" next to the final folder, commit fsyncs

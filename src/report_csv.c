@@ -1,5 +1,5 @@
 /*
- * report_csv.c - employers.csv, employees.csv and rejects.csv (SPEC §4).
+ * report_csv.c - employers.csv, employees.csv and rejects.csv (docs/architecture.md, "Outputs").
  *
  * Plain layout of what match.c and employers.c decided, columns exactly as
  * the spec lists them, English codes, through csvout (BOM, CRLF, quoting,

@@ -1,5 +1,5 @@
 /*
- * report_xlsx.c - report.xlsx, the workbook an inspector acts on (SPEC §4.1).
+ * report_xlsx.c - report.xlsx, the workbook an inspector acts on (docs/architecture.md, "Outputs").
  *
  * Sheets in order: Summary, Employers, Employees, Review, Rejects, Method,
  * labels from i18n.c.  The workbook is written in libxlsxwriter's
@@ -17,7 +17,7 @@
  * folder is SIRECON_ERR_CANTCREAT before anything starts; on any
  * libxlsxwriter error the workbook is still closed, the partial file
  * removed, and SIRECON_ERR_IO returned.  Never touches the locale: libxlsxwriter formats numbers with
- * printf, so LC_NUMERIC must stay "C" (STYLE.md).
+ * printf, so LC_NUMERIC must stay "C" (docs/architecture.md, "Code conventions").
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  *
  * Plain files are mmap'd read-only (the kernel pages them in as libcsv
  * walks them).  Pipes, devices, standard input and .gz files are read as a
- * stream in 64 KiB chunks (inflated by zlib on the way, with a 1000:1 guard
+ * stream in 64 KiB chunks (inflated by zlib on the way, with a 200:1 guard
  * past 100 MiB): their first SOURCE_PREFIX bytes decide what they are, and
  * UTF-8 text then flows through source_read() in bounded memory; a
  * workbook, an XML declaration or a legacy encoding is read whole, up to

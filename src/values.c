@@ -1,6 +1,6 @@
 /*
  * values.c - dates, months, money and small integers from the text of a cell
- * (SPEC §2.5).
+ * (docs/inputs.md, "Values and identifiers").
  *
  * Plain byte loops over a trimmed cell (ASCII whitespace and NBSP): no
  * locale, no allocation.  Dates are day-first; an Excel serial number is

@@ -1,5 +1,5 @@
 /*
- * csvout.h - a small RFC 4180 CSV writer for the reports (SPEC §4).
+ * csvout.h - a small RFC 4180 CSV writer for the reports (docs/architecture.md, "Outputs").
  *
  * UTF-8 with a BOM (Excel then reads the file as UTF-8), rows ending in
  * CRLF, fields quoted only when they must be.  Text fields that a

@@ -1,6 +1,6 @@
 /*
  * employers.h - roll-up of record decisions per employer, findings and
- * estimated arrears (SPEC §3.5), and the ranking.
+ * estimated arrears (docs/matching.md, "Roll-up, findings and arrears"), and the ranking.
  */
 #ifndef SIRECON_EMPLOYERS_H
 #define SIRECON_EMPLOYERS_H
@@ -56,7 +56,7 @@ void employers_rollup(const struct dataset *ds, const struct profile *pf,
 /* Estimated arrears of one not-enrolled record (VND). */
 int64_t employers_arrears(const struct tax_rec *t, const struct profile *pf,
                           int wage_region, int period_months);
-/* Month over month (SPEC §4.2): trend NEW / "ONGOING (n months)" of each
+/* Month over month (docs/matching.md, "Trend"): trend NEW / "ONGOING (n months)" of each
  * listed employer from the previous run's list, and the previously listed
  * employers no longer listed (*resolved: xmalloc'd, pointing into prev). */
 struct previous_emp {

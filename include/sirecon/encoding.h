@@ -1,5 +1,5 @@
 /*
- * encoding.h - text encodings of input files -> UTF-8 NFC (SPEC §2.2).
+ * encoding.h - text encodings of input files -> UTF-8 NFC (docs/inputs.md, "Encodings").
  *
  * UTF-8 (BOM or not) and UTF-16LE/BE with BOM are recognised by their bytes.
  * A file that is not valid UTF-8 is tried against the legacy Vietnamese

@@ -1,5 +1,5 @@
 /*
- * fields.h - the canonical fields of each kind of input (SPEC §2.4) and the
+ * fields.h - the canonical fields of each kind of input (docs/inputs.md, "Fields") and the
  * kinds themselves.  Shared by header detection, loading and `check`.
  */
 #ifndef SIRECON_FIELDS_H

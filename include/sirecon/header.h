@@ -1,5 +1,5 @@
 /*
- * header.h - finding the table inside a form export (SPEC §2.3).
+ * header.h - finding the table inside a form export (docs/inputs.md, "Finding the table").
  *
  * Given the first rows of a file (at most HEADER_SCAN_ROWS), find the header
  * row (the row, possibly with up to two more rows under it, whose cells match

@@ -1,6 +1,6 @@
 /*
- * htkk.h - an HTKK XML declaration of form 05/QTT-TNCN as CSV text (SPEC
- * §2.1), so it takes the same table path as a CSV export.
+ * htkk.h - an HTKK XML declaration of form 05/QTT-TNCN as CSV text
+ * (docs/inputs.md, "Formats"), so it takes the same table path as a CSV export.
  *
  * The declaration names the payer (NNT/mst, NNT/tenNNT) and the tax year
  * (KyKKhaiThue/kyKKhai) in its header; its appendices list the persons:

@@ -1,5 +1,5 @@
 /*
- * ids.h - typed identifier normalizers (SPEC §2.5, DOMAIN.md "Identifiers").
+ * ids.h - typed identifier normalizers (docs/inputs.md, "Values and identifiers").
  *
  * IDs are text end to end.  A value is cleaned (spaces, dots, dashes, a
  * leading apostrophe and a trailing ".0" removed), recognised as a

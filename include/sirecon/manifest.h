@@ -1,6 +1,6 @@
 /*
  * manifest.h - run.json: what was read, what was decided, what was
- * written, how long it took (SPEC §4).
+ * written, how long it took (docs/architecture.md, "Outputs").
  */
 #ifndef SIRECON_MANIFEST_H
 #define SIRECON_MANIFEST_H

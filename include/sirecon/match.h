@@ -1,5 +1,5 @@
 /*
- * match.h - decide the status of every tax record (SPEC §3.1-3.4).
+ * match.h - decide the status of every tax record (docs/matching.md).
  *
  * Per employer block: R1_ID (shared identifier), then R2_NAME_DOB and
  * R3_NAME over what is left, then R4_ELSEWHERE by identifier across

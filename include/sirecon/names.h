@@ -1,5 +1,5 @@
 /*
- * names.h - person-name keys (SPEC §2.5).
+ * names.h - person-name keys (docs/inputs.md, "Values and identifiers").
  *
  * The name key: NFC, one tone-mark placement (the "new" style, mark on the
  * main vowel: "Hoà"->"Hòa", "Thuỷ"->"Thủy", "Khoẻ"->"Khỏe"), case folded,

@@ -1,5 +1,5 @@
 /*
- * outdir.h - the output folder, built atomically (SPEC §5.3, §5.4).
+ * outdir.h - the output folder, built atomically (docs/architecture.md, "Outputs").
  *
  * Writers put their files into a temporary sibling of the final folder
  * (".<base>.sirecon-tmp.<pid>.XXXXXX", mode 0700, same parent so rename is

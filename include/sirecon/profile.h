@@ -1,7 +1,7 @@
 /*
  * profile.h - every number of the law and the method (rates, cap, minimum
  * wages, retirement ages, low-base ratio) and extra column aliases.  Built-in
- * defaults are Vietnam 2026 (DOMAIN.md); an INI file (inih) overrides them.
+ * defaults are Vietnam 2026 (docs/inputs.md, "Fields"); an INI file (inih) overrides them.
  */
 #ifndef SIRECON_PROFILE_H
 #define SIRECON_PROFILE_H

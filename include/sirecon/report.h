@@ -31,7 +31,7 @@ struct run_info {
     char profile_hash[65];
 };
 
-/* The columns of employers.csv, employees.csv and rejects.csv (SPEC §4), in
+/* The columns of employers.csv, employees.csv and rejects.csv (docs/architecture.md, "Outputs"), in
  * order: the CSV header and the workbook's column keys ("col.<name>"). */
 extern const char *const report_employer_cols[];
 extern const int report_nemployer_cols;

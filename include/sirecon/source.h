@@ -1,5 +1,5 @@
 /*
- * source.h - an input file's bytes as UTF-8 text (SPEC §2.1-2.2).
+ * source.h - an input file's bytes as UTF-8 text (docs/inputs.md, "Formats", "Encodings").
  *
  * A path is a plain file (mapped), a gzip file (inflated by zlib straight
  * into memory, no temp file) or "-" (standard input, read whole).  The

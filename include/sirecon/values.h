@@ -1,5 +1,5 @@
 /*
- * values.h - dates, months and money from the text of a cell (SPEC §2.5).
+ * values.h - dates, months and money from the text of a cell (docs/inputs.md, "Values and identifiers").
  *
  * Day-first dates; Excel serial numbers in date columns; months as month
  * indices (year*12 + month-1) so spans compare as integers; money in whole

@@ -1,6 +1,6 @@
 /*
  * xlsx.h - the first worksheet of an Excel .xlsx workbook as CSV text
- * (SPEC §2.1), so a workbook takes the same table path as a CSV export.
+ * (docs/inputs.md, "Formats"), so a workbook takes the same table path as a CSV export.
  *
  * The zip is read from memory with minizip, its XML parts streamed through
  * expat.  Cells come out as the text the file stores: shared and inline

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Determinism (SPEC §3.6): the same records, with rows shuffled, split over
+# Determinism (docs/architecture.md, "Determinism"): the same records, with rows shuffled, split over
 # several files and given in another order, give byte-identical
 # employers.csv, the same employees.csv apart from the source column, and
 # the same counts in run.json.  Usage: run.sh BIN PYTHON.

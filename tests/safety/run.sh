@@ -1,5 +1,5 @@
 #!/bin/sh
-# Output safety (SPEC §5.3): a full disk, an unwritable place and a run
+# Output safety (docs/architecture.md, "Outputs"): a full disk, an unwritable place and a run
 # killed at any moment never leave a half-written folder under the final
 # name; the next run cleans up what a killed one left.
 # Usage: run.sh BIN PYTHON.  Prints one line per case and "N passed, N failed".

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """fake_run.py - write the employees.csv / employers.csv a perfect sirecon run
-would write for a bench/gen.py scenario (SPEC §4 columns), optionally damaged,
+would write for a bench/gen.py scenario (docs/architecture.md, "Outputs"), optionally damaged,
 to test bench/score.py without the tool.
 
     tests/truth/fake_run.py --truth DIR --out OUT [--perturb KIND] [--seed S]

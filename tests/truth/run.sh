@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/truth/run.sh BIN - ground-truth runs (SPEC §5.1).
+# tests/truth/run.sh BIN - ground-truth runs (docs/architecture.md, "Quality gates").
 #
 # For seeds 1, 2, 3 of the messy flavor, seed 1 of the clean flavor and six
 # generalisation scenarios (below) (TRUTH_ROWS tax rows, default 3000):

@@ -1,5 +1,5 @@
 /*
- * test_common.c - status strings and exit codes (SPEC §1), diag_set
+ * test_common.c - status strings and exit codes (docs/architecture.md, "Errors and exit codes"), diag_set
  * formatting and truncation, and the allocation wrappers: xgrow growth,
  * copies, and the die-on-OOM exit 70 (checked in a child process).
  */

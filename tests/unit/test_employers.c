@@ -1,5 +1,5 @@
 /*
- * test_employers.c - the per-employer roll-up (SPEC §3.5, §4): counts,
+ * test_employers.c - the per-employer roll-up (docs/matching.md, "Roll-up, findings and arrears"): counts,
  * findings, --min-missing, the ranking, coverage, the employees and review
  * lists, registry data, and the arrears estimate against hand-computed
  * values.  Records carry their decisions directly (set as match.c would).
@@ -105,7 +105,7 @@ find(const struct result *r, const char *emp)
     return NULL;
 }
 
-/* ---- arrears (SPEC §3.5) ---- */
+/* ---- arrears (docs/matching.md, "Roll-up, findings and arrears") ---- */
 
 static int64_t
 arrears(int64_t income, int64_t ded, int months, int region, int period_months)
@@ -241,7 +241,7 @@ test_counts_and_findings(void **state)
     assert_int_equal(a->unenrolled_income, 84000000);
     /* 32,000,000 (deduction path) + 20,390,400 (minimum wage) */
     assert_int_equal(a->est_arrears, 52390400);
-    /* employer totals equal the sum of their records (SPEC §5.5) */
+    /* employer totals equal the sum of their records (docs/architecture.md, "Invariants") */
     assert_int_equal(a->taxed, a->enrolled + a->not_enrolled + a->partial +
                                    a->covered_elsewhere + a->review);
 

@@ -1,6 +1,6 @@
 /*
  * test_fields.c - canonical field and kind names, and which fields belong
- * to which kind of input (SPEC §2.4).
+ * to which kind of input (docs/inputs.md, "Fields").
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,7 +48,7 @@ test_kinds(void **state)
     assert_int_equal(fields_kind_from_name("?"), KIND_COUNT);
 }
 
-/* The tables of SPEC §2.4, field by field. */
+/* The tables of docs/inputs.md, "Fields", field by field. */
 static void
 test_in_kind(void **state)
 {

@@ -4,7 +4,7 @@
  * two-row header and column-number row, the older Circular 92/2015 layout,
  * 05-2, D02-LT with a title block, the SI software's export, accent-free
  * upper-case headers; the missing-column message; row classes; profile
- * aliases; kind guessing.  Tax codes are the real ones of DOMAIN.md, personal
+ * aliases; kind guessing.  Tax codes are real ones (valid check digits), personal
  * IDs are made up.
  */
 #include <stdarg.h>

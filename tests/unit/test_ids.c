@@ -1,5 +1,5 @@
 /*
- * test_ids.c - identifier normalizers: the real tax codes of DOMAIN.md, every
+ * test_ids.c - identifier normalizers: real tax codes (valid check digits, docs/inputs.md), every
  * kind of damage Excel does to an ID, and the column deciding the kind.
  * Personal IDs here are synthetic (made-up digits in the documented shape).
  */

@@ -1,5 +1,5 @@
 /*
- * test_manifest.c - run.json (SPEC §4): valid JSON read back by an
+ * test_manifest.c - run.json (docs/architecture.md, "Outputs"): valid JSON read back by an
  * independent parser (python3's json), per-file counts, counts by status,
  * rule, finding and flag, the SHA-256 of each output, mode 0600, and
  * strings with quotes, newlines and control characters escaped.

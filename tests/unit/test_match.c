@@ -1,5 +1,5 @@
 /*
- * test_match.c - the decision for every tax record (SPEC §3.1-3.4, §3.6):
+ * test_match.c - the decision for every tax record (docs/matching.md; docs/architecture.md, "Determinism"):
  * rules R1-R4, name keys and their folded form, ambiguity, coverage in the
  * period, the REVIEW cases, flags, duplicates, branches, determinism under
  * shuffled input, and --period parsing.  Records are built in memory.
@@ -19,7 +19,7 @@
 
 #define M(y, m) ((y) * 12 + (m) - 1)
 
-/* Employer codes (real, valid check digits; DOMAIN.md). */
+/* Employer codes (real, valid check digits; docs/inputs.md). */
 #define EA "0100233488"
 #define EB "0300588569"
 #define EC "0101248141"
@@ -771,7 +771,7 @@ test_duplicates(void **state)
     a = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
     b = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
     /* same person, employer and year, other amount (a supplementary
-     * declaration): merged too (SPEC 2.6), the larger income is kept */
+     * declaration): merged too (docs/matching.md, "Duplicates"), the larger income is kept */
     c = add_tax(&f, EA, "Ng\xc3\xb4 V\xc4\x83n Tu\xe1\xba\xa5n", IDK_PERSONAL, "034090000701");
     f.ds.tax[c].taxable_income = 500000000;
     /* same everything at another employer: not a duplicate */
@@ -826,7 +826,7 @@ test_branch(void **state)
     }
 }
 
-/* ---- determinism (SPEC §3.6) ---- */
+/* ---- determinism (docs/architecture.md, "Determinism") ---- */
 
 struct tspec {
     const char *emp, *name;

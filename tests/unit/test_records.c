@@ -55,7 +55,7 @@ test_names(void **state)
     /* "no rule" and "no reason" print as empty cells */
     assert_string_equal(records_rule_name(RULE_NONE), "");
     assert_string_equal(records_reason_name(RS_NONE), "");
-    /* the names the SPEC and the e2e goldens use */
+    /* the names the outputs and the e2e goldens use */
     assert_string_equal(records_status_name(ST_ENROLLED), "ENROLLED");
     assert_string_equal(records_status_name(ST_PARTIAL), "PARTIAL");
     assert_string_equal(records_status_name(ST_NOT_ENROLLED), "NOT_ENROLLED");

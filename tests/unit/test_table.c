@@ -1,5 +1,5 @@
 /*
- * test_table.c - table_parse() as an event stream (STYLE habit 8): raw bytes
+ * test_table.c - table_parse() as an event stream (docs/architecture.md, "Code conventions"): raw bytes
  * in, a string of events out.  Each row becomes "[cell|cell]@LINE", a row
  * with an error "ERR(CODE)@LINE"; rows are separated by one space.  Cells
  * longer than 32 bytes print as "<N bytes>" so the 64 KiB cases stay short.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # check_xlsx.py - read report.xlsx back with openpyxl, independently of the C
-# code that wrote it, and check what an inspector relies on (SPEC §4.1):
+# code that wrote it, and check what an inspector relies on (docs/architecture.md, "Outputs"):
 # sheet names and order in the chosen language, localized header cells (the
 # expected labels are written out here, not taken from the C table), bold
 # headers, frozen panes at A2, autofilter over header and data, IDs stored as

@@ -80,7 +80,7 @@ run en en
 run en2 en
 run vi vi
 
-# same inputs, same SOURCE_DATE_EPOCH -> the same cells (SPEC §3.6)
+# same inputs, same SOURCE_DATE_EPOCH -> the same cells (docs/architecture.md, "Determinism")
 if [ -f "$TMP/en.dump" ] && [ -f "$TMP/en2.dump" ]; then
     if cmp -s "$TMP/en.dump" "$TMP/en2.dump"; then
         ok "two runs give identical cell contents"
