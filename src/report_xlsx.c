@@ -32,360 +32,20 @@
 #include "sirecon/i18n.h"
 #include "sirecon/match.h"
 #include "sirecon/report.h"
+#include "sirecon/report_table.h"
+#include "sirecon/sheet.h"
 
-/* Rows per sheet, header included.  The unit tests use a small limit so the
- * split to "Employees (2)" is exercised with a few thousand rows. */
-#ifdef SIRECON_TEST_LIMITS
-#define XLSX_MAX_ROWS 1000u
-#else
-#define XLSX_MAX_ROWS ((uint32_t)LXW_ROW_MAX)
-#endif
-#define XLSX_MAX_COLS 20
-#define XLSX_WIDTH_MAX 60.0
-#define XLSX_WIDTH_MIN 6.0
-#define XLSX_PORTRAIT_CHARS 95.0 /* columns of text an A4 portrait page holds */
-#define XLSX_STR_MAX 32767   /* Excel's longest cell text (bytes, trimmed) */
 #define XLSX_TOP_LIST 10     /* employers on the Summary's "inspect first" list */
 #define XLSX_TOP_CHART 20    /* employers in the arrears chart */
 
 /* The whole writer's state: workbook, shared formats, first error. */
 struct xw {
+    struct sheetw s;             /* workbook, formats, first error (sheet.h) */
     const struct run_info *ri;
-    lang l;
-    lxw_workbook *wb;
-    lxw_error err;               /* first libxlsxwriter error, LXW_NO_ERROR if none */
-    const char *err_what;        /* what was being written then */
-    lxw_format *title, *bold, *wrap, *money, *pct, *dec1, *date, *link;
-    /* the emphasized (DEDUCTED_NOT_ENROLLED) variants */
-    lxw_format *hot, *hot_money, *hot_dec1, *hot_date;
     const char *st_label[ST_COUNT], *rs_label[RS_COUNT], *fi_label[FIND_COUNT];
 };
 
-/* One table sheet being written, possibly in several parts. */
-struct tsheet {
-    struct xw *w;
-    lxw_worksheet *ws;
-    const char *base;            /* localized name of part 1 */
-    int part;                    /* 1.. */
-    uint32_t row;                /* next row to write (0 = header) */
-    int ncols;
-    const char *const *cols;     /* field names: headers are "col.<field>" */
-    double width[XLSX_MAX_COLS]; /* widest content per column, in characters */
-    uint32_t nlinks;             /* hyperlinks on this part */
-};
-
-static void
-ck(struct xw *w, lxw_error e, const char *what)
-{
-    if (e != LXW_NO_ERROR && w->err == LXW_NO_ERROR) {
-        w->err = e;
-        w->err_what = what;
-    }
-}
-
-/* Display width of UTF-8 text: code points (good enough for Latin script
- * with diacritics, which is all this workbook holds). */
-static double
-text_width(const char *s)
-{
-    double n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static void
-grow_width(double *wd, double n)
-{
-    if (n > *wd)
-        *wd = n;
-}
-
-/* Cell text trimmed to Excel's limit at a UTF-8 boundary; buf when trimmed. */
-static const char *
-cell_text(const char *s, char **tmp)
-{
-    size_t n;
-
-    *tmp = NULL;
-    if (s == NULL)
-        return "";
-    n = strlen(s);
-    if (n <= XLSX_STR_MAX)
-        return s;
-    n = XLSX_STR_MAX;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    *tmp = xstrndup(s, n);
-    return *tmp;
-}
-
-static void
-put_str(struct xw *w, lxw_worksheet *ws, uint32_t r, int c, const char *s,
-        lxw_format *f, double *wd)
-{
-    char *tmp;
-    const char *t = cell_text(s, &tmp);
-
-    if (t[0] == '\0') {
-        if (f != NULL)
-            ck(w, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "blank cell");
-    } else {
-        ck(w, worksheet_write_string(ws, r, (lxw_col_t)c, t, f), "text cell");
-        if (wd)
-            grow_width(wd, text_width(t));
-    }
-    free(tmp);
-}
-
-/* Characters of v printed with thousands separators (and decimals); no
- * printf: this runs for every number cell. */
-static double
-num_width(double v, int decimals)
-{
-    double a = fabs(v);
-    int n = 1;
-
-    while (a >= 10 && n < 20) {
-        a /= 10;
-        n++;
-    }
-    return n + (n - 1) / 3 + (v < 0) + (decimals ? decimals + 1 : 0);
-}
-
-/* A number cell; NaN/Inf corrupt the file, so they are written blank. */
-static void
-put_num(struct xw *w, lxw_worksheet *ws, uint32_t r, int c, double v,
-        lxw_format *f, int decimals, double *wd)
-{
-    if (!isfinite(v)) {
-        if (f != NULL)
-            ck(w, worksheet_write_blank(ws, r, (lxw_col_t)c, f), "blank cell");
-        return;
-    }
-    ck(w, worksheet_write_number(ws, r, (lxw_col_t)c, v, f), "number cell");
-    if (wd)
-        grow_width(wd, num_width(v, decimals));
-}
-
-/* A date cell for a full date; year-only (or a date Excel cannot show
- * without its 1900 leap-year bug) as text "yyyy" / "yyyy-mm-dd". */
-static void
-put_date(struct xw *w, lxw_worksheet *ws, uint32_t r, int c, sdate d,
-         lxw_format *datef, lxw_format *textf, double *wd)
-{
-    int y = d / 10000, m = d / 100 % 100, day = d % 100;
-    char buf[16];
-
-    if (d == 0) {
-        put_str(w, ws, r, c, "", textf, wd);
-        return;
-    }
-    if (m >= 1 && m <= 12 && day >= 1 && day <= 31 && y >= 1901 && y <= 9999) {
-        lxw_datetime dt = { y, m, day, 0, 0, 0 };
-        ck(w, worksheet_write_datetime(ws, r, (lxw_col_t)c, &dt, datef), "date cell");
-        if (wd)
-            grow_width(wd, 10);
-        return;
-    }
-    values_date_str(d, buf);
-    put_str(w, ws, r, c, buf, textf, wd);
-}
-
-/* Column widths from content, capped; set after the rows (allowed in
- * constant-memory mode: <cols> is written outside sheetData). */
-static void
-set_widths(struct xw *w, lxw_worksheet *ws, const double *wd, int n)
-{
-    for (int c = 0; c < n; c++) {
-        double x = wd[c] + 2;
-        if (x < XLSX_WIDTH_MIN)
-            x = XLSX_WIDTH_MIN;
-        if (x > XLSX_WIDTH_MAX)
-            x = XLSX_WIDTH_MAX;
-        ck(w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, x, NULL),
-           "column width");
-    }
-}
-
-/* Name of part p of a table sheet: "Employees", "Employees (2)", ... */
-static void
-part_name(const char *base, int part, char *buf, size_t n)
-{
-    if (part <= 1)
-        snprintf(buf, n, "%s", base);
-    else
-        snprintf(buf, n, "%s (%d)", base, part);
-}
-
-/* Excel row (0-based) and part of data row k of a table sheet. */
-static void
-table_pos(size_t k, int *part, uint32_t *row)
-{
-    const size_t per = XLSX_MAX_ROWS - 1;
-
-    *part = (int)(k / per) + 1;
-    *row = (uint32_t)(k % per) + 1;
-}
-
-static lxw_worksheet *
-add_sheet(struct xw *w, const char *name)
-{
-    lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
-
-    if (ws == NULL)
-        ck(w, LXW_ERROR_SHEETNAME_ALREADY_USED, "worksheet"); /* bad name */
-    return ws;
-}
-
-static void
-tsheet_header(struct tsheet *t)
-{
-    char name[LXW_SHEETNAME_MAX * 4 + 16];
-
-    part_name(t->base, t->part, name, sizeof name);
-    t->ws = add_sheet(t->w, name);
-    t->row = 0;
-    t->nlinks = 0;
-    if (t->ws == NULL)
-        return;
-    for (int c = 0; c < t->ncols; c++) {
-        char key[64];
-        snprintf(key, sizeof key, "col.%s", t->cols[c]);
-        /* bold header text is a little wider than body text */
-        put_str(t->w, t->ws, 0, c, i18n(t->w->l, key), t->w->bold, NULL);
-        t->width[c] = text_width(i18n(t->w->l, key)) * 1.1;
-    }
-    t->row = 1;
-}
-
-/*
- * A sheet that prints: A4, landscape when its columns are wider than a
- * portrait page, every column on one page (as many pages down as needed),
- * header rows 0..repeat-1 on every page (-1 none), the print area over
- * rows 0..last_row and columns 0..last_col, the sheet name left and "page
- * n of m" right in the footer, margins a printer accepts.  Written after
- * the rows (allowed in constant-memory mode: page setup and defined names
- * are outside sheetData).
- */
-STATIC void
-report_xlsx_print_setup(struct xw *w, lxw_worksheet *ws, double width_chars, int repeat,
-                        uint32_t last_row, int last_col)
-{
-    char footer[160];
-
-    if (ws == NULL)
-        return;
-    worksheet_set_paper(ws, 9); /* A4 */
-    if (width_chars > XLSX_PORTRAIT_CHARS)
-        worksheet_set_landscape(ws);
-    else
-        worksheet_set_portrait(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
-    snprintf(footer, sizeof footer, "&L&8&A&R&8%s", i18n(w->l, "print.page_of"));
-    ck(w, worksheet_set_footer(ws, footer), "footer");
-    if (repeat > 0)
-        ck(w, worksheet_repeat_rows(ws, 0, (lxw_row_t)(repeat - 1)), "repeated rows");
-    ck(w, worksheet_print_area(ws, 0, 0, last_row, (lxw_col_t)(last_col < 0 ? 0 : last_col)),
-       "print area");
-}
-
-/* Sum of the column widths, in characters, as set_widths() sets them. */
-static double
-widths_total(const double *wd, int n)
-{
-    double t = 0;
-
-    for (int c = 0; c < n; c++) {
-        double x = wd[c] + 2;
-        t += x < XLSX_WIDTH_MIN ? XLSX_WIDTH_MIN : x > XLSX_WIDTH_MAX ? XLSX_WIDTH_MAX : x;
-    }
-    return t;
-}
-
-/* Bold header, frozen below it, autofilter over header and data, widths,
- * and a page setup that repeats the header on every printed page. */
-static void
-tsheet_finish(struct tsheet *t)
-{
-    if (t->ws == NULL)
-        return;
-    worksheet_freeze_panes(t->ws, 1, 0);
-    ck(t->w, worksheet_autofilter(t->ws, 0, 0, t->row - 1, (lxw_col_t)(t->ncols - 1)),
-       "autofilter");
-    set_widths(t->w, t->ws, t->width, t->ncols);
-    report_xlsx_print_setup(t->w, t->ws, widths_total(t->width, t->ncols), 1,
-                            t->row > 0 ? t->row - 1 : 0, t->ncols - 1);
-}
-
-static void
-tsheet_begin(struct tsheet *t, struct xw *w, const char *sheet_key,
-             const char *const *cols, int ncols)
-{
-    memset(t, 0, sizeof *t);
-    t->w = w;
-    t->base = i18n(w->l, sheet_key);
-    t->part = 1;
-    t->cols = cols;
-    t->ncols = ncols;
-    tsheet_header(t);
-}
-
-/* The row for the next data row, starting a new part when this one is full. */
-static uint32_t
-tsheet_next(struct tsheet *t)
-{
-    if (t->row >= XLSX_MAX_ROWS) {
-        tsheet_finish(t);
-        t->part++;
-        tsheet_header(t);
-    }
-    return t->row++;
-}
-
 /* ---- formats and labels ------------------------------------------------ */
-
-static lxw_format *
-fmt(struct xw *w, const char *num, int bold, int hot)
-{
-    lxw_format *f = workbook_add_format(w->wb);
-
-    if (num)
-        format_set_num_format(f, num);
-    if (bold)
-        format_set_bold(f);
-    if (hot) {
-        /* Excel's "Bad" cell style: dark red on light red */
-        format_set_font_color(f, 0x9C0006);
-        format_set_bg_color(f, 0xFFC7CE);
-        format_set_pattern(f, LXW_PATTERN_SOLID);
-    }
-    return f;
-}
-
-static void
-make_formats(struct xw *w)
-{
-    w->title = fmt(w, NULL, 1, 0);
-    format_set_font_size(w->title, 14);
-    w->bold = fmt(w, NULL, 1, 0);
-    w->wrap = fmt(w, NULL, 0, 0);
-    format_set_text_wrap(w->wrap);
-    format_set_align(w->wrap, LXW_ALIGN_VERTICAL_TOP);
-    w->money = fmt(w, "#,##0", 0, 0);
-    w->dec1 = fmt(w, "0.0", 0, 0);
-    w->pct = fmt(w, "0.0%", 0, 0);
-    w->date = fmt(w, "dd/mm/yyyy", 0, 0);
-    w->link = fmt(w, NULL, 0, 0);
-    format_set_underline(w->link, LXW_UNDERLINE_SINGLE);
-    format_set_font_color(w->link, LXW_COLOR_BLUE);
-    w->hot = fmt(w, NULL, 0, 1);
-    w->hot_money = fmt(w, "#,##0", 0, 1);
-    w->hot_dec1 = fmt(w, "0.0", 0, 1);
-    w->hot_date = fmt(w, "dd/mm/yyyy", 0, 1);
-}
 
 /* The label of prefix+code; "" for an empty code (RS_NONE, RULE_NONE...);
  * the code itself when the table has no label (i18n returns the key, which
@@ -407,11 +67,11 @@ static void
 cache_labels(struct xw *w)
 {
     for (int s = 0; s < ST_COUNT; s++)
-        w->st_label[s] = label_or_code(w->l, "status.", records_status_name((rec_status)s));
+        w->st_label[s] = label_or_code(w->s.l, "status.", records_status_name((rec_status)s));
     for (int r = 0; r < RS_COUNT; r++)
-        w->rs_label[r] = label_or_code(w->l, "reason.", records_reason_name((rec_reason)r));
+        w->rs_label[r] = label_or_code(w->s.l, "reason.", records_reason_name((rec_reason)r));
     for (int f = 0; f < FIND_COUNT; f++)
-        w->fi_label[f] = label_or_code(w->l, "finding.", employers_finding_name((finding)f));
+        w->fi_label[f] = label_or_code(w->s.l, "finding.", employers_finding_name((finding)f));
 }
 
 /* "New" / "Ongoing (3 months)" from the CSV's "NEW" / "ONGOING (3 months)". */
@@ -423,32 +83,13 @@ trend_label(struct xw *w, const char *trend, char *buf, size_t n)
     if (trend == NULL || trend[0] == '\0')
         return "";
     if (strcmp(trend, "NEW") == 0)
-        return i18n(w->l, "trend.NEW");
+        return i18n(w->s.l, "trend.NEW");
     if (sscanf(trend, "ONGOING (%d", &months) == 1) {
-        snprintf(buf, n, "%s (%d %s)", i18n(w->l, "trend.ONGOING"), months,
-                 i18n(w->l, "trend.months"));
+        snprintf(buf, n, "%s (%d %s)", i18n(w->s.l, "trend.ONGOING"), months,
+                 i18n(w->s.l, "trend.months"));
         return buf;
     }
     return trend;
-}
-
-/* Names of the set RF_* bits joined with '|', as in employees.csv. */
-static const char *
-flag_codes(uint32_t flags, char *buf, size_t n)
-{
-    size_t len = 0;
-
-    buf[0] = '\0';
-    for (unsigned bit = 0; bit < RF_FLAG_COUNT; bit++) {
-        int k;
-        if (!(flags & (1u << bit)))
-            continue;
-        k = snprintf(buf + len, n - len, "%s%s", len ? "|" : "", records_flag_name(bit));
-        if (k < 0 || (size_t)k >= n - len)
-            break;
-        len += (size_t)k;
-    }
-    return buf;
 }
 
 /* ---- Employers --------------------------------------------------------- */
@@ -520,109 +161,127 @@ report_xlsx_first_rows(const struct run_info *ri)
     return first;
 }
 
+/* One cell of a table column: codes by their label, identifiers as text,
+ * numbers and dates typed; hot: the row's emphasis. */
+static void
+put_cell(struct xw *w, lxw_worksheet *ws, uint32_t r, int c, const struct report_col *col,
+         const struct report_cell *v, bool hot, double *wd)
+{
+    lxw_format *tf = hot ? w->s.hot : NULL;
+    char buf[128];
+
+    switch (col->type) {
+    case RC_CODE:
+        sheet_str(&w->s, ws, r, c, label_or_code(w->s.l, col->label, v->s), tf, wd);
+        break;
+    case RC_TREND:
+        sheet_str(&w->s, ws, r, c, trend_label(w, v->s, buf, sizeof buf), tf, wd);
+        break;
+    case RC_INT:
+        sheet_num(&w->s, ws, r, c, (double)v->i, tf, 0, wd);
+        break;
+    case RC_MONEY:
+        sheet_num(&w->s, ws, r, c, (double)v->i, hot ? w->s.hot_money : w->s.money, 0, wd);
+        break;
+    case RC_DEC1:
+        sheet_num(&w->s, ws, r, c, v->d, hot ? w->s.hot_dec1 : w->s.dec1, 1, wd);
+        break;
+    case RC_DATE:
+        sheet_date(&w->s, ws, r, c, v->date, hot ? w->s.hot_date : w->s.date, tf, wd);
+        break;
+    default:
+        sheet_str(&w->s, ws, r, c, v->s, tf, wd);
+        break;
+    }
+}
+
+/* A table of report_table.c on sheet sheet_key (parts at the row limit):
+ * rows idx[0..n) (NULL: 0..n-1); link(i, c) may write column c of row i
+ * itself (a hyperlink) and return true. */
+static void
+write_table(struct xw *w, const char *sheet_key, const struct report_table *tb,
+            const size_t *idx, size_t n, bool (*hot)(const struct xw *, size_t),
+            bool (*link)(struct xw *, struct tsheet *, size_t, uint32_t, int, const char *,
+                         void *),
+            void *ctx)
+{
+    struct tsheet t;
+    const char *keys[XLSX_MAX_COLS];
+    char buf[REPORT_CELL_BUF];
+
+    for (int c = 0; c < tb->ncols && c < XLSX_MAX_COLS; c++)
+        keys[c] = tb->cols[c].key;
+    tsheet_begin(&t, &w->s, sheet_key, keys, tb->ncols);
+    for (size_t i = 0; i < n && w->s.err == LXW_NO_ERROR; i++) {
+        size_t row = idx ? idx[i] : i;
+        uint32_t r = tsheet_next(&t);
+        bool h = hot && hot(w, row);
+
+        if (t.ws == NULL)
+            break;
+        for (int c = 0; c < tb->ncols; c++) {
+            struct report_cell v = {"", 0, 0, 0};
+            tb->cols[c].get(w->ri, row, &v, buf);
+            if (link && link(w, &t, i, r, c, v.s, ctx))
+                continue;
+            put_cell(w, t.ws, r, c, &tb->cols[c], &v, h, &t.width[c]);
+        }
+    }
+    tsheet_finish(&t);
+}
+
+/* Employers: the tax code links to the employer's first Employees row. */
+struct emp_links {
+    size_t *first;
+    const char *emp_base;
+};
+
+static bool
+employer_link(struct xw *w, struct tsheet *t, size_t i, uint32_t r, int c, const char *code,
+              void *ctx)
+{
+    struct emp_links *el = ctx;
+    char url[LXW_SHEETNAME_MAX * 4 + 64], tgt[LXW_SHEETNAME_MAX * 4 + 16];
+    int part;
+    uint32_t row;
+
+    if (c != 1 || el->first[i] == SIZE_MAX || t->nlinks >= LXW_MAX_NUMBER_URLS)
+        return false;
+    sheet_table_pos(el->first[i], &part, &row);
+    sheet_part_name(el->emp_base, part, tgt, sizeof tgt);
+    snprintf(url, sizeof url, "internal:'%s'!A%lu", tgt, (unsigned long)row + 1);
+    sheet_check(&w->s, worksheet_write_url_opt(t->ws, r, 1, url, w->s.link, code, NULL),
+                "hyperlink");
+    sheet_grow_width(&t->width[1], sheet_text_width(code ? code : ""));
+    t->nlinks++;
+    return true;
+}
+
 static void
 write_employers(struct xw *w)
 {
-    const struct result *res = w->ri->res;
-    struct tsheet t;
-    size_t *first = report_xlsx_first_rows(w->ri);
-    const char *emp_base = i18n(w->l, "sheet.employees");
-    char buf[128], url[LXW_SHEETNAME_MAX * 4 + 64], tgt[LXW_SHEETNAME_MAX * 4 + 16];
+    struct emp_links el;
 
-    tsheet_begin(&t, w, "sheet.employers", report_employer_cols, report_nemployer_cols);
-    for (size_t i = 0; i < res->nlisted && w->err == LXW_NO_ERROR; i++) {
-        const struct employer_sum *e = &res->emps[i];
-        uint32_t r = tsheet_next(&t);
-        lxw_worksheet *ws = t.ws;
-        double *wd = t.width;
-
-        if (ws == NULL)
-            break;
-        put_num(w, ws, r, 0, e->rank, NULL, 0, &wd[0]);
-        if (first[i] != SIZE_MAX && t.nlinks < LXW_MAX_NUMBER_URLS) {
-            int part;
-            uint32_t row;
-            table_pos(first[i], &part, &row);
-            part_name(emp_base, part, tgt, sizeof tgt);
-            snprintf(url, sizeof url, "internal:'%s'!A%lu", tgt, (unsigned long)row + 1);
-            ck(w, worksheet_write_url_opt(ws, r, 1, url, w->link, e->emp, NULL),
-               "hyperlink");
-            grow_width(&wd[1], text_width(e->emp ? e->emp : ""));
-            t.nlinks++;
-        } else {
-            put_str(w, ws, r, 1, e->emp, NULL, &wd[1]);
-        }
-        put_str(w, ws, r, 2, e->name, NULL, &wd[2]);
-        put_str(w, ws, r, 3, e->area, NULL, &wd[3]);
-        put_str(w, ws, r, 4, (unsigned)e->finding < FIND_COUNT ? w->fi_label[e->finding] : "",
-                NULL, &wd[4]);
-        put_num(w, ws, r, 5, e->taxed, NULL, 0, &wd[5]);
-        put_num(w, ws, r, 6, e->enrolled, NULL, 0, &wd[6]);
-        put_num(w, ws, r, 7, e->not_enrolled, NULL, 0, &wd[7]);
-        put_num(w, ws, r, 8, e->partial, NULL, 0, &wd[8]);
-        put_num(w, ws, r, 9, e->covered_elsewhere, NULL, 0, &wd[9]);
-        put_num(w, ws, r, 10, e->review, NULL, 0, &wd[10]);
-        put_num(w, ws, r, 11, e->deducted_not_enrolled, NULL, 0, &wd[11]);
-        put_num(w, ws, r, 12, e->coverage_pct, w->dec1, 1, &wd[12]);
-        put_num(w, ws, r, 13, (double)e->unenrolled_income, w->money, 0, &wd[13]);
-        put_num(w, ws, r, 14, (double)e->est_arrears, w->money, 0, &wd[14]);
-        put_str(w, ws, r, 15, trend_label(w, e->trend, buf, sizeof buf), NULL, &wd[15]);
-    }
-    tsheet_finish(&t);
-    free(first);
+    el.first = report_xlsx_first_rows(w->ri);
+    el.emp_base = i18n(w->s.l, "sheet.employees");
+    write_table(w, "sheet.employers", &report_employers_table, NULL, w->ri->res->nlisted,
+                NULL, employer_link, &el);
+    free(el.first);
 }
 
 /* ---- Employees / Review ------------------------------------------------ */
 
+/* DEDUCTED_NOT_ENROLLED rows stand out. */
+static bool
+deducted(const struct xw *w, size_t row)
+{
+    return (w->ri->ds->tax[row].flags & RF_DEDUCTED_NOT_ENROLLED) != 0;
+}
+
 static void
 write_tax_rows(struct xw *w, const char *sheet_key, const size_t *idx, size_t n)
 {
-    const struct run_info *ri = w->ri;
-    const struct dataset *ds = ri->ds;
-    struct tsheet t;
-    char idbuf[IDS_MAX], flags[512], src[640], conf[2];
-
-    tsheet_begin(&t, w, sheet_key, report_employee_cols, report_nemployee_cols);
-    for (size_t i = 0; i < n && w->err == LXW_NO_ERROR; i++) {
-        const struct tax_rec *tr = &ds->tax[idx[i]];
-        uint32_t r = tsheet_next(&t);
-        lxw_worksheet *ws = t.ws;
-        double *wd = t.width;
-        bool hot = (tr->flags & RF_DEDUCTED_NOT_ENROLLED) != 0;
-        lxw_format *tf = hot ? w->hot : NULL;
-
-        if (ws == NULL)
-            break;
-        put_str(w, ws, r, 0, tr->emp, tf, &wd[0]);
-        put_str(w, ws, r, 1, tr->emp_name, tf, &wd[1]);
-        put_str(w, ws, r, 2, tr->full_name, tf, &wd[2]);
-        put_str(w, ws, r, 3, report_person_id(ri, tr, idbuf), tf, &wd[3]);
-        put_str(w, ws, r, 4, tr->pid_kind < IDK_COUNT
-                ? label_or_code(w->l, "idkind.", ids_kind_name(tr->pid_kind)) : "",
-                tf, &wd[4]);
-        put_date(w, ws, r, 5, tr->birth, hot ? w->hot_date : w->date, tf, &wd[5]);
-        put_str(w, ws, r, 6, tr->schedule == 1 ? "05-1" : tr->schedule == 2 ? "05-2" : "",
-                tf, &wd[6]);
-        put_num(w, ws, r, 7, (double)tr->taxable_income, hot ? w->hot_money : w->money,
-                0, &wd[7]);
-        put_num(w, ws, r, 8, (double)tr->insurance_deduction,
-                hot ? w->hot_money : w->money, 0, &wd[8]);
-        put_str(w, ws, r, 9, (unsigned)tr->status < ST_COUNT ? w->st_label[tr->status] : "",
-                tf, &wd[9]);
-        put_str(w, ws, r, 10, (unsigned)tr->reason < RS_COUNT ? w->rs_label[tr->reason] : "",
-                tf, &wd[10]);
-        put_str(w, ws, r, 11, tr->rule == RULE_NONE ? "" : records_rule_name(tr->rule),
-                tf, &wd[11]);
-        conf[0] = tr->confidence;
-        conf[1] = '\0';
-        put_str(w, ws, r, 12, conf, tf, &wd[12]);
-        put_num(w, ws, r, 13, tr->covered_months, tf, 0, &wd[13]);
-        put_str(w, ws, r, 14, tr->other_emp, tf, &wd[14]);
-        put_str(w, ws, r, 15, flag_codes(tr->flags, flags, sizeof flags), tf, &wd[15]);
-        put_str(w, ws, r, 16, report_source(ri, tr->file, tr->line, src, sizeof src),
-                tf, &wd[16]);
-    }
-    tsheet_finish(&t);
+    write_table(w, sheet_key, &report_employees_table, idx, n, deducted, NULL, NULL);
 }
 
 /* ---- Rejects ----------------------------------------------------------- */
@@ -630,27 +289,8 @@ write_tax_rows(struct xw *w, const char *sheet_key, const size_t *idx, size_t n)
 static void
 write_rejects(struct xw *w)
 {
-    const struct dataset *ds = w->ri->ds;
-    struct tsheet t;
-
-    tsheet_begin(&t, w, "sheet.rejects", report_reject_cols, report_nreject_cols);
-    for (size_t i = 0; i < ds->nrejects && w->err == LXW_NO_ERROR; i++) {
-        const struct reject *rj = &ds->rejects[i];
-        const struct input_file *in = rj->file < ds->nfiles ? &ds->files[rj->file] : NULL;
-        uint32_t r = tsheet_next(&t);
-        double *wd = t.width;
-
-        if (t.ws == NULL)
-            break;
-        put_str(w, t.ws, r, 0, in ? in->path : "", NULL, &wd[0]);
-        put_num(w, t.ws, r, 1, rj->line, NULL, 0, &wd[1]);
-        put_str(w, t.ws, r, 2, in ? label_or_code(w->l, "kind.", fields_kind_name(in->kind))
-                : "", NULL, &wd[2]);
-        put_str(w, t.ws, r, 3, rj->reason, NULL, &wd[3]);
-        put_str(w, t.ws, r, 4, rj->column, NULL, &wd[4]);
-        put_str(w, t.ws, r, 5, rj->detail, NULL, &wd[5]);
-    }
-    tsheet_finish(&t);
+    write_table(w, "sheet.rejects", &report_rejects_table, NULL, w->ri->ds->nrejects, NULL,
+                NULL, NULL);
 }
 
 /* ---- Summary ----------------------------------------------------------- */
@@ -667,21 +307,21 @@ static void
 fs_str(struct fsheet *s, int c, const char *v, lxw_format *f)
 {
     if (s->ws)
-        put_str(s->w, s->ws, s->row, c, v, f, &s->width[c]);
+        sheet_str(&s->w->s, s->ws, s->row, c, v, f, &s->width[c]);
 }
 
 static void
 fs_num(struct fsheet *s, int c, double v, lxw_format *f, int decimals)
 {
     if (s->ws)
-        put_num(s->w, s->ws, s->row, c, v, f, decimals, &s->width[c]);
+        sheet_num(&s->w->s, s->ws, s->row, c, v, f, decimals, &s->width[c]);
 }
 
 /* A label (column A, not counted for width: labels may be long) and text. */
 static void
 fs_kv(struct fsheet *s, const char *key, const char *v)
 {
-    fs_str(s, 0, i18n(s->w->l, key), NULL);
+    fs_str(s, 0, i18n(s->w->s.l, key), NULL);
     fs_str(s, 1, v, NULL);
     s->row++;
 }
@@ -699,7 +339,7 @@ static void
 fs_head(struct fsheet *s, const char *const *keys, int n)
 {
     for (int c = 0; c < n; c++)
-        fs_str(s, c, i18n(s->w->l, keys[c]), s->w->bold);
+        fs_str(s, c, i18n(s->w->s.l, keys[c]), s->w->s.bold);
     s->row++;
 }
 
@@ -760,7 +400,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     const struct run_info *ri = w->ri;
     const struct dataset *ds = ri->ds;
     const struct result *res = ri->res;
-    const lang l = w->l;
+    const lang l = w->s.l;
     struct fsheet s = { w, ws, 0, {0} };
     const char *sheet = i18n(l, "sheet.summary");
     char buf[256], m1[16], m2[16];
@@ -771,11 +411,11 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     struct area_count *areas;
     uint32_t top_first = 0, area_first = 0;
 
-    fs_str(&s, 0, i18n(l, "sum.title"), w->title);
+    fs_str(&s, 0, i18n(l, "sum.title"), w->s.title);
     s.row += 2;
 
     /* run parameters */
-    fs_str(&s, 0, i18n(l, "sum.parameters"), w->bold);
+    fs_str(&s, 0, i18n(l, "sum.parameters"), w->s.bold);
     s.row++;
     gmtime_r(&started, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
@@ -787,7 +427,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     fs_kv(&s, "sum.period", buf);
     fs_kv(&s, "sum.language", i18n(l, "sum.language_name"));
     fs_kn(&s, i18n(l, "sum.min_missing"), ri->min_missing, NULL);
-    fs_kn(&s, i18n(l, "sum.max_reject_rate"), ri->max_reject_rate, w->pct);
+    fs_kn(&s, i18n(l, "sum.max_reject_rate"), ri->max_reject_rate, w->s.pct);
     fs_kv(&s, "sum.mask_ids", yes_no(l, ri->mask_ids));
     fs_kv(&s, "sum.include_short_contracts",
           yes_no(l, ri->mo != NULL && ri->mo->include_short_contracts));
@@ -800,16 +440,16 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     {
         static const char *const h[] = { "col.file", "col.kind", "sum.rows_read",
             "sum.rows_loaded", "sum.rows_rejected", "sum.sha256", "sum.encoding" };
-        fs_str(&s, 0, i18n(l, "sum.inputs"), w->bold);
+        fs_str(&s, 0, i18n(l, "sum.inputs"), w->s.bold);
         s.row++;
         fs_head(&s, h, 7);
         for (size_t i = 0; i < ds->nfiles; i++) {
             const struct input_file *in = &ds->files[i];
             fs_str(&s, 0, in->path, NULL);
             fs_str(&s, 1, label_or_code(l, "kind.", fields_kind_name(in->kind)), NULL);
-            fs_num(&s, 2, (double)in->read, w->money, 0);
-            fs_num(&s, 3, (double)in->loaded, w->money, 0);
-            fs_num(&s, 4, (double)in->rejected, w->money, 0);
+            fs_num(&s, 2, (double)in->read, w->s.money, 0);
+            fs_num(&s, 3, (double)in->loaded, w->s.money, 0);
+            fs_num(&s, 4, (double)in->rejected, w->s.money, 0);
             snprintf(buf, sizeof buf, "%.12s", in->sha256);
             fs_str(&s, 5, buf, NULL);
             fs_str(&s, 6, in->encoding, NULL);
@@ -821,7 +461,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
             for (int u = 0; u < in->nunread; u++) {
                 snprintf(buf, sizeof buf, i18n(l, "sum.unread_id_column"), in->path,
                          in->unread_col[u] + 1, in->unread_label[u]);
-                fs_str(&s, 0, buf, w->bold);
+                fs_str(&s, 0, buf, w->s.bold);
                 s.row++;
             }
         }
@@ -829,27 +469,27 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     }
 
     /* totals */
-    fs_str(&s, 0, i18n(l, "sum.totals"), w->bold);
+    fs_str(&s, 0, i18n(l, "sum.totals"), w->s.bold);
     s.row++;
-    fs_kn(&s, i18n(l, "sum.tax_records"), (double)ds->ntax, w->money);
-    fs_str(&s, 0, i18n(l, "sum.by_status"), w->bold);
+    fs_kn(&s, i18n(l, "sum.tax_records"), (double)ds->ntax, w->s.money);
+    fs_str(&s, 0, i18n(l, "sum.by_status"), w->s.bold);
     s.row++;
     for (int st = 0; st < ST_COUNT; st++) {
         snprintf(buf, sizeof buf, "    %s", w->st_label[st]);
-        fs_kn(&s, buf, (double)res->by_status[st], w->money);
+        fs_kn(&s, buf, (double)res->by_status[st], w->s.money);
     }
-    fs_kn(&s, i18n(l, "sum.duplicates"), (double)res->duplicates, w->money);
-    fs_kn(&s, i18n(l, "sum.rejected_rows"), (double)ds->nrejects, w->money);
-    fs_kn(&s, i18n(l, "sum.listed"), (double)res->nlisted, w->money);
-    fs_str(&s, 0, i18n(l, "sum.by_finding"), w->bold);
+    fs_kn(&s, i18n(l, "sum.duplicates"), (double)res->duplicates, w->s.money);
+    fs_kn(&s, i18n(l, "sum.rejected_rows"), (double)ds->nrejects, w->s.money);
+    fs_kn(&s, i18n(l, "sum.listed"), (double)res->nlisted, w->s.money);
+    fs_str(&s, 0, i18n(l, "sum.by_finding"), w->s.bold);
     s.row++;
     for (int f = FIND_NONE + 1; f < FIND_COUNT; f++) {
         snprintf(buf, sizeof buf, "    %s", w->fi_label[f]);
-        fs_kn(&s, buf, (double)res->by_finding[f], w->money);
+        fs_kn(&s, buf, (double)res->by_finding[f], w->s.money);
     }
     for (size_t i = 0; i < res->nlisted; i++)
         arrears += res->emps[i].est_arrears;
-    fs_kn(&s, i18n(l, "sum.arrears_total"), (double)arrears, w->money);
+    fs_kn(&s, i18n(l, "sum.arrears_total"), (double)arrears, w->s.money);
     fs_str(&s, 0, i18n(l, "sum.arrears_note"), NULL);
     s.row += 2;
 
@@ -858,7 +498,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         static const char *const h[] = { "col.rank", "col.employer_tax_id",
             "col.employer_name", "col.finding", "col.not_enrolled",
             "col.deducted_not_enrolled", "col.est_arrears" };
-        fs_str(&s, 0, i18n(l, "sum.top"), w->bold);
+        fs_str(&s, 0, i18n(l, "sum.top"), w->s.bold);
         s.row++;
         ntop = res->nlisted < XLSX_TOP_LIST ? res->nlisted : XLSX_TOP_LIST;
         if (ntop == 0) {
@@ -876,7 +516,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
                    NULL);
             fs_num(&s, 4, e->not_enrolled, NULL, 0);
             fs_num(&s, 5, e->deducted_not_enrolled, NULL, 0);
-            fs_num(&s, 6, (double)e->est_arrears, w->money, 0);
+            fs_num(&s, 6, (double)e->est_arrears, w->s.money, 0);
             s.row++;
         }
         s.row++;
@@ -884,7 +524,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
 
     /* employers listed last time and not now */
     if (ri->nresolved > 0) {
-        fs_str(&s, 0, i18n(l, "sum.resolved"), w->bold);
+        fs_str(&s, 0, i18n(l, "sum.resolved"), w->s.bold);
         s.row++;
         for (size_t i = 0; i < ri->nresolved; i++) {
             fs_str(&s, 0, ri->resolved[i], NULL);
@@ -898,22 +538,22 @@ write_summary(struct xw *w, lxw_worksheet *ws)
     areas = count_areas(res, &nareas);
     if (nchart > 0) {
         static const char *const h[] = { "sum.employer", "col.est_arrears" };
-        fs_str(&s, 0, i18n(l, "sum.chart_data"), w->bold);
+        fs_str(&s, 0, i18n(l, "sum.chart_data"), w->s.bold);
         s.row++;
         fs_head(&s, h, 2);
         top_first = s.row;
         for (size_t i = 0; i < nchart; i++) {
             const struct employer_sum *e = &res->emps[i];
             fs_str(&s, 0, e->name && e->name[0] ? e->name : e->emp, NULL);
-            fs_num(&s, 1, (double)e->est_arrears, w->money, 0);
+            fs_num(&s, 1, (double)e->est_arrears, w->s.money, 0);
             s.row++;
         }
         s.row++;
     }
     if (nareas > 0) {
-        fs_str(&s, 0, i18n(l, "col.area"), w->bold);
+        fs_str(&s, 0, i18n(l, "col.area"), w->s.bold);
         for (int f = FIND_NONE + 1; f < FIND_COUNT; f++)
-            fs_str(&s, f, w->fi_label[f], w->bold);
+            fs_str(&s, f, w->fi_label[f], w->s.bold);
         s.row++;
         area_first = s.row;
         for (size_t i = 0; i < nareas; i++) {
@@ -928,7 +568,7 @@ write_summary(struct xw *w, lxw_worksheet *ws)
      * their values together, and the charts follow */
     uint32_t chart_row = s.row + 1;
     if (nchart > 0 && ws != NULL) {
-        lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_BAR);
+        lxw_chart *ch = workbook_add_chart(w->s.wb, LXW_CHART_BAR);
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         lxw_chart_options o = { 0 };
         chart_series_set_categories(se, sheet, top_first, 0,
@@ -942,11 +582,11 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         o.x_scale = 1.4;
         o.y_scale = 1.6;
-        ck(w, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
+        sheet_check(&w->s, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
         chart_row += 25; /* 288 px x 1.6 over 20 px rows, and a gap */
     }
     if (nareas > 0 && ws != NULL) {
-        lxw_chart *ch = workbook_add_chart(w->wb, LXW_CHART_BAR_STACKED);
+        lxw_chart *ch = workbook_add_chart(w->s.wb, LXW_CHART_BAR_STACKED);
         lxw_chart_options o = { 0 };
         for (int f = FIND_NONE + 1; f < FIND_COUNT; f++) {
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
@@ -962,21 +602,21 @@ write_summary(struct xw *w, lxw_worksheet *ws)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         o.x_scale = 1.4;
         o.y_scale = 1.5;
-        ck(w, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
+        sheet_check(&w->s, worksheet_insert_chart_opt(ws, chart_row, 0, ch, &o), "chart");
         chart_row += 23;
     }
     free(areas);
     if (ws != NULL) {
         /* column A holds long labels; the rest from content */
         s.width[0] = s.width[0] > 48 ? 48 : s.width[0];
-        set_widths(w, ws, s.width, 8);
-        report_xlsx_print_setup(w, ws, widths_total(s.width, 8), 0,
+        sheet_set_widths(&w->s, ws, s.width, 8);
+        sheet_print_setup(&w->s, ws, sheet_widths_total(s.width, 8), 0,
                                 chart_row > s.row ? chart_row : s.row, 7);
         if (chart_row > s.row + 1) { /* the charts start a printed page */
             static lxw_row_t breaks[2];
             breaks[0] = s.row + 1;
             breaks[1] = 0;
-            ck(w, worksheet_set_h_pagebreaks(ws, breaks), "page break");
+            sheet_check(&w->s, worksheet_set_h_pagebreaks(ws, breaks), "page break");
         }
     }
 }
@@ -989,16 +629,16 @@ write_method(struct xw *w, lxw_worksheet *ws)
     const struct run_info *ri = w->ri;
     const struct result *res = ri->res;
     const struct profile *pf = ri->pf;
-    const lang l = w->l;
+    const lang l = w->s.l;
     struct fsheet s = { w, ws, 0, {0} };
     static const char *const h4[] = { "method.code", "method.label",
         "method.explanation", "method.records" };
     char key[96];
 
-    fs_str(&s, 0, i18n(l, "sheet.method"), w->title);
+    fs_str(&s, 0, i18n(l, "sheet.method"), w->s.title);
     s.row += 2;
 
-    fs_str(&s, 0, i18n(l, "method.rules"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.rules"), w->s.bold);
     s.row++;
     fs_head(&s, h4, 4);
     for (int r = RULE_NONE + 1; r < RULE_COUNT; r++) {
@@ -1006,13 +646,13 @@ write_method(struct xw *w, lxw_worksheet *ws)
         fs_str(&s, 0, code, NULL);
         fs_str(&s, 1, label_or_code(l, "rule.", code), NULL);
         snprintf(key, sizeof key, "rule.%s.desc", code);
-        fs_str(&s, 2, i18n(l, key), w->wrap);
-        fs_num(&s, 3, (double)res->by_rule[r], w->money, 0);
+        fs_str(&s, 2, i18n(l, key), w->s.wrap);
+        fs_num(&s, 3, (double)res->by_rule[r], w->s.money, 0);
         s.row++;
     }
     s.row++;
 
-    fs_str(&s, 0, i18n(l, "method.statuses"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.statuses"), w->s.bold);
     s.row++;
     fs_head(&s, h4, 4);
     for (int st = 0; st < ST_COUNT; st++) {
@@ -1020,13 +660,13 @@ write_method(struct xw *w, lxw_worksheet *ws)
         fs_str(&s, 0, code, NULL);
         fs_str(&s, 1, w->st_label[st], NULL);
         snprintf(key, sizeof key, "status.%s.desc", code);
-        fs_str(&s, 2, i18n(l, key), w->wrap);
-        fs_num(&s, 3, (double)res->by_status[st], w->money, 0);
+        fs_str(&s, 2, i18n(l, key), w->s.wrap);
+        fs_num(&s, 3, (double)res->by_status[st], w->s.money, 0);
         s.row++;
     }
     s.row++;
 
-    fs_str(&s, 0, i18n(l, "method.reasons"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.reasons"), w->s.bold);
     s.row++;
     fs_head(&s, h4, 2);
     for (int r = RS_NONE + 1; r < RS_COUNT; r++) {
@@ -1036,21 +676,21 @@ write_method(struct xw *w, lxw_worksheet *ws)
     }
     s.row++;
 
-    fs_str(&s, 0, i18n(l, "method.findings"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.findings"), w->s.bold);
     s.row++;
-    fs_str(&s, 0, i18n(l, "method.code"), w->bold);
-    fs_str(&s, 1, i18n(l, "method.label"), w->bold);
-    fs_str(&s, 3, i18n(l, "method.employers"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.code"), w->s.bold);
+    fs_str(&s, 1, i18n(l, "method.label"), w->s.bold);
+    fs_str(&s, 3, i18n(l, "method.employers"), w->s.bold);
     s.row++;
     for (int f = FIND_NONE + 1; f < FIND_COUNT; f++) {
         fs_str(&s, 0, employers_finding_name((finding)f), NULL);
         fs_str(&s, 1, w->fi_label[f], NULL);
-        fs_num(&s, 3, (double)res->by_finding[f], w->money, 0);
+        fs_num(&s, 3, (double)res->by_finding[f], w->s.money, 0);
         s.row++;
     }
     s.row++;
 
-    fs_str(&s, 0, i18n(l, "method.flags"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.flags"), w->s.bold);
     s.row++;
     fs_head(&s, h4, 2);
     for (unsigned b = 0; b < RF_FLAG_COUNT; b++) {
@@ -1060,10 +700,10 @@ write_method(struct xw *w, lxw_worksheet *ws)
     }
     s.row++;
 
-    fs_str(&s, 0, i18n(l, "method.arrears"), w->bold);
+    fs_str(&s, 0, i18n(l, "method.arrears"), w->s.bold);
     s.row++;
     if (ws)  /* one long wrapped cell, not counted in the widths */
-        put_str(w, ws, s.row, 0, i18n(l, "method.formula"), w->wrap, NULL);
+        sheet_str(&w->s, ws, s.row, 0, i18n(l, "method.formula"), w->s.wrap, NULL);
     s.row += 2;
 
     /* every parameter, its meaning, its profile key and its value */
@@ -1081,20 +721,20 @@ write_method(struct xw *w, lxw_worksheet *ws)
         }
 #define PRM(nm, ini_, val, f_) \
         (prm[n].name = (nm), prm[n].ini = (ini_), prm[n].v = (double)(val), prm[n].f = (f_), n++)
-        PRM("employer_rate", "[rates] employer", p->employer_rate, w->pct);
-        PRM("employee_rate", "[rates] employee", p->employee_rate, w->pct);
-        PRM("base_cap", "[base] cap", p->base_cap, w->money);
-        PRM("min_wage_1", "[base] min_wage_1", p->min_wage[0], w->money);
-        PRM("min_wage_2", "[base] min_wage_2", p->min_wage[1], w->money);
-        PRM("min_wage_3", "[base] min_wage_3", p->min_wage[2], w->money);
-        PRM("min_wage_4", "[base] min_wage_4", p->min_wage[3], w->money);
-        PRM("low_base_ratio", "[review] low_base_ratio", p->low_base_ratio, w->dec1);
+        PRM("employer_rate", "[rates] employer", p->employer_rate, w->s.pct);
+        PRM("employee_rate", "[rates] employee", p->employee_rate, w->s.pct);
+        PRM("base_cap", "[base] cap", p->base_cap, w->s.money);
+        PRM("min_wage_1", "[base] min_wage_1", p->min_wage[0], w->s.money);
+        PRM("min_wage_2", "[base] min_wage_2", p->min_wage[1], w->s.money);
+        PRM("min_wage_3", "[base] min_wage_3", p->min_wage[2], w->s.money);
+        PRM("min_wage_4", "[base] min_wage_4", p->min_wage[3], w->s.money);
+        PRM("low_base_ratio", "[review] low_base_ratio", p->low_base_ratio, w->s.dec1);
         PRM("retire_male_months", "[review] retire_male_months", p->retire_male_months, NULL);
         PRM("retire_female_months", "[review] retire_female_months",
             p->retire_female_months, NULL);
         PRM("period_months", "--period", res->period.last - res->period.first + 1, NULL);
 #undef PRM
-        fs_str(&s, 0, i18n(l, "method.parameters"), w->bold);
+        fs_str(&s, 0, i18n(l, "method.parameters"), w->s.bold);
         s.row++;
         fs_head(&s, h, 4);
         for (int i = 0; i < n; i++) {
@@ -1102,15 +742,15 @@ write_method(struct xw *w, lxw_worksheet *ws)
             fs_str(&s, 0, prm[i].name, NULL);
             fs_str(&s, 1, i18n(l, key), NULL);
             fs_str(&s, 2, prm[i].ini, NULL);
-            fs_num(&s, 3, prm[i].v, prm[i].f, prm[i].f == w->pct ? 1 : 0);
+            fs_num(&s, 3, prm[i].v, prm[i].f, prm[i].f == w->s.pct ? 1 : 0);
             s.row++;
         }
     }
     if (ws) {
         if (s.width[2] > 50)
             s.width[2] = 50;  /* explanations wrap */
-        set_widths(w, ws, s.width, 4);
-        report_xlsx_print_setup(w, ws, widths_total(s.width, 4), 0, s.row, 3);
+        sheet_set_widths(&w->s, ws, s.width, 4);
+        sheet_print_setup(&w->s, ws, sheet_widths_total(s.width, 4), 0, s.row, 3);
     }
 }
 
@@ -1177,7 +817,7 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
 
     memset(&w, 0, sizeof w);
     w.ri = ri;
-    w.l = ri->lang;
+    w.s.l = ri->lang;
     opt.constant_memory = LXW_TRUE;
     opt.tmpdir = tmpdir;
     /* ~1 KB of sheet XML a row: past ~2 M rows a sheet part may pass 4 GB
@@ -1188,35 +828,35 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
     /* libxlsxwriter fopen()s the file itself: keep it (and its temp files)
      * private from the first byte; chmod below in case the umask was odd. */
     old_umask = umask(077);
-    w.wb = workbook_new_opt(path, &opt);
-    if (w.wb == NULL) {
+    w.s.wb = workbook_new_opt(path, &opt);
+    if (w.s.wb == NULL) {
         umask(old_umask);
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot start the workbook");
     }
-    make_formats(&w);
+    sheet_make_formats(&w.s);
     cache_labels(&w);
 
-    snprintf(title, sizeof title, "%s", i18n(w.l, "sum.title"));
+    snprintf(title, sizeof title, "%s", i18n(w.s.l, "sum.title"));
     props.title = title;
     props.subject = title;
     props.author = "sirecon";
     props.comments = "sirecon " SIRECON_VERSION;
     props.created = ri->started; /* identical inputs -> identical workbook */
-    ck(&w, workbook_set_properties(w.wb, &props), "document properties");
+    sheet_check(&w.s, workbook_set_properties(w.s.wb, &props), "document properties");
 
     /* Sheets are added in their final order; each streams its own rows. */
-    summary = add_sheet(&w, i18n(w.l, "sheet.summary"));
+    summary = sheet_add(&w.s, i18n(w.s.l, "sheet.summary"));
     write_summary(&w, summary);
-    if (w.err == LXW_NO_ERROR)
+    if (w.s.err == LXW_NO_ERROR)
         write_employers(&w);
-    if (w.err == LXW_NO_ERROR)
+    if (w.s.err == LXW_NO_ERROR)
         write_tax_rows(&w, "sheet.employees", ri->res->employees, ri->res->nemployees);
-    if (w.err == LXW_NO_ERROR)
+    if (w.s.err == LXW_NO_ERROR)
         write_tax_rows(&w, "sheet.review", ri->res->review, ri->res->nreview);
-    if (w.err == LXW_NO_ERROR)
+    if (w.s.err == LXW_NO_ERROR)
         write_rejects(&w);
-    if (w.err == LXW_NO_ERROR) {
-        method = add_sheet(&w, i18n(w.l, "sheet.method"));
+    if (w.s.err == LXW_NO_ERROR) {
+        method = sheet_add(&w.s, i18n(w.s.l, "sheet.method"));
         write_method(&w, method);
     }
     if (summary != NULL)
@@ -1228,13 +868,13 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
      * the close, and the failure reaches the user once, as our message.
      * No other thread runs at this point of the pipeline. */
     int close_errno;
-    cerr = (lxw_error)report_workbook_close(w.wb, &close_errno);
+    cerr = (lxw_error)report_workbook_close(w.s.wb, &close_errno);
     umask(old_umask);
-    ck(&w, cerr, "the workbook file");
-    if (w.err != LXW_NO_ERROR) {
+    sheet_check(&w.s, cerr, "the workbook file");
+    if (w.s.err != LXW_NO_ERROR) {
         (void)unlink(path); /* a partial or empty file must not look like a report */
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot write workbook (%s): %s%s%s",
-                        w.err_what ? w.err_what : "?", lxw_strerror(w.err),
+                        w.s.err_what ? w.s.err_what : "?", lxw_strerror(w.s.err),
                         close_errno ? ": " : "", close_errno ? strerror(close_errno) : "");
     }
     if (chmod(path, 0600) != 0)

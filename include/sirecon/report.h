@@ -31,14 +31,7 @@ struct run_info {
     char profile_hash[65];
 };
 
-/* The columns of employers.csv, employees.csv and rejects.csv (docs/architecture.md, "Outputs"), in
- * order: the CSV header and the workbook's column keys ("col.<name>"). */
-extern const char *const report_employer_cols[];
-extern const int report_nemployer_cols;
-extern const char *const report_employee_cols[];
-extern const int report_nemployee_cols;
-extern const char *const report_reject_cols[];
-extern const int report_nreject_cols;
+/* The columns of each table: report_table.h. */
 
 /* The person id of a tax record as it must appear in outputs (masked when
  * ri->mask_ids).  buf holds IDS_MAX bytes. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <utf8proc.h>
 #include "sirecon/i18n.h"
+#include "sirecon/report_table.h"
 #include "sirecon/records.h"
 #include "sirecon/employers.h"
 
@@ -176,18 +177,21 @@ test_enums_covered(void **state)
         assert_prefixed("kind.", fields_kind_name((file_kind)k), "");
 }
 
-/* Every column the report writers emit (report_*_cols) has a localized
- * header, and within one sheet the headers are distinct in each language. */
+/* Every column the report writers emit (report_table.c) has a localized
+ * header, within one sheet the headers are distinct in each language, and
+ * a code column names the prefix of its labels. */
 static void
-check_cols(const char *const *cols, int n)
+check_cols(const struct report_table *t)
 {
     for (int l = LANG_EN; l <= LANG_VI; l++)
-        for (size_t i = 0; i < (size_t)n; i++) {
+        for (size_t i = 0; i < (size_t)t->ncols; i++) {
             char ki[64], kj[64];
-            snprintf(ki, sizeof ki, "col.%s", cols[i]);
+            snprintf(ki, sizeof ki, "col.%s", t->cols[i].key);
             assert_both(ki);
+            assert_non_null(t->cols[i].get);
+            assert_true((t->cols[i].type == RC_CODE) == (t->cols[i].label != NULL));
             for (size_t j = 0; j < i; j++) {
-                snprintf(kj, sizeof kj, "col.%s", cols[j]);
+                snprintf(kj, sizeof kj, "col.%s", t->cols[j].key);
                 if (strcmp(i18n((lang)l, ki), i18n((lang)l, kj)) == 0)
                     fail_msg("headers %s and %s are equal", ki, kj);
             }
@@ -197,12 +201,12 @@ check_cols(const char *const *cols, int n)
 static void
 test_columns(void **state)
 {
-    assert_int_equal(report_nemployer_cols, 16);
-    assert_int_equal(report_nemployee_cols, 17);
-    assert_int_equal(report_nreject_cols, 6);
-    check_cols(report_employer_cols, report_nemployer_cols);
-    check_cols(report_employee_cols, report_nemployee_cols);
-    check_cols(report_reject_cols, report_nreject_cols);
+    assert_int_equal(report_employers_table.ncols, 16);
+    assert_int_equal(report_employees_table.ncols, 17);
+    assert_int_equal(report_rejects_table.ncols, 6);
+    check_cols(&report_employers_table);
+    check_cols(&report_employees_table);
+    check_cols(&report_rejects_table);
 }
 
 /* Excel: 1..31 characters, none of []:*?/\, not starting or ending with an
