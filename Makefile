@@ -39,7 +39,7 @@ Q := @
 endif
 
 .PHONY: all deps demo check check-only unit e2e explain formats xlsx-check print-check truth determinism safety manlint asan valgrind \
-        fuzz bench install uninstall clean help
+        fuzz bench bench-national bench-guard install uninstall clean help
 
 all: $(BIN)
 
@@ -83,7 +83,7 @@ demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
 check: deps ## build and run every test (unit, e2e, workbook, man page)
 	@$(MAKE) --no-print-directory check-only
 
-check-only: $(BIN) $(UNITS) unit e2e explain formats xlsx-check print-check truth determinism safety manlint
+check-only: $(BIN) $(UNITS) unit e2e explain formats xlsx-check print-check truth determinism safety bench-guard manlint
 
 unit: $(UNITS) ## cmocka unit tests
 	@fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
@@ -118,7 +118,7 @@ manlint: ## mandoc -Tlint on the man page
 	@mandoc -Tlint -W warning man/sirecon.1 && echo "man: mandoc -Tlint clean"
 
 asan: deps ## the whole suite under ASan+UBSan
-	@$(MAKE) --no-print-directory BUILD=build/asan WERROR=1 \
+	@$(MAKE) --no-print-directory BUILD=build/asan WERROR=1 GUARD_RSS=0 \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check-only
 
@@ -151,6 +151,15 @@ fuzz: deps $(FUZZERS:%=$(BUILD)/fuzz/%) ## libFuzzer on the readers and the norm
 N ?= 300000
 bench: $(BIN) ## generated data of N tax rows: rows/s and peak RSS
 	@sh bench/bench.sh $(BIN) $(N) $(PYTHON)
+
+ROWS ?= 1000000
+RUNS ?= 3
+bench-national: $(BIN) ## one big file per side, rows in random order: vs DuckDB when ../shared/bench is there
+	@PYTHON=$(PYTHON) sh bench/national.sh $(BIN) $(ROWS) $(RUNS)
+
+GUARD_RSS ?= 1224
+bench-guard: $(BIN) ## bytes per record and peak RSS per row on a generated national-shape file, bounded
+	@BOUND_RSS=$(GUARD_RSS) sh tests/bench/guard.sh $(BIN) $(PYTHON)
 
 install: $(BIN) ## install binary and man page under DESTDIR/PREFIX
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

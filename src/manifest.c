@@ -209,6 +209,18 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
         js_f3(&j, mi->stages[i].name, getenv("SOURCE_DATE_EPOCH") ? 0.0 : mi->stages[i].seconds);
     js_close(&j, '}');
     js_i(&j, "peak_rss_kib", getenv("SOURCE_DATE_EPOCH") ? 0 : manifest_peak_rss_kib());
+    /* what the records hold, in bytes: the arrays of records and the strings
+     * they point to (deterministic for given inputs: tests/bench/guard.sh
+     * bounds it per record) */
+    {
+        const struct dataset *rd = mi->ri->ds;
+        bool sde = getenv("SOURCE_DATE_EPOCH") != NULL;
+        js_u(&j, "record_bytes", sde ? 0 : (uint64_t)(rd->ntax * sizeof *rd->tax +
+                                                      rd->nsi * sizeof *rd->si +
+                                                      rd->nemps * sizeof *rd->emps +
+                                                      rd->nidents * sizeof *rd->idents));
+        js_u(&j, "string_bytes", sde ? 0 : (uint64_t)rd->a.used);
+    }
     js_close(&j, '}');
     j.depth = 0;
     fputs("\n}\n", f);
