@@ -9,6 +9,7 @@
  * (employer_rate + employee_rate), rounded to whole VND.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/employers.h"
@@ -114,6 +115,43 @@ cmp_rec(const void *pa, const void *pb)
     if ((c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
         return c;
     return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Each employer's records into output order (cmp_rec), the employers split
+ * over both cores by their number of records. */
+struct sort_job {
+    struct employer_sum *emps;
+    size_t begin, end;
+};
+
+static void *
+sort_job(void *arg)
+{
+    struct sort_job *j = arg;
+
+    for (size_t k = j->begin; k < j->end; k++)
+        qsort(j->emps[k].recs, j->emps[k].nrecs, sizeof *j->emps[k].recs, cmp_rec);
+    return NULL;
+}
+
+static void
+sort_records(struct result *r)
+{
+    size_t total = 0, half = 0, k = 0;
+    pthread_t th;
+
+    for (size_t i = 0; i < r->nemps; i++)
+        total += r->emps[i].nrecs;
+    while (k < r->nemps && half < total / 2)
+        half += r->emps[k++].nrecs;
+    struct sort_job a = {r->emps, 0, k}, b = {r->emps, k, r->nemps};
+    if (total >= 8192 && pthread_create(&th, NULL, sort_job, &b) == 0) {
+        sort_job(&a);
+        pthread_join(th, NULL);
+    } else {
+        a.end = r->nemps;
+        sort_job(&a);
+    }
 }
 
 void
@@ -262,10 +300,10 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
     if (r->nemps > 1) /* r->emps is NULL without tax records: no qsort(NULL) */
         qsort(r->emps, r->nemps, sizeof *r->emps, cmp_emp);
     g_ds = ds;
+    sort_records(r);
     size_t cape = 0, capr = 0;
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
-        qsort(s->recs, s->nrecs, sizeof *s->recs, cmp_rec);
         if (s->listed) {
             s->rank = (int)++r->nlisted;
             r->by_finding[s->finding]++;

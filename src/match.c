@@ -745,6 +745,39 @@ decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint3
              (int64_t)monthly_income);
 }
 
+/* The status pass over tax records [begin, end). */
+struct status_job {
+    struct mstate *ms;
+    const uint32_t *head_of, *name_head, *ent_next;
+    size_t begin, end;
+};
+
+#define STATUS_MIN_SPLIT 4096 /* records per thread worth a thread */
+
+static void *
+status_job(void *arg)
+{
+    struct status_job *j = arg;
+    struct mstate *ms = j->ms;
+
+    for (size_t ti = j->begin; ti < j->end; ti++) {
+        struct tax_rec *t = &ms->ds->tax[ti];
+        if (t->duplicate)
+            continue;
+        if (t->rule == RULE_R1_ID)
+            decide_matched(ms, t, ms->ix.next_ep, j->head_of[ti]);
+        else if (t->rule == RULE_R2_NAME_DOB || t->rule == RULE_R3_NAME)
+            decide_matched(ms, t, j->ent_next, j->name_head[ti]);
+        else if (t->status == ST_REVIEW && t->reason == RS_AMBIGUOUS_NAME)
+            ;
+        else
+            not_enrolled(ms, t, index_emp_si_by_id(&ms->ix, t->emp_id) == CHAIN_END
+                                    ? RS_EMPLOYER_NOT_REGISTERED
+                                    : RS_NO_SI_RECORD_AT_EMPLOYER);
+    }
+    return NULL;
+}
+
 sirecon_status
 match_run(struct dataset *ds, const struct match_opts *o, const struct profile *pf,
           struct diag *d)
@@ -872,22 +905,20 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         i = j;
     }
     free(left);
-    /* statuses */
-    for (i = 0; i < ds->ntax; i++) {
-        size_t ti = i;
-        struct tax_rec *t = &ds->tax[ti];
-        if (t->duplicate)
-            continue;
-        if (t->rule == RULE_R1_ID)
-            decide_matched(&ms, t, ms.ix.next_ep, head_of[ti]);
-        else if (t->rule == RULE_R2_NAME_DOB || t->rule == RULE_R3_NAME)
-            decide_matched(&ms, t, ent_next, name_head[ti]);
-        else if (t->status == ST_REVIEW && t->reason == RS_AMBIGUOUS_NAME)
-            ;
-        else
-            not_enrolled(&ms, t, index_emp_si_by_id(&ms.ix, t->emp_id) == CHAIN_END
-                                     ? RS_EMPLOYER_NOT_REGISTERED
-                                     : RS_NO_SI_RECORD_AT_EMPLOYER);
+    /* statuses: each record from its own chain, read-only on everything
+     * else, so the records are split over both cores (one when tracing:
+     * the notes are one list) */
+    struct status_job jobs[2] = {
+        {&ms, head_of, name_head, ent_next, 0, ds->ntax / 2},
+        {&ms, head_of, name_head, ent_next, ds->ntax / 2, ds->ntax},
+    };
+    if (o->trace == NULL && ds->ntax >= 2 * STATUS_MIN_SPLIT &&
+        pthread_create(&th, NULL, status_job, &jobs[1]) == 0) {
+        status_job(&jobs[0]);
+        pthread_join(th, NULL);
+    } else {
+        jobs[0].end = ds->ntax;
+        status_job(&jobs[0]);
     }
     free(head_of);
     free(name_head);
