@@ -53,6 +53,8 @@ alloc_aligned(arena *a, size_t n, size_t al)
     if (b == NULL || off > b->size || b->size - off < n) {
         size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
         struct arena_block *nb = xmalloc(sizeof *nb + sz);
+        if (sz == ARENA_BLOCK)
+            prefault(nb, sizeof *nb + sz); /* filled next, byte after byte */
         nb->size = sz;
         nb->used = 0;
         if (b != NULL && sz != ARENA_BLOCK) {

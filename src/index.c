@@ -340,6 +340,8 @@ index_build(struct index *ix, struct dataset *ds)
     size_t nscratch = ds->ntax + ds->nsi + (ds->nemps > ds->nidents ? ds->nemps : ds->nidents);
     struct id_entry *scratch = xmalloc((nscratch ? nscratch : 1) * 2 * sizeof *scratch);
 
+    prefault(scratch, nscratch * 2 * sizeof *scratch); /* every sort writes it all */
+
     memset(ix, 0, sizeof *ix);
     cluster(ix, ds, scratch);
     number_employers(ix, ds, scratch);

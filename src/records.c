@@ -74,10 +74,30 @@ dataset_free(struct dataset *ds)
     memset(ds, 0, sizeof *ds);
 }
 
-/* Append one zeroed item to a growable array. */
+/* Append one zeroed item to a growable array; the record arrays of a big
+ * input are faulted in a megabyte ahead of the rows (see prefault). */
 #define ADD(arr, n, cap) \
     ((arr) = xgrow((arr), &(cap), (n) + 1, sizeof *(arr)), \
+     ahead((arr), (n), (cap), sizeof *(arr)), \
      memset(&(arr)[(n)], 0, sizeof *(arr)), &(arr)[(n)++])
+
+#define AHEAD ((size_t)1 << 20)
+
+/* When item n starts a new megabyte of the array, fault that megabyte in
+ * (within the capacity). */
+static void
+ahead(void *arr, size_t n, size_t cap, size_t size)
+{
+    size_t off = n * size, end = off + size - 1;
+
+    if (off % AHEAD == 0 || off / AHEAD != end / AHEAD) {
+        size_t from = end - end % AHEAD, to = from + AHEAD;
+        if (to > cap * size)
+            to = cap * size;
+        if (to > from)
+            prefault((char *)arr + from, to - from);
+    }
+}
 
 struct input_file *
 dataset_add_file(struct dataset *ds)
