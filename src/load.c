@@ -52,6 +52,11 @@ struct lstate {
     int section;                /* SI change report: the section the rows are in,
                                    CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
     const char *last_emp;       /* the employer code of the previous row */
+    struct emp_intern {         /* every employer code of the file, once: rows */
+        uint64_t key;           /* of a national file come in random employer */
+        const char *code;       /* order, and one copy per row cost 16 bytes */
+    } *codes;                   /* and a string compare a row (open addressing, */
+    size_t ncodes, capcodes;    /* key = the code's digits under its length) */
     const char *last_text[3];   /* previous employer name, unit code, plan code */
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
@@ -155,6 +160,47 @@ person_id(struct lstate *st, const struct table_row *r, field_id f, id_column co
     }
 }
 
+/* The file's one copy of an employer code (normalized: 10 or 13 digits). */
+static const char *
+intern_emp(struct lstate *st, const char *code)
+{
+    uint64_t key = 0;
+    size_t n = strlen(code), mask, i;
+
+    if (n == 0 || n > 15)
+        return arena_strdup(&st->ds->a, code);
+    for (size_t k = 0; k < n; k++) {
+        if (code[k] < '0' || code[k] > '9')
+            return arena_strdup(&st->ds->a, code);
+        key = key * 10 + (uint64_t)(code[k] - '0');
+    }
+    key = key << 4 | n; /* 15 digits < 2^50: room for the length */
+    if (2 * (st->ncodes + 1) > st->capcodes) {
+        size_t cap = st->capcodes ? 2 * st->capcodes : 1024;
+        struct emp_intern *t = xcalloc(cap, sizeof *t);
+        for (i = 0; i < st->capcodes; i++) {
+            if (st->codes[i].code == NULL)
+                continue;
+            size_t j = (size_t)(st->codes[i].key * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+            while (t[j].code != NULL)
+                j = (j + 1) & (cap - 1);
+            t[j] = st->codes[i];
+        }
+        free(st->codes);
+        st->codes = t;
+        st->capcodes = cap;
+    }
+    mask = st->capcodes - 1;
+    for (i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask; st->codes[i].code != NULL;
+         i = (i + 1) & mask)
+        if (st->codes[i].key == key)
+            return st->codes[i].code;
+    st->codes[i].key = key;
+    st->codes[i].code = arena_strdup(&st->ds->a, code);
+    st->ncodes++;
+    return st->codes[i].code;
+}
+
 /* Employer tax code: column, else the title block.  NULL when none. */
 static const char *
 employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *bad)
@@ -173,10 +219,10 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
         return NULL;
     }
     *flags |= fl;
-    /* rows of one file mostly share their employer: keep one copy, so the
-     * records' pointers are equal and comparisons end at once */
+    /* one copy of each code, so the records' pointers are equal and
+     * comparisons end at once */
     if (st->last_emp == NULL || strcmp(st->last_emp, buf) != 0)
-        st->last_emp = arena_strdup(&st->ds->a, buf);
+        st->last_emp = intern_emp(st, buf);
     return st->last_emp;
 }
 
@@ -299,7 +345,11 @@ load_tax_row(struct lstate *st, const struct table_row *r)
         t.ids.id[IDK_TAXCODE] = NULL;
         fl |= IDF_PLACEHOLDER;
     }
-    records_person_id(&t.ids, &t.pid_kind);
+    {
+        id_kind pk;
+        records_person_id(&t.ids, &pk);
+        t.pid_kind = (uint8_t)pk;
+    }
     t.birth = birth(st, r);
     if (!money(st, r, F_TAXABLE_INCOME, &t.taxable_income, true) ||
         !money(st, r, F_INSURANCE_DEDUCTION, &t.insurance_deduction, false) ||
@@ -312,9 +362,9 @@ load_tax_row(struct lstate *st, const struct table_row *r)
             reject(st, r->line, "BAD_YEAR", F_TAX_YEAR, "tax year is not a year");
             return;
         }
-        t.tax_year = y / 10000;
+        t.tax_year = (int16_t)(y / 10000);
     } else {
-        t.tax_year = st->t_year ? st->t_year : st->o->default_year;
+        t.tax_year = (int16_t)(st->t_year ? st->t_year : st->o->default_year);
     }
     if (st->o->first_year && t.tax_year &&
         (t.tax_year < st->o->first_year || t.tax_year > st->o->last_year)) {
@@ -324,10 +374,13 @@ load_tax_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_INCOME_MONTHS);
-    if (c.n && (values_int(c.s, c.n, &t.income_months) != VAL_OK ||
-                t.income_months < 0 || t.income_months > 12)) {
-        reject(st, r->line, "BAD_MONTHS", F_INCOME_MONTHS, "income months not 0-12");
-        return;
+    if (c.n) {
+        int months;
+        if (values_int(c.s, c.n, &months) != VAL_OK || months < 0 || months > 12) {
+            reject(st, r->line, "BAD_MONTHS", F_INCOME_MONTHS, "income months not 0-12");
+            return;
+        }
+        t.income_months = (uint8_t)months;
     }
     t.schedule = st->map.schedule == 2 ? 2 : 1;
     c = cell(st, r, F_SCHEDULE);
@@ -942,6 +995,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     source_close(&src);
     names_cache_clear();
     arena_free(&st.tmp);
+    free(st.codes);
     free(st.rows);
     if (o->keep_map != NULL && st.have_header) {
         *o->keep_map = st.map;

@@ -112,36 +112,37 @@ struct person_ids {
 };
 
 struct tax_rec {
+    /* pointers first, then the wide numbers, then the narrow ones: no
+     * padding (160 bytes; a national run holds millions) */
     const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
                                  parent after match_run unless --branch-level */
     const char *emp_filed;    /* the code as filed (match_run keeps it) */
     const char *emp_name;     /* may be "" */
     const char *full_name;    /* NFC, as written */
     const char *name_key, *name_fold;
-    bool name_marks;          /* the written name has diacritics */
     struct person_ids ids;
-    id_kind pid_kind;         /* kind of the displayed person_id, IDK_NONE if none */
-    sdate birth;              /* 0 unknown */
-    int tax_year;
-    int income_months;        /* 0 unknown */
+    const char *other_emp;    /* COVERED_ELSEWHERE: where (match.c) */
     int64_t taxable_income;
     int64_t insurance_deduction; /* 0 when absent */
     int64_t tax_withheld;
-    uint8_t schedule;         /* 1 = 05-1, 2 = 05-2 */
-    bool non_resident;
+    sdate birth;              /* 0 unknown */
     uint32_t file;            /* index into dataset.files */
     uint32_t line;            /* physical line of the row */
     uint32_t flags;           /* RF_* */
     uint32_t person;          /* person cluster id (index.c), PERSON_NONE if no ID */
     uint32_t emp_id;          /* employer's number in the index (index.c) */
+    int16_t tax_year;
+    int16_t covered_months;   /* decisions (match.c) from here on */
+    uint8_t income_months;    /* 0 unknown, else 1..12 */
+    uint8_t schedule;         /* 1 = 05-1, 2 = 05-2 */
+    uint8_t pid_kind;         /* id_kind of the displayed person_id, IDK_NONE if none */
+    bool name_marks;          /* the written name has diacritics */
+    bool non_resident;
     bool duplicate;           /* merged into an identical earlier record */
-    /* decisions (match.c) */
-    rec_status status;
-    rec_reason reason;
-    rec_rule rule;
+    uint8_t status;           /* rec_status */
+    uint8_t reason;           /* rec_reason */
+    uint8_t rule;             /* rec_rule */
     char confidence;          /* 'A' 'B' 'C' or 0 */
-    int covered_months;
-    const char *other_emp;    /* COVERED_ELSEWHERE: where */
 };
 
 struct si_rec {
@@ -151,14 +152,14 @@ struct si_rec {
     const char *unit_code;    /* "" when absent */
     const char *full_name;
     const char *name_key, *name_fold;
-    bool name_marks;
-    struct person_ids ids;
-    sdate birth;
-    int64_t salary;           /* 0 unknown */
-    int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
     const char *plan_code;
+    struct person_ids ids;
+    int64_t salary;           /* 0 unknown */
+    sdate birth;
+    int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
     uint32_t file, line, flags, person;
     uint32_t emp_id;          /* employer's number in the index (index.c) */
+    bool name_marks;
     bool matched;             /* claimed by a tax record (diagnostics) */
     bool decrease;            /* a decrease row of a change report: no coverage
                                  from from_month to to_month (match.c) */
