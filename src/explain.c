@@ -72,8 +72,8 @@ emp_is(const char *emp, const char *filed, const char *code)
     return (emp && strcmp(emp, code) == 0) || (filed && strcmp(filed, code) == 0);
 }
 
-static bool
-has_digit(const char *s)
+bool
+explain_is_identifier(const char *s)
 {
     for (; *s; s++)
         if (*s >= '0' && *s <= '9')
@@ -132,7 +132,7 @@ select_person(struct explain *x, size_t qi, const struct dataset *ds)
     const struct explain_query *q = &x->q[qi];
     char loose[128], code[32];
 
-    if (has_digit(q->value)) {
+    if (explain_is_identifier(q->value)) {
         id_loose(q->value, loose, sizeof loose);
         for (size_t i = 0; i < ds->ntax; i++)
             if (ids_hit(&ds->tax[i].ids, loose)) {
@@ -961,7 +961,7 @@ explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l
             js_open(&o.j, NULL, '{');
             js_s(&o.j, "query", by_name[q->by]);
             char mv[IDS_MAX];
-            js_s(&o.j, "value", q->by == EXPLAIN_PERSON && mask_ids && has_digit(q->value) &&
+            js_s(&o.j, "value", q->by == EXPLAIN_PERSON && mask_ids && explain_is_identifier(q->value) &&
                                         strlen(q->value) < IDS_MAX
                                     ? id_s(&o, q->value, mv) : q->value);
             if (q->employer)

@@ -43,5 +43,8 @@ struct match_trace *explain_trace(struct explain *x);
 size_t explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l,
                      bool mask_ids);
 void explain_free(struct explain *x);
+/* Whether a --person value is an identifier (it holds a digit) rather
+ * than a name. */
+bool explain_is_identifier(const char *s);
 
 #endif

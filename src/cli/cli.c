@@ -16,16 +16,22 @@
 int cli_verbosity = 1;
 int cli_progress = -1;
 
+static void
+vmsg(const char *fmt, va_list ap)
+{
+    fputs("sirecon: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void
 cli_msg(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("sirecon: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmsg(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int
@@ -45,11 +51,9 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("sirecon: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmsg(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     fprintf(stderr, "Try 'sirecon %s --help'.\n", cmd);
     return 64;
 }

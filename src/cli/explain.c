@@ -65,15 +65,6 @@ add_query(struct xopts *o, explain_by by, const char *v)
     o->nq++;
 }
 
-static bool
-has_digit(const char *s)
-{
-    for (; *s; s++)
-        if (*s >= '0' && *s <= '9')
-            return true;
-    return false;
-}
-
 /* 0, -1 after --help, or an exit code. */
 static int
 parse(int argc, char **argv, struct xopts *o)
@@ -94,7 +85,7 @@ parse(int argc, char **argv, struct xopts *o)
             if (!optarg[0])
                 return cli_usage_error("explain", "--person needs an identifier or a name");
             add_query(o, EXPLAIN_PERSON, optarg);
-            by_name |= !has_digit(optarg);
+            by_name |= !explain_is_identifier(optarg);
             break;
         case OPT_ROW: {
             const char *colon = strrchr(optarg, ':');
@@ -105,7 +96,7 @@ parse(int argc, char **argv, struct xopts *o)
             break;
         }
         case OPT_EMPLOYER_Q:
-            if (!has_digit(optarg))
+            if (!explain_is_identifier(optarg))
                 return cli_usage_error("explain", "--employer takes a tax code, not '%s'",
                                        optarg);
             o->employer = optarg;
@@ -130,7 +121,7 @@ parse(int argc, char **argv, struct xopts *o)
         if (o->nemployer != 1)
             return cli_usage_error("explain", "--person with a name needs one --employer");
         for (size_t i = 0; i < o->nq; i++)
-            if (o->q[i].by == EXPLAIN_PERSON && !has_digit(o->q[i].value))
+            if (o->q[i].by == EXPLAIN_PERSON && !explain_is_identifier(o->q[i].value))
                 o->q[i].employer = o->employer;
     } else if (o->nemployer > 0) {
         /* every --employer is an employer query */

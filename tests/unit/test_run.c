@@ -18,33 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "run_files.h"
 #include "sirecon/run.h"
 
 static char root[256];
 static char tax_path[300], si_path[300], tax2_path[300], bad_path[300];
 
-#define HDR_TAX "employer_tax_id,employer_name,full_name,employee_tax_id,id_number," \
-                "birth_date,tax_year,income_months,taxable_income,insurance_deduction," \
-                "tax_withheld,schedule\n"
-#define HDR_SI "employer_tax_id,unit_code,full_name,si_number,id_number,birth_date," \
-               "salary,from_month,to_month,plan_code\n"
-
-static void
-put(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int
 setup(void **state)
 {
-    const char *t = getenv("TMPDIR");
-
-    snprintf(root, sizeof root, "%s/test_run.XXXXXX", t && *t ? t : "/tmp");
-    if (mkdtemp(root) == NULL)
+    if (make_root(root, sizeof root, "test_run") != 0)
         return -1;
     snprintf(tax_path, sizeof tax_path, "%s/tax.csv", root);
     snprintf(tax2_path, sizeof tax2_path, "%s/tax2.csv", root);
