@@ -892,7 +892,8 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     }
     /* what R1 left, in canonical order: an employer's records are together */
     g_rank = ms.rank;
-    qsort(left, nleft, sizeof *left, cmp_rank);
+    if (nleft > 1) /* left is NULL when R1 matched everything */
+        qsort(left, nleft, sizeof *left, cmp_rank);
     for (i = 0; i < nleft;) {
         const char *emp = ds->tax[left[i]].emp;
         size_t nb = 0, j = i;
