@@ -108,9 +108,8 @@ cmp_rec(const void *pa, const void *pb)
         return c;
     if ((c = strcmp(a->full_name, b->full_name)) != 0)
         return c;
-    const char *pa_id = records_person_id(&a->ids, NULL);
-    const char *pb_id = records_person_id(&b->ids, NULL);
-    if ((c = strcmp(pa_id ? pa_id : "", pb_id ? pb_id : "")) != 0)
+    if ((c = ids_key_cmp(records_person_id(&a->ids, NULL),
+                         records_person_id(&b->ids, NULL))) != 0)
         return c;
     if ((c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
         return c;

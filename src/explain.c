@@ -42,12 +42,12 @@ id_loose(const char *s, char *out, size_t n)
 static bool
 ids_hit(const struct person_ids *p, const char *loose)
 {
-    char b[IDS_MAX + 8];
+    char b[IDS_MAX + 8], t[IDS_MAX];
 
     for (int k = 0; k < IDK_COUNT && loose[0]; k++) {
-        if (p->id[k] == NULL)
+        if (p->id[k] == 0)
             continue;
-        id_loose(p->id[k], b, sizeof b);
+        id_loose(ids_key_text(p->id[k], t), b, sizeof b);
         if (strcmp(b, loose) == 0)
             return true;
     }
@@ -319,6 +319,20 @@ id_s(const struct out *o, const char *id, char buf[IDS_MAX])
     return buf;
 }
 
+/* The text of an identifier key, masked when asked. */
+static const char *
+key_s(const struct out *o, uint64_t key, char buf[IDS_MAX])
+{
+    char t[IDS_MAX];
+
+    ids_key_text(key, t);
+    if (o->mask)
+        ids_mask(t, buf);
+    else
+        memcpy(buf, t, sizeof t);
+    return buf;
+}
+
 /* "personal_id 001085012345, tax_code 8012345678" (kind names localized). */
 static void
 ids_text(const struct out *o, const struct person_ids *p, char *buf, size_t n)
@@ -328,11 +342,11 @@ ids_text(const struct out *o, const struct person_ids *p, char *buf, size_t n)
 
     buf[0] = '\0';
     for (int i = 0; i < IDK_COUNT; i++) {
-        if (p->id[i] == NULL)
+        if (p->id[i] == 0)
             continue;
         snprintf(key, sizeof key, "idkind.%s", ids_kind_name((id_kind)i));
         int w = snprintf(buf + k, n - k, "%s%s %s", k ? "; " : "", T(o, key),
-                         id_s(o, p->id[i], m));
+                         key_s(o, p->id[i], m));
         if (w < 0 || (size_t)w >= n - k)
             break;
         k += (size_t)w;
@@ -349,7 +363,7 @@ js_ids(struct out *o, const char *key, const struct person_ids *p)
     js_open(&o->j, key, '{');
     for (int i = 0; i < IDK_COUNT; i++)
         if (p->id[i])
-            js_s(&o->j, ids_kind_name((id_kind)i), id_s(o, p->id[i], m));
+            js_s(&o->j, ids_kind_name((id_kind)i), key_s(o, p->id[i], m));
     js_close(&o->j, '}');
 }
 
@@ -832,14 +846,14 @@ write_employer(struct out *o, const char *query)
             id_kind kind;
             if ((int)t->status != st)
                 continue;
-            const char *id = records_person_id(&t->ids, &kind);
+            uint64_t id = records_person_id(&t->ids, &kind);
             if (o->json) {
                 if (!any)
                     js_open(&o->j, status_keys[st], '[');
                 js_open(&o->j, NULL, '{');
                 js_s(&o->j, "source", src_s(o, t->file, t->line, src, sizeof src));
                 js_s(&o->j, "full_name", t->full_name);
-                js_s(&o->j, "person_id", id ? id_s(o, id, pid) : "");
+                js_s(&o->j, "person_id", id ? key_s(o, id, pid) : "");
                 js_s(&o->j, "reason", records_reason_name(t->reason));
                 js_s(&o->j, "rule", records_rule_name(t->rule));
                 if (st == ST_NOT_ENROLLED)

@@ -9,6 +9,7 @@
  * leading zero is put back only where the column says what the value must be.
  * Called per cell on tens of millions of rows: no allocation, no locale.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "sirecon/common.h"
 #include "sirecon/ids.h"
@@ -486,4 +487,67 @@ ids_mask(const char *id, char out[IDS_MAX])
     for (size_t i = 0; i < n; i++)
         out[i] = i + 4 < n ? '*' : id[i];
     out[n] = '\0';
+}
+
+/* ---- identifiers as keys ---- */
+
+/* base-37 digit of a passport character, in ASCII order */
+static unsigned
+b37(unsigned char c)
+{
+    return c >= '0' && c <= '9' ? (unsigned)(c - '0' + 1)
+         : c >= 'A' && c <= 'Z' ? (unsigned)(c - 'A' + 11) : 0;
+}
+
+uint64_t
+ids_key(id_kind k, const char *text)
+{
+    uint64_t x = 0;
+    size_t n = strlen(text);
+
+    for (size_t i = 0; i < n && i < 15; i++) {
+        unsigned char c = (unsigned char)text[i];
+        x = k == IDK_PASSPORT ? x * 37 + b37(c) : x * 10 + (uint64_t)(c - '0');
+    }
+    return ((uint64_t)k << 61) | ((uint64_t)(n & 31) << 56) | (x & ((1ull << 56) - 1));
+}
+
+id_kind
+ids_key_kind(uint64_t key)
+{
+    return key == 0 ? IDK_NONE : (id_kind)(key >> 61);
+}
+
+const char *
+ids_key_text(uint64_t key, char out[IDS_MAX])
+{
+    size_t n = (size_t)(key >> 56) & 31;
+    uint64_t x = key & ((1ull << 56) - 1);
+    bool passport = (key >> 61) == IDK_PASSPORT;
+
+    if (key == 0 || n >= IDS_MAX) {
+        out[0] = '\0';
+        return out;
+    }
+    out[n] = '\0';
+    for (size_t i = n; i-- > 0;) {
+        unsigned d = (unsigned)(x % (passport ? 37 : 10));
+        x /= passport ? 37 : 10;
+        out[i] = passport ? (char)(d >= 11 ? 'A' + (d - 11) : '0' + (d - 1)) : (char)('0' + d);
+    }
+    return out;
+}
+
+int
+ids_key_cmp(uint64_t a, uint64_t b)
+{
+    char ta[IDS_MAX], tb[IDS_MAX];
+
+    if (a == b)
+        return 0;
+    if (a == 0 || b == 0)
+        return a == 0 ? -1 : 1;
+    if ((a >> 56) == (b >> 56)) /* one kind and length: the number's order */
+        return a < b ? -1 : 1;
+    return strcmp(ids_key_text(a, ta), ids_key_text(b, tb));
 }

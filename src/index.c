@@ -1,9 +1,9 @@
 /*
  * index.c - person clusters, employer numbers and SI chains (see index.h).
  *
- * Persons: an identifier is packed into a 64-bit key: kind (3 bits),
- * length (5 bits) and its characters as a number (digits in base 10,
- * passports in base 37), so "0341..." and "341..." never collide.  Every
+ * Persons: records hold their identifiers as 64-bit keys (ids_key: kind,
+ * length and the characters as a number), so "0341..." and "341..." never
+ * collide and nothing is parsed here.  Every
  * (key, record) pair of the tax, SI and crosswalk records is radix-sorted
  * by key, and the records of each run of equal keys are joined in a
  * union-find over record numbers (path halving; a cluster's id is its
@@ -25,28 +25,6 @@
 #include "sirecon/common.h"
 
 #include <stdlib.h>
-
-/* kind:3 | length:5 | value:56 */
-STATIC uint64_t
-index_pack_id(id_kind k, const char *v)
-{
-    uint64_t x = 0;
-    size_t n = strlen(v);
-    bool digits = true;
-
-    for (size_t i = 0; i < n; i++)
-        if (v[i] < '0' || v[i] > '9')
-            digits = false;
-    for (size_t i = 0; i < n && i < 15; i++) {
-        unsigned c = (unsigned char)v[i];
-        if (digits)
-            x = x * 10 + (c - '0');
-        else
-            x = x * 37 + (c >= '0' && c <= '9' ? c - '0' + 1
-                          : c >= 'A' && c <= 'Z' ? c - 'A' + 11 : 0);
-    }
-    return ((uint64_t)k << 61) | ((uint64_t)(n & 31) << 56) | (x & ((1ull << 56) - 1));
-}
 
 static uint32_t
 find(struct index *ix, uint32_t x)
@@ -119,18 +97,18 @@ kind_entries(const struct dataset *ds, id_kind k, struct id_entry *e)
     uint32_t si0 = (uint32_t)ds->ntax, id0 = (uint32_t)(ds->ntax + ds->nsi);
 
     for (i = 0; i < ds->ntax; i++)
-        if (ds->tax[i].ids.id[k] != NULL) {
-            e[n].key = index_pack_id(k, ds->tax[i].ids.id[k]);
+        if (ds->tax[i].ids.id[k] != 0) {
+            e[n].key = ds->tax[i].ids.id[k];
             e[n++].owner = (uint32_t)i;
         }
     for (i = 0; i < ds->nsi; i++)
-        if (ds->si[i].ids.id[k] != NULL) {
-            e[n].key = index_pack_id(k, ds->si[i].ids.id[k]);
+        if (ds->si[i].ids.id[k] != 0) {
+            e[n].key = ds->si[i].ids.id[k];
             e[n++].owner = si0 + (uint32_t)i;
         }
     for (i = 0; i < ds->nidents; i++)
-        if (ds->idents[i].ids.id[k] != NULL) {
-            e[n].key = index_pack_id(k, ds->idents[i].ids.id[k]);
+        if (ds->idents[i].ids.id[k] != 0) {
+            e[n].key = ds->idents[i].ids.id[k];
             e[n++].owner = id0 + (uint32_t)i;
         }
     return n;
@@ -140,7 +118,7 @@ static bool
 has_ids(const struct person_ids *p)
 {
     for (int k = 0; k < IDK_COUNT; k++)
-        if (p->id[k] != NULL)
+        if (p->id[k] != 0)
             return true;
     return false;
 }
@@ -164,17 +142,17 @@ owner_ids(const struct dataset *ds, uint32_t owner)
 static bool
 run_conflicts(const struct dataset *ds, const struct id_entry *run, size_t n)
 {
-    const char *seen = NULL;
+    uint64_t seen = 0;
 
     if ((id_kind)(run[0].key >> 61) == IDK_PERSONAL)
         return false;
     for (size_t i = 0; i < n; i++) {
-        const char *v = owner_ids(ds, run[i].owner)->id[IDK_PERSONAL];
-        if (v == NULL)
+        uint64_t v = owner_ids(ds, run[i].owner)->id[IDK_PERSONAL];
+        if (v == 0)
             continue;
-        if (seen == NULL)
+        if (seen == 0)
             seen = v;
-        else if (strcmp(seen, v) != 0)
+        else if (seen != v)
             return true;
     }
     return false;

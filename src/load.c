@@ -139,8 +139,8 @@ person_id_cell(struct lstate *st, struct cellref c, id_column col, struct person
     k = ids_person(col, c.s, c.n, buf, &fl);
     count_id_flags(st, fl);
     *flags |= fl;
-    if (k != IDK_NONE && ids->id[k] == NULL)
-        ids->id[k] = arena_strdup(&st->ds->a, buf);
+    if (k != IDK_NONE && ids->id[k] == 0)
+        ids->id[k] = ids_key(k, buf);
 }
 
 /* A personal identifier from field f read as column kind col, and from the
@@ -271,14 +271,29 @@ birth(struct lstate *st, const struct table_row *r)
     return dt;
 }
 
+/* Whether a person's tax code is the employer's own (its first 10 digits):
+ * typed into every employee's cell, it says nothing about the person. */
+static bool
+own_code(uint64_t taxcode, const char *emp)
+{
+    char e[11];
+
+    if (taxcode == 0 || emp == NULL || strlen(emp) < 10)
+        return false;
+    memcpy(e, emp, 10);
+    e[10] = '\0';
+    return ids_key(IDK_TAXCODE, e) == taxcode;
+}
+
 static void
 check_birth_year(const struct person_ids *ids, sdate b, uint32_t *flags)
 {
+    char pid[IDS_MAX];
     int y;
 
-    if (b == 0 || ids->id[IDK_PERSONAL] == NULL)
+    if (b == 0 || ids->id[IDK_PERSONAL] == 0)
         return;
-    y = ids_cccd_birth_year(ids->id[IDK_PERSONAL]);
+    y = ids_cccd_birth_year(ids_key_text(ids->id[IDK_PERSONAL], pid));
     if (y != 0 && y != b / 10000)
         *flags |= RF_ID_BIRTH_YEAR_MISMATCH;
 }
@@ -340,9 +355,9 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &t.ids, &fl);
-    if (t.ids.id[IDK_TAXCODE] != NULL && strncmp(t.ids.id[IDK_TAXCODE], t.emp, 10) == 0) {
+    if (own_code(t.ids.id[IDK_TAXCODE], t.emp)) {
         /* the employer's own code typed in the person's column */
-        t.ids.id[IDK_TAXCODE] = NULL;
+        t.ids.id[IDK_TAXCODE] = 0;
         fl |= IDF_PLACEHOLDER;
     }
     {
@@ -510,9 +525,8 @@ load_si_row(struct lstate *st, const struct table_row *r)
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &s.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &s.ids, &fl);
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &s.ids, &fl);
-    if (s.ids.id[IDK_TAXCODE] != NULL && s.emp != NULL &&
-        strncmp(s.ids.id[IDK_TAXCODE], s.emp, 10) == 0) {
-        s.ids.id[IDK_TAXCODE] = NULL; /* the employer's own code */
+    if (own_code(s.ids.id[IDK_TAXCODE], s.emp)) {
+        s.ids.id[IDK_TAXCODE] = 0; /* the employer's own code */
         fl |= IDF_PLACEHOLDER;
     }
     s.birth = birth(st, r);
@@ -635,7 +649,7 @@ load_identity_row(struct lstate *st, const struct table_row *r)
     person_id(st, r, F_CMND, IDCOL_CMND, &it.ids, &fl);
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &it.ids, &fl);
     for (int k = 0; k < IDK_COUNT; k++)
-        n += it.ids.id[k] != NULL;
+        n += it.ids.id[k] != 0;
     if (n < 2) {
         reject(st, r->line, "TOO_FEW_IDS", F_COUNT,
                "a crosswalk row needs two or more usable identifiers");

@@ -115,12 +115,6 @@ note(const struct mstate *ms, const struct tax_rec *t, match_note_kind k, uint32
     n->w = w;
 }
 
-static int
-cmp_str0(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "");
-}
-
 static const struct dataset *g_sort_ds; /* qsort has no context argument */
 
 /* Canonical order of tax records: content first, position last.  Within
@@ -137,7 +131,7 @@ cmp_tax(const void *pa, const void *pb)
     if (a->emp != b->emp && (c = strcmp(a->emp, b->emp)) != 0) return c;
     if ((c = strcmp(a->name_key, b->name_key)) != 0) return c;
     for (int k = 0; k < IDK_COUNT; k++)
-        if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0) return c;
+        if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0) return c;
     if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
     if (a->schedule != b->schedule) return a->schedule < b->schedule ? -1 : 1;
     if (a->taxable_income != b->taxable_income) return a->taxable_income > b->taxable_income ? -1 : 1;
@@ -163,9 +157,9 @@ same_content(const struct tax_rec *a, const struct tax_rec *b)
         a->tax_year != b->tax_year)
         return false;
     for (int k = 0; k < IDK_COUNT; k++) {
-        if (cmp_str0(a->ids.id[k], b->ids.id[k]))
+        if (ids_key_cmp(a->ids.id[k], b->ids.id[k]))
             return false;
-        any |= a->ids.id[k] != NULL;
+        any |= a->ids.id[k] != 0;
     }
     return any || (a->taxable_income == b->taxable_income &&
                    a->insurance_deduction == b->insurance_deduction &&
@@ -304,7 +298,7 @@ static bool
 ids_conflict(const struct person_ids *a, const struct person_ids *b)
 {
     for (int k = 0; k < IDK_COUNT; k++)
-        if (a->id[k] && b->id[k] && strcmp(a->id[k], b->id[k]) != 0)
+        if (a->id[k] && b->id[k] && a->id[k] != b->id[k])
             return true;
     return false;
 }
@@ -397,7 +391,7 @@ rep_better(const struct si_rec *a, const struct si_rec *b)
     if ((c = strcmp(a->name_key, b->name_key)) != 0)
         return c < 0;
     for (int k = 0; k < IDK_COUNT; k++)
-        if ((c = cmp_str0(a->ids.id[k], b->ids.id[k])) != 0)
+        if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0)
             return c < 0;
     return false;
 }
@@ -579,13 +573,16 @@ age_months(const struct tax_rec *t, const struct period *p, int *sex)
 {
     int y = 0, m = 1;
 
-    *sex = t->ids.id[IDK_PERSONAL] ? ids_cccd_sex(t->ids.id[IDK_PERSONAL]) : 0;
+    char pid[IDS_MAX];
+
+    ids_key_text(t->ids.id[IDK_PERSONAL], pid);
+    *sex = pid[0] ? ids_cccd_sex(pid) : 0;
     if (t->birth != 0) {
         y = t->birth / 10000;
         if ((t->birth / 100) % 100)
             m = (t->birth / 100) % 100;
-    } else if (t->ids.id[IDK_PERSONAL]) {
-        y = ids_cccd_birth_year(t->ids.id[IDK_PERSONAL]);
+    } else if (pid[0]) {
+        y = ids_cccd_birth_year(pid);
     }
     if (y == 0)
         return -1;

@@ -202,21 +202,21 @@ dataset_sort_rejects(struct dataset *ds)
     pthread_mutex_unlock(&lock);
 }
 
-const char *
+uint64_t
 records_person_id(const struct person_ids *p, id_kind *kind)
 {
     /* The strongest identifier first: the personal ID, then the tax code. */
     static const id_kind order[] = {IDK_PERSONAL, IDK_TAXCODE, IDK_CMND,
                                     IDK_SI, IDK_PASSPORT};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        if (p->id[order[i]] != NULL) {
+        if (p->id[order[i]] != 0) {
             if (kind)
                 *kind = order[i];
             return p->id[order[i]];
         }
     if (kind)
         *kind = IDK_NONE;
-    return NULL;
+    return 0;
 }
 
 /* Append n items of src to a growable array, shifting their file index.

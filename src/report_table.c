@@ -70,36 +70,31 @@ static const struct report_col employer_cols[] = {
 
 /* The identifier a record shows and its kind, which always agree: the one
  * pid_kind names when the record has it, else the strongest present. */
-static const char *
+static uint64_t
 shown_id(const struct tax_rec *t, id_kind *kind)
 {
-    if (t->pid_kind < IDK_COUNT && t->ids.id[t->pid_kind] != NULL &&
-        t->ids.id[t->pid_kind][0] != '\0') {
+    if (t->pid_kind < IDK_COUNT && t->ids.id[t->pid_kind] != 0) {
         *kind = t->pid_kind;
         return t->ids.id[t->pid_kind];
     }
     return records_person_id(&t->ids, kind);
 }
 
-/* Masked (all but the last 4 characters) when ri->mask_ids. */
-static const char *
-masked(const struct run_info *ri, const char *id, char buf[IDS_MAX])
-{
-    if (id == NULL || *id == '\0')
-        return "";
-    if (ri->mask_ids) {
-        ids_mask(id, buf);
-        return buf;
-    }
-    return id;
-}
-
 const char *
 report_person_id(const struct run_info *ri, const struct tax_rec *t, char buf[IDS_MAX])
 {
     id_kind kind;
+    char text[IDS_MAX];
+    uint64_t id = shown_id(t, &kind);
 
-    return masked(ri, shown_id(t, &kind), buf);
+    if (id == 0)
+        return "";
+    ids_key_text(id, text);
+    if (ri->mask_ids)
+        ids_mask(text, buf); /* all but the last 4 characters */
+    else
+        memcpy(buf, text, sizeof text);
+    return buf;
 }
 
 const char *
@@ -124,10 +119,10 @@ static void
 t_id_kind(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 {
     id_kind kind = IDK_NONE;
-    const char *id = shown_id(TAX(ri, r), &kind);
+    uint64_t id = shown_id(TAX(ri, r), &kind);
 
     (void)b;
-    c->s = id != NULL && *id != '\0' && kind < IDK_COUNT ? ids_kind_name(kind) : "";
+    c->s = id != 0 && kind < IDK_COUNT ? ids_kind_name(kind) : "";
 }
 static void t_birth(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 { (void)b; c->date = TAX(ri, r)->birth; }

@@ -10,6 +10,7 @@
 #define SIRECON_IDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdbool.h>
 
 /* Kinds of personal identifier; the index into a record's id[] array. */
@@ -83,6 +84,20 @@ int ids_cccd_birth_year(const char *pid);
 
 /* Sex encoded in a 12-digit personal ID: 1 male, 2 female, 0 unknown. */
 int ids_cccd_sex(const char *pid);
+
+/*
+ * A normalized personal identifier as a 64-bit key: kind (3 bits), length
+ * (5 bits) and the characters as a number (digits in base 10; a passport,
+ * letters and digits, in base 37), never 0.  Lossless for every value
+ * ids_person() returns (at most 12 digits, or a 7-10 character passport):
+ * records keep keys, not strings, and ids_key_text() gives the text back.
+ * ids_key_cmp() orders keys as strcmp() orders their texts (0, no key,
+ * first).
+ */
+uint64_t ids_key(id_kind k, const char *text);
+const char *ids_key_text(uint64_t key, char out[IDS_MAX]);
+id_kind ids_key_kind(uint64_t key);
+int ids_key_cmp(uint64_t a, uint64_t b);
 
 /* Short English name of a kind: "personal_id", "tax_code", "cmnd", "si_number", "passport". */
 const char *ids_kind_name(id_kind k);

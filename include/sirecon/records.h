@@ -106,9 +106,10 @@ struct input_file {
                                       decrease, adjustment (column or section) */
 };
 
-/* A personal identity: up to one value per id kind (arena strings or NULL). */
+/* A personal identity: up to one value per id kind, as ids_key() keys
+ * (0 none): 8 bytes each instead of a string, compared as integers. */
 struct person_ids {
-    const char *id[IDK_COUNT];
+    uint64_t id[IDK_COUNT];
 };
 
 struct tax_rec {
@@ -214,7 +215,8 @@ void dataset_sort_rejects(struct dataset *ds);
  * indices of src's records are shifted.  src is left empty. */
 void dataset_merge(struct dataset *dst, struct dataset *src);
 
-/* The identifier shown for a tax record (its first present id), and its kind. */
-const char *records_person_id(const struct person_ids *p, id_kind *kind);
+/* The identifier shown for a record (the strongest present: personal ID,
+ * tax code, CMND, SI number, passport) as a key (0 none), and its kind. */
+uint64_t records_person_id(const struct person_ids *p, id_kind *kind);
 
 #endif

@@ -393,10 +393,52 @@ test_mask(void **state)
     assert_string_equal(out, "");
 }
 
+/* Identifier keys: every shape ids_person returns comes back as its text;
+ * keys order as strcmp orders the texts (passports of two lengths too);
+ * 0 is no key and comes first. */
+static void
+test_keys(void **state)
+{
+    static const struct { id_kind k; const char *v; } ids[] = {
+        {IDK_PERSONAL, "001085012345"}, {IDK_PERSONAL, "096300000001"},
+        {IDK_PERSONAL, "000000000001"}, {IDK_TAXCODE, "0100233488"},
+        {IDK_TAXCODE, "8012345678"},    {IDK_CMND, "012345678"},
+        {IDK_CMND, "123456789"},        {IDK_SI, "0123456789"},
+        {IDK_PASSPORT, "B1234567"},     {IDK_PASSPORT, "AB123456"},
+        {IDK_PASSPORT, "ZZ99999999"},   {IDK_PASSPORT, "A000000"},
+        {IDK_PASSPORT, "B123456"},      {IDK_PASSPORT, "A1234567"},
+    };
+    const size_t n = sizeof ids / sizeof ids[0];
+    char buf[IDS_MAX];
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t a = ids_key(ids[i].k, ids[i].v);
+        assert_true(a != 0);
+        assert_string_equal(ids_key_text(a, buf), ids[i].v);
+        assert_int_equal(ids_key_kind(a), ids[i].k);
+        assert_int_equal(ids_key_cmp(0, a), -1);
+        assert_int_equal(ids_key_cmp(a, 0), 1);
+        for (size_t j = 0; j < n; j++) {
+            if (ids[j].k != ids[i].k)
+                continue;
+            uint64_t b = ids_key(ids[j].k, ids[j].v);
+            int c = strcmp(ids[i].v, ids[j].v);
+            int kc = ids_key_cmp(a, b);
+            if ((c > 0) != (kc > 0) || (c < 0) != (kc < 0))
+                fail_msg("%s vs %s: strcmp %d, keys %d", ids[i].v, ids[j].v, c, kc);
+            assert_true((a == b) == (c == 0));
+        }
+    }
+    assert_int_equal(ids_key_cmp(0, 0), 0);
+    assert_int_equal(ids_key_kind(0), IDK_NONE);
+    assert_string_equal(ids_key_text(0, buf), "");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys),
         cmocka_unit_test(test_tax_check_real_codes),
         cmocka_unit_test(test_tax_check_one_digit_changes),
         cmocka_unit_test(test_tax_check_edges),

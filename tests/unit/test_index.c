@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "sirecon/index.h"
+#include "sirecon/ids.h"
 
 #define EA "0100233488"
 #define EB "0300588569"
@@ -17,7 +18,6 @@
 #define ED "0100684378"
 
 /* STATIC helper of index.c */
-uint64_t index_pack_id(id_kind k, const char *v);
 
 static size_t
 tax(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
@@ -28,9 +28,9 @@ tax(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     t->emp = emp;
     t->full_name = t->name_key = t->name_fold = "x";
     if (v1)
-        t->ids.id[k1] = v1;
+        t->ids.id[k1] = ids_key(k1, v1);
     if (v2)
-        t->ids.id[k2] = v2;
+        t->ids.id[k2] = ids_key(k2, v2);
     return ds->ntax - 1;
 }
 
@@ -43,9 +43,9 @@ si(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     s->emp = emp;
     s->full_name = s->name_key = s->name_fold = "x";
     if (v1)
-        s->ids.id[k1] = v1;
+        s->ids.id[k1] = ids_key(k1, v1);
     if (v2)
-        s->ids.id[k2] = v2;
+        s->ids.id[k2] = ids_key(k2, v2);
     return ds->nsi - 1;
 }
 
@@ -54,8 +54,8 @@ ident(struct dataset *ds, id_kind k1, const char *v1, id_kind k2, const char *v2
 {
     struct identity_rec *r = dataset_add_identity(ds);
 
-    r->ids.id[k1] = v1;
-    r->ids.id[k2] = v2;
+    r->ids.id[k1] = v1 ? ids_key(k1, v1) : 0;
+    r->ids.id[k2] = v2 ? ids_key(k2, v2) : 0;
 }
 
 static void
@@ -307,10 +307,10 @@ test_pack_id(void **state)
     size_t n = sizeof ids / sizeof ids[0];
 
     for (size_t i = 0; i < n; i++) {
-        uint64_t ki = index_pack_id(ids[i].k, ids[i].v);
-        assert_int_equal(ki, index_pack_id(ids[i].k, ids[i].v));
+        uint64_t ki = ids_key(ids[i].k, ids[i].v);
+        assert_int_equal(ki, ids_key(ids[i].k, ids[i].v));
         for (size_t j = 0; j < i; j++)
-            if (ki == index_pack_id(ids[j].k, ids[j].v))
+            if (ki == ids_key(ids[j].k, ids[j].v))
                 fail_msg("%s and %s share a key", ids[i].v, ids[j].v);
     }
 }

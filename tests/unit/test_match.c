@@ -16,6 +16,18 @@
 #include "sirecon/names.h"
 #include "sirecon/profile.h"
 #include "sirecon/records.h"
+#include "sirecon/ids.h"
+
+/* The text of an identifier key (rotating buffers: several per assert). */
+static const char *
+idt(uint64_t key)
+{
+    static char b[4][IDS_MAX];
+    static int i;
+
+    i = (i + 1) % 4;
+    return ids_key_text(key, b[i]);
+}
 
 #define M(y, m) ((y) * 12 + (m) - 1)
 
@@ -91,7 +103,7 @@ add_tax(struct fx *f, const char *emp, const char *name, id_kind k, const char *
     set_name(&f->ds.a, name, &t->full_name, &t->name_key, &t->name_fold, &t->name_marks);
     t->pid_kind = IDK_NONE;
     if (id != NULL) {
-        t->ids.id[k] = arena_strdup(&f->ds.a, id);
+        t->ids.id[k] = ids_key(k, id);
         t->pid_kind = k;
     }
     t->tax_year = 2025;
@@ -115,7 +127,7 @@ add_si(struct fx *f, const char *emp, const char *name, id_kind k, const char *i
     s->unit_code = "";
     set_name(&f->ds.a, name, &s->full_name, &s->name_key, &s->name_fold, &s->name_marks);
     if (id != NULL)
-        s->ids.id[k] = arena_strdup(&f->ds.a, id);
+        s->ids.id[k] = ids_key(k, id);
     s->from_month = from;
     s->to_month = to;
     s->plan_code = "";
@@ -130,8 +142,8 @@ add_ident(struct fx *f, id_kind k1, const char *v1, id_kind k2, const char *v2)
 {
     struct identity_rec *r = dataset_add_identity(&f->ds);
 
-    r->ids.id[k1] = arena_strdup(&f->ds.a, v1);
-    r->ids.id[k2] = arena_strdup(&f->ds.a, v2);
+    r->ids.id[k1] = ids_key(k1, v1);
+    r->ids.id[k2] = ids_key(k2, v2);
 }
 
 #define T(f, i) (&(f).ds.tax[(i)])
@@ -166,9 +178,9 @@ test_r1_shared_id(void **state)
     s1 = add_si(&f, EA, "Nguyen Van Binh", IDK_PERSONAL, "034090000001", M(2024, 1), MONTH_OPEN);
     /* a second identifier kind on each side, the personal ID shared */
     b = add_tax(&f, EA, "L\xc3\xaa Th\xe1\xbb\x8b Hoa", IDK_TAXCODE, "8012345678");
-    f.ds.tax[b].ids.id[IDK_PERSONAL] = arena_strdup(&f.ds.a, "034190000002");
+    f.ds.tax[b].ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "034190000002");
     s2 = add_si(&f, EA, "Le Thi Hoa", IDK_SI, "0112345678", M(2025, 1), M(2025, 12));
-    f.ds.si[s2].ids.id[IDK_PERSONAL] = arena_strdup(&f.ds.a, "034190000002");
+    f.ds.si[s2].ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "034190000002");
     /* same ID, other employer: never R1 here */
     c = add_tax(&f, EB, "Tr\xe1\xba\xa7n V\xc4\x83n C\xc6\xb0\xe1\xbb\x9dng", IDK_PERSONAL,
                 "034090000001");
@@ -937,7 +949,7 @@ det_run(const size_t *tord, const size_t *sord, char out[NDT][256])
     fx_run(&f);
     for (size_t i = 0; i < NDT; i++) {
         const struct tax_rec *t = &f.ds.tax[i];
-        const char *pid = records_person_id(&t->ids, NULL);
+        const char *pid = idt(records_person_id(&t->ids, NULL));
         rows[i] = out[i];
         snprintf(out[i], 256, "%s|%s|%s|%d|%lld|%s|%s|%s|%c|%d|%s|%x|%d", t->emp,
                  t->full_name, pid ? pid : "", (int)t->birth, (long long)t->taxable_income,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "sirecon/report_table.h"
 #include "sirecon/sheet.h"
+#include "sirecon/ids.h"
 
 static const struct report_col *
 col(const struct report_table *t, const char *key)
@@ -61,7 +62,7 @@ test_employee_columns(void **state)
     t->emp = "0100233488";
     t->emp_name = "Cty A";
     t->full_name = "Nguyễn Văn An";
-    t->ids.id[IDK_PERSONAL] = "001085012345";
+    t->ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "001085012345");
     t->pid_kind = IDK_SI;
     t->birth = 19850312;
     t->schedule = 2;
@@ -90,7 +91,7 @@ test_employee_columns(void **state)
     ri.mask_ids = true;
     assert_string_equal(get(&ri, tb, "person_id", 0, buf).s, "********2345");
     /* no identifier: no kind either */
-    t->ids.id[IDK_PERSONAL] = NULL;
+    t->ids.id[IDK_PERSONAL] = 0;
     ri.mask_ids = false;
     assert_string_equal(get(&ri, tb, "person_id", 0, buf).s, "");
     assert_string_equal(get(&ri, tb, "id_kind", 0, buf).s, "");

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "sirecon/report.h"
 #include "sirecon/match.h"
+#include "sirecon/ids.h"
 
 #define PY "/usr/bin/python3"
 #define CHECKER "tests/xlsx/check_xlsx.py"
@@ -54,7 +55,7 @@ tax(struct tax_rec *t, const char *emp, const char *name, const char *pid,
     t->emp_name = "";
     t->full_name = name;
     if (pid != NULL && k < IDK_COUNT)
-        t->ids.id[k] = pid;
+        t->ids.id[k] = ids_key(k, pid);
     t->pid_kind = pid ? k : IDK_NONE;
     t->birth = birth;
     t->tax_year = 2025;
