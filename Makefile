@@ -123,9 +123,9 @@ asan: deps ## the whole suite under ASan+UBSan
 	    LDFLAGS="-fsanitize=address,undefined" check-only
 
 valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
-	@fail=0; for t in $(UNITS); do SIRECON_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full $$t || fail=1; done; \
-	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/e2e/run.sh $(BIN) || fail=1; \
-	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/explain/run.sh $(BIN) || fail=1; exit $$fail
+	@fail=0; for t in $(UNITS); do SIRECON_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full --child-silent-after-fork=yes $$t || fail=1; done; \
+	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --child-silent-after-fork=yes" sh tests/e2e/run.sh $(BIN) || fail=1; \
+	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --child-silent-after-fork=yes" sh tests/explain/run.sh $(BIN) || fail=1; exit $$fail
 
 FUZZ_SECONDS ?= 20
 FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \

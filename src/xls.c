@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -182,9 +183,13 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
             dup2(null, STDERR_FILENO);
         memset(&cd, 0, sizeof cd);
         st = (unsigned char)convert(path, &csv, &n, &cd);
-        if (write_all(pfd[1], &st, 1))
-            (void)(st == SIRECON_OK ? write_all(pfd[1], csv, n)
-                                    : write_all(pfd[1], cd.msg, strlen(cd.msg)));
+        /* status, payload length, payload: the parent takes a complete
+         * message whatever the exit status (a memory checker's, in a child
+         * forked from one thread of a threaded process, is not ours) */
+        const char *pay = st == SIRECON_OK ? csv : cd.msg;
+        uint64_t len = st == SIRECON_OK ? (uint64_t)n : (uint64_t)strlen(cd.msg);
+        if (write_all(pfd[1], &st, 1) && write_all(pfd[1], &len, sizeof len))
+            (void)write_all(pfd[1], pay ? pay : "", (size_t)len);
         _exit(0);
     }
     encoding_gconv_unlock();
@@ -204,19 +209,25 @@ xls_to_csv(const char *path, char **out, size_t *outn, struct diag *d)
     close(pfd[0]);
     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
         ;
-    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || b.n == 0) {
+    (void)ws;
+    uint64_t len = 0;
+    const size_t head = 1 + sizeof len;
+    if (b.n >= head)
+        memcpy(&len, b.s + 1, sizeof len);
+    if (b.n < head || len != b.n - head) {
+        /* the child died before its message was whole */
         free(b.s);
         return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
                         XLS_BAD "the reader stopped on it (a damaged or crafted file)");
     }
     if ((unsigned char)b.s[0] != SIRECON_OK) {
         sirecon_status st = (sirecon_status)(unsigned char)b.s[0];
-        diag_set(d, st, NULL, 0, "%.*s", (int)(b.n - 1), b.s + 1);
+        diag_set(d, st, NULL, 0, "%.*s", (int)(b.n - head), b.s + head);
         free(b.s);
         return st;
     }
-    memmove(b.s, b.s + 1, b.n - 1);
-    b.n--;
+    memmove(b.s, b.s + head, b.n - head);
+    b.n -= head;
     b.s[b.n] = '\0';
     *out = b.s;
     *outn = b.n;
