@@ -38,6 +38,7 @@
 #define DIAG_CELLS 300 /* bytes of header cells quoted in a diagnostic */
 #define TITLE_LABEL_MAX 120 /* bytes: the longest title label looked for */
 #define TITLE_ROW_WIDE 4 /* cells of 2+ characters in a title line, at most */
+#define HEADER_MAX_UNLABELLED 4 /* data columns right of the last label, at most */
 #define SUFFIX_MAX 12 /* characters in a "(TNCT)" / "(VNĐ)" suffix stripped from labels */
 
 struct alias {
@@ -1398,6 +1399,33 @@ content_pass(struct ctx *cx, struct cand *cd)
     }
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The width of the data rows under a header at row `from`: the median of
+ * their widths up to the last non-blank cell, the lower one of two (0
+ * without data rows).  A
+ * column right of the last label (an ID column appended to an export
+ * without a heading) is a column all the same: read by its content. */
+static int
+data_width(const struct ctx *cx, int from)
+{
+    int v[HEADER_SCAN_ROWS + HEADER_MAX_SPAN], n = 0;
+
+    for (int i = from; i < cx->nrows && n < (int)(sizeof v / sizeof v[0]); i++)
+        if (cx->rc[i].n > 0)
+            v[n++] = cx->rc[i].n;
+    if (n == 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_int);
+    return v[(n - 1) / 2]; /* the lower median: at least half the rows reach it */
+}
+
 /* Score the block of rows r..r+s-1 (see the file comment). */
 static void
 eval_block(struct ctx *cx, int r, int s, struct cand *cd)
@@ -1422,6 +1450,9 @@ eval_block(struct ctx *cx, int r, int s, struct cand *cd)
             w = rc->n;
         cd->labels += rc->labels;
     }
+    int wd = data_width(cx, r + s);
+    if (wd > w && wd <= w + HEADER_MAX_UNLABELLED)
+        w = wd;
     cd->valid = true;
     cd->w = w;
     merge_block(cx, r, s, w);

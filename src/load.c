@@ -58,6 +58,14 @@ struct lstate {
     } *codes;                   /* and a string compare a row (open addressing, */
     size_t ncodes, capcodes;    /* key = the code's digits under its length) */
     const char *last_text[3];   /* previous employer name, unit code, plan code */
+    const char *last_rawp[3];   /* their cells as read (st->tmp) */
+    size_t last_raw[3];
+    struct text_intern {        /* text_same(): every distinct value once */
+        uint64_t hash;
+        const char *raw, *text;
+        size_t rawn;
+    } *texts;
+    size_t ntexts, captexts;
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
 };
@@ -103,16 +111,53 @@ text(struct lstate *st, struct cellref c)
     return arena_strndup(&st->ds->a, c.s, c.n);
 }
 
-/* text() for a column whose value repeats down the file (employer name,
- * unit code, plan code): the previous row's copy when equal. */
+/* text() for a column whose values repeat down the file in any order
+ * (employer name, unit code, plan code): one copy of each distinct value
+ * per file (open addressing on an FNV-1a hash of the raw cell), the
+ * previous row's copy first. */
 static const char *
 text_same(struct lstate *st, struct cellref c, int slot)
 {
     const char *prev = st->last_text[slot];
+    uint64_t h = 1469598103934665603ull;
+    size_t i, mask;
 
-    if (prev != NULL && strlen(prev) == c.n && memcmp(prev, c.s, c.n) == 0)
+    if (prev != NULL && st->last_raw[slot] == c.n &&
+        memcmp(st->last_rawp[slot], c.s, c.n) == 0)
         return prev;
-    return st->last_text[slot] = text(st, c);
+    for (i = 0; i < c.n; i++)
+        h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
+    h ^= (uint64_t)slot;
+    if (2 * (st->ntexts + 1) > st->captexts) {
+        size_t cap = st->captexts ? 2 * st->captexts : 1024;
+        struct text_intern *t = xcalloc(cap, sizeof *t);
+        for (i = 0; i < st->captexts; i++) {
+            if (st->texts[i].text == NULL)
+                continue;
+            size_t j = (size_t)(st->texts[i].hash >> 7) & (cap - 1);
+            while (t[j].text != NULL)
+                j = (j + 1) & (cap - 1);
+            t[j] = st->texts[i];
+        }
+        free(st->texts);
+        st->texts = t;
+        st->captexts = cap;
+    }
+    mask = st->captexts - 1;
+    for (i = (size_t)(h >> 7) & mask; st->texts[i].text != NULL; i = (i + 1) & mask) {
+        const struct text_intern *e = &st->texts[i];
+        if (e->hash == h && e->rawn == c.n && memcmp(e->raw, c.s, c.n) == 0)
+            goto found;
+    }
+    st->texts[i].hash = h;
+    st->texts[i].rawn = c.n;
+    st->texts[i].raw = arena_strndup(&st->tmp, c.s, c.n);
+    st->texts[i].text = text(st, c);
+    st->ntexts++;
+found:
+    st->last_raw[slot] = c.n;
+    st->last_rawp[slot] = st->texts[i].raw;
+    return st->last_text[slot] = st->texts[i].text;
 }
 
 static void
@@ -366,9 +411,10 @@ load_tax_row(struct lstate *st, const struct table_row *r)
         t.pid_kind = (uint8_t)pk;
     }
     t.birth = birth(st, r);
+    int64_t withheld; /* checked, not kept: no rule uses it */
     if (!money(st, r, F_TAXABLE_INCOME, &t.taxable_income, true) ||
         !money(st, r, F_INSURANCE_DEDUCTION, &t.insurance_deduction, false) ||
-        !money(st, r, F_TAX_WITHHELD, &t.tax_withheld, false))
+        !money(st, r, F_TAX_WITHHELD, &withheld, false))
         return;
     c = cell(st, r, F_TAX_YEAR);
     if (c.n) {
@@ -1010,6 +1056,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     names_cache_clear();
     arena_free(&st.tmp);
     free(st.codes);
+    free(st.texts);
     free(st.rows);
     if (o->keep_map != NULL && st.have_header) {
         *o->keep_map = st.map;

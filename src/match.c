@@ -3,7 +3,8 @@
  *
  * 1. Employers are blocks: 13-digit branch codes fold into their 10-digit
  *    parent unless --branch-level.
- * 2. Exact duplicates (same employer, person, year and amounts) are merged.
+ * 2. Duplicates (same employer, name key, year and identifiers; without an
+ *    identifier, the same amounts too) are merged (docs/matching.md).
  * 3. R1_ID: the person cluster (index.c) has SI records at this employer.
  * 4. Per employer, over what R1 left on both sides, grouped by folded name
  *    key: R2_NAME_DOB / R3_NAME need exactly one compatible candidate on

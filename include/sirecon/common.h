@@ -51,7 +51,8 @@ sirecon_status diag_set(struct diag *d, sirecon_status st, const char *file,
                         long line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* Die-on-OOM allocation: print one line and exit 70.  The only exit in the core. */
+/* Die-on-OOM allocation: print one line and exit 71 (out of memory, not a
+ * bug).  The only exit in the core. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

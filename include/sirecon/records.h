@@ -114,7 +114,7 @@ struct person_ids {
 
 struct tax_rec {
     /* pointers first, then the wide numbers, then the narrow ones: no
-     * padding (160 bytes; a national run holds millions) */
+     * padding (152 bytes; a national run holds millions) */
     const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
                                  parent after match_run unless --branch-level */
     const char *emp_filed;    /* the code as filed (match_run keeps it) */
@@ -125,7 +125,6 @@ struct tax_rec {
     const char *other_emp;    /* COVERED_ELSEWHERE: where (match.c) */
     int64_t taxable_income;
     int64_t insurance_deduction; /* 0 when absent */
-    int64_t tax_withheld;
     sdate birth;              /* 0 unknown */
     uint32_t file;            /* index into dataset.files */
     uint32_t line;            /* physical line of the row */

@@ -1,10 +1,12 @@
 /*
  * source.h - an input file's bytes as UTF-8 text (docs/inputs.md, "Formats", "Encodings").
  *
- * A path is a plain file (mapped), a gzip file (inflated by zlib straight
- * into memory, no temp file) or "-" (standard input, read whole).  The
- * encoding is detected (or forced) and the text converted to UTF-8; UTF-8
- * input is used in place, without a copy.  A directory argument expands to
+ * A path is a plain file (mapped), a gzip file (inflated by zlib as it is
+ * read, no temp file) or "-" (standard input); pipes, standard input and
+ * .gz files of UTF-8 text are streamed in bounded memory (source_open_stream),
+ * workbooks, XML and legacy encodings are read whole.  The encoding is
+ * detected (or forced) and the text converted to UTF-8; UTF-8 input is used
+ * in place, without a copy.  A directory argument expands to
  * its supported files, sorted by name.
  */
 #ifndef SIRECON_SOURCE_H
@@ -59,7 +61,7 @@ sirecon_status source_read(struct source *s, char *buf, size_t cap, size_t *got,
 void source_close(struct source *s);
 
 /* Whether a file name has a supported extension (.csv .tsv .txt, also .gz;
- * .xlsx); hidden files and Excel lock files (~$...) are not. */
+ * .xlsx .xls .xml); hidden files and Excel lock files (~$...) are not. */
 bool source_supported_name(const char *name);
 
 /* Expand one command-line argument: a directory gives its supported files
