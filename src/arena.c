@@ -53,8 +53,10 @@ alloc_aligned(arena *a, size_t n, size_t al)
     if (b == NULL || off > b->size || b->size - off < n) {
         size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
         struct arena_block *nb = xmalloc(sizeof *nb + sz);
-        if (sz == ARENA_BLOCK)
-            prefault(nb, sizeof *nb + sz); /* filled next, byte after byte */
+        if (sz == ARENA_BLOCK && b != NULL)
+            prefault(nb, sizeof *nb + sz); /* a growing arena fills it next,
+                                              byte after byte; a short-lived
+                                              one-block arena may not */
         nb->size = sz;
         nb->used = 0;
         if (b != NULL && sz != ARENA_BLOCK) {
