@@ -1031,6 +1031,16 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     /* a mapped UTF-8 file is read once, front to back: let its pages go */
     st.line_map = src.line_map;
     st.nline_map = src.nline_map;
+    if (!src.stream && (kind == KIND_TAX || kind == KIND_SI)) {
+        /* as many records as lines at most: reserved once (untouched
+         * capacity costs no memory), the array never moves while the
+         * other loader thread faults pages in beside it */
+        size_t lines = 1;
+        for (const char *p = src.text, *e = src.text + src.textn;
+             (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+            lines++;
+        dataset_reserve(ds, kind, lines);
+    }
     if (src.stream)
         rc = table_parse_stream(read_source, &src, f->delimiter, on_row, &st, d);
     else if (src.raw_kind == 1 && src.conv == NULL)

@@ -105,6 +105,15 @@ dataset_add_file(struct dataset *ds)
     return ADD(ds->files, ds->nfiles, ds->capfiles);
 }
 
+void
+dataset_reserve(struct dataset *ds, file_kind kind, size_t n)
+{
+    if (kind == KIND_TAX)
+        ds->tax = xgrow(ds->tax, &ds->captax, ds->ntax + n, sizeof *ds->tax);
+    else if (kind == KIND_SI)
+        ds->si = xgrow(ds->si, &ds->capsi, ds->nsi + n, sizeof *ds->si);
+}
+
 struct tax_rec *
 dataset_add_tax(struct dataset *ds)
 {

@@ -198,6 +198,8 @@ struct dataset {
 
 void dataset_init(struct dataset *ds);
 void dataset_free(struct dataset *ds);
+/* Room for n more tax or SI records (capacity only: not touched). */
+void dataset_reserve(struct dataset *ds, file_kind kind, size_t n);
 /* Append a zeroed item and return it (pointers into the array move!). */
 struct input_file *dataset_add_file(struct dataset *ds);
 struct tax_rec *dataset_add_tax(struct dataset *ds);
