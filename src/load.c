@@ -51,20 +51,21 @@ struct lstate {
     bool after_total;           /* a totals row was seen since the last header */
     int section;                /* SI change report: the section the rows are in,
                                    CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
-    const char *last_emp;       /* the employer code of the previous row */
     struct emp_intern {         /* every employer code of the file, once: rows */
         uint64_t key;           /* of a national file come in random employer */
         const char *code;       /* order, and one copy per row cost 16 bytes */
     } *codes;                   /* and a string compare a row (open addressing, */
     size_t ncodes, capcodes;    /* key = the code's digits under its length) */
-    const char *last_text[3];   /* previous employer name, unit code, plan code */
-    const char *last_rawp[3];   /* their cells as read (st->tmp) */
-    size_t last_raw[3];
-    struct text_intern {        /* text_same(): every distinct value once */
+    struct text_intern {        /* tx_slot(): every distinct value once */
         uint64_t hash;
-        const char *raw, *text;
+        const char *raw, *text;   /* the cell as read (st->tmp); its value */
         size_t rawn;
-    } *texts;
+        int slot;                 /* 0 employer name, 1 unit code, 2 plan code,
+                                     3 employer code */
+        unsigned flags;           /* slot 3: ids_employer's flags */
+        bool bad;                 /* slot 3: not a usable code */
+    } **texts;
+    struct text_intern *last_tx[4]; /* the previous row's, per slot */
     size_t ntexts, captexts;
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
@@ -111,31 +112,32 @@ text(struct lstate *st, struct cellref c)
     return arena_strndup(&st->ds->a, c.s, c.n);
 }
 
-/* text() for a column whose values repeat down the file in any order
- * (employer name, unit code, plan code): one copy of each distinct value
- * per file (open addressing on an FNV-1a hash of the raw cell), the
- * previous row's copy first. */
-static const char *
-text_same(struct lstate *st, struct cellref c, int slot)
+/* The interned entry of a cell whose values repeat down the file in any
+ * order (employer code, employer name, unit code, plan code): one per
+ * distinct (slot, raw text) per file, found by an FNV-1a hash (open
+ * addressing), the previous row's first.  *fresh: just made, its values
+ * are the caller's to fill. */
+static struct text_intern *
+tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
 {
-    const char *prev = st->last_text[slot];
+    struct text_intern *prev = st->last_tx[slot];
     uint64_t h = 1469598103934665603ull;
     size_t i, mask;
 
-    if (prev != NULL && st->last_raw[slot] == c.n &&
-        memcmp(st->last_rawp[slot], c.s, c.n) == 0)
+    *fresh = false;
+    if (prev != NULL && prev->rawn == c.n && memcmp(prev->raw, c.s, c.n) == 0)
         return prev;
     for (i = 0; i < c.n; i++)
         h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
     h ^= (uint64_t)slot;
     if (2 * (st->ntexts + 1) > st->captexts) {
         size_t cap = st->captexts ? 2 * st->captexts : 1024;
-        struct text_intern *t = xcalloc(cap, sizeof *t);
+        struct text_intern **t = xcalloc(cap, sizeof *t);
         for (i = 0; i < st->captexts; i++) {
-            if (st->texts[i].text == NULL)
+            if (st->texts[i] == NULL)
                 continue;
-            size_t j = (size_t)(st->texts[i].hash >> 7) & (cap - 1);
-            while (t[j].text != NULL)
+            size_t j = (size_t)(st->texts[i]->hash >> 7) & (cap - 1);
+            while (t[j] != NULL)
                 j = (j + 1) & (cap - 1);
             t[j] = st->texts[i];
         }
@@ -144,20 +146,35 @@ text_same(struct lstate *st, struct cellref c, int slot)
         st->captexts = cap;
     }
     mask = st->captexts - 1;
-    for (i = (size_t)(h >> 7) & mask; st->texts[i].text != NULL; i = (i + 1) & mask) {
-        const struct text_intern *e = &st->texts[i];
-        if (e->hash == h && e->rawn == c.n && memcmp(e->raw, c.s, c.n) == 0)
-            goto found;
+    for (i = (size_t)(h >> 7) & mask; st->texts[i] != NULL; i = (i + 1) & mask) {
+        struct text_intern *e = st->texts[i];
+        if (e->hash == h && e->slot == slot && e->rawn == c.n &&
+            memcmp(e->raw, c.s, c.n) == 0)
+            return st->last_tx[slot] = e;
     }
-    st->texts[i].hash = h;
-    st->texts[i].rawn = c.n;
-    st->texts[i].raw = arena_strndup(&st->tmp, c.s, c.n);
-    st->texts[i].text = text(st, c);
+    struct text_intern *e = arena_alloc(&st->tmp, sizeof *e);
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->slot = slot;
+    e->rawn = c.n;
+    e->raw = arena_strndup(&st->tmp, c.s, c.n);
+    st->texts[i] = e;
     st->ntexts++;
-found:
-    st->last_raw[slot] = c.n;
-    st->last_rawp[slot] = st->texts[i].raw;
-    return st->last_text[slot] = st->texts[i].text;
+    *fresh = true;
+    return st->last_tx[slot] = e;
+}
+
+/* text() of a repeating column (slots 0..2: employer name, unit code, plan
+ * code): one copy per distinct value per file. */
+static const char *
+text_same(struct lstate *st, struct cellref c, int slot)
+{
+    bool fresh;
+    struct text_intern *e = tx_slot(st, c, slot, &fresh);
+
+    if (fresh)
+        e->text = text(st, c);
+    return e->text;
 }
 
 static void
@@ -259,16 +276,22 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
         *flags |= st->t_emp_flags;
         return st->t_emp;
     }
-    if (!ids_employer(c.s, c.n, buf, &fl)) {
+    /* a national file repeats each employer's cell in random row order:
+     * normalize each distinct cell once, and keep one copy of each code,
+     * so the records' pointers are equal and comparisons end at once */
+    bool fresh;
+    struct text_intern *e = tx_slot(st, c, 3, &fresh);
+    if (fresh) {
+        e->bad = !ids_employer(c.s, c.n, buf, &fl);
+        e->flags = fl;
+        e->text = e->bad ? NULL : intern_emp(st, buf);
+    }
+    if (e->bad) {
         *bad = true;
         return NULL;
     }
-    *flags |= fl;
-    /* one copy of each code, so the records' pointers are equal and
-     * comparisons end at once */
-    if (st->last_emp == NULL || strcmp(st->last_emp, buf) != 0)
-        st->last_emp = intern_emp(st, buf);
-    return st->last_emp;
+    *flags |= e->flags;
+    return e->text;
 }
 
 /* Money: false (and the row rejected) on a bad value. */
