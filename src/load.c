@@ -57,16 +57,22 @@ struct lstate {
     } *codes;                   /* and a string compare a row (open addressing, */
     size_t ncodes, capcodes;    /* key = the code's digits under its length) */
     struct text_intern {        /* tx_slot(): every distinct value once */
-        uint64_t hash;
-        const char *raw, *text;   /* the cell as read (st->tmp); its value */
+        const char *text;         /* its value */
         size_t rawn;
         int slot;                 /* 0 employer name, 1 unit code, 2 plan code,
                                      3 employer code */
         unsigned flags;           /* slot 3: ids_employer's flags */
         bool bad;                 /* slot 3: not a usable code */
-    } **texts;
-    struct text_intern *last_tx[4]; /* the previous row's, per slot */
+        struct text_intern *seen[2]; /* slot 3: the name and unit code last
+                                        seen with this code */
+        char raw[];               /* the cell as read */
+    } *last_tx[4];              /* the previous row's, per slot */
+    struct tx_bucket {          /* open addressing; the hash inline, so a */
+        uint64_t hash;          /* probe touches one cache line */
+        struct text_intern *e;
+    } *texts;
     size_t ntexts, captexts;
+    struct text_intern *row_emp; /* this row's employer-code entry, or NULL */
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
 };
@@ -130,14 +136,15 @@ tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
     for (i = 0; i < c.n; i++)
         h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
     h ^= (uint64_t)slot;
+    h |= 1; /* 0 marks an empty bucket */
     if (2 * (st->ntexts + 1) > st->captexts) {
         size_t cap = st->captexts ? 2 * st->captexts : 1024;
-        struct text_intern **t = xcalloc(cap, sizeof *t);
+        struct tx_bucket *t = xcalloc(cap, sizeof *t);
         for (i = 0; i < st->captexts; i++) {
-            if (st->texts[i] == NULL)
+            if (st->texts[i].hash == 0)
                 continue;
-            size_t j = (size_t)(st->texts[i]->hash >> 7) & (cap - 1);
-            while (t[j] != NULL)
+            size_t j = (size_t)(st->texts[i].hash >> 7) & (cap - 1);
+            while (t[j].hash != 0)
                 j = (j + 1) & (cap - 1);
             t[j] = st->texts[i];
         }
@@ -146,19 +153,20 @@ tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
         st->captexts = cap;
     }
     mask = st->captexts - 1;
-    for (i = (size_t)(h >> 7) & mask; st->texts[i] != NULL; i = (i + 1) & mask) {
-        struct text_intern *e = st->texts[i];
-        if (e->hash == h && e->slot == slot && e->rawn == c.n &&
+    for (i = (size_t)(h >> 7) & mask; st->texts[i].hash != 0; i = (i + 1) & mask) {
+        struct text_intern *e = st->texts[i].e;
+        if (st->texts[i].hash == h && e->slot == slot && e->rawn == c.n &&
             memcmp(e->raw, c.s, c.n) == 0)
             return st->last_tx[slot] = e;
     }
-    struct text_intern *e = arena_alloc(&st->tmp, sizeof *e);
+    struct text_intern *e = arena_alloc(&st->tmp, sizeof *e + c.n + 1);
     memset(e, 0, sizeof *e);
-    e->hash = h;
     e->slot = slot;
     e->rawn = c.n;
-    e->raw = arena_strndup(&st->tmp, c.s, c.n);
-    st->texts[i] = e;
+    memcpy(e->raw, c.s, c.n);
+    e->raw[c.n] = '\0';
+    st->texts[i].hash = h;
+    st->texts[i].e = e;
     st->ntexts++;
     *fresh = true;
     return st->last_tx[slot] = e;
@@ -170,10 +178,18 @@ static const char *
 text_same(struct lstate *st, struct cellref c, int slot)
 {
     bool fresh;
-    struct text_intern *e = tx_slot(st, c, slot, &fresh);
+    struct text_intern *e, *emp = slot < 2 ? st->row_emp : NULL;
 
+    /* an employer's name and unit code are nearly always the ones it had
+     * on its previous row: checked there first, no hash lookup */
+    if (emp != NULL && (e = emp->seen[slot]) != NULL && e->rawn == c.n &&
+        memcmp(e->raw, c.s, c.n) == 0)
+        return e->text;
+    e = tx_slot(st, c, slot, &fresh);
     if (fresh)
         e->text = text(st, c);
+    if (emp != NULL)
+        emp->seen[slot] = e;
     return e->text;
 }
 
@@ -272,6 +288,7 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
     struct cellref c = cell(st, r, F_EMPLOYER_TAX_ID);
 
     *bad = false;
+    st->row_emp = NULL;
     if (c.n == 0) {
         *flags |= st->t_emp_flags;
         return st->t_emp;
@@ -281,6 +298,7 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
      * so the records' pointers are equal and comparisons end at once */
     bool fresh;
     struct text_intern *e = tx_slot(st, c, 3, &fresh);
+    st->row_emp = e;
     if (fresh) {
         e->bad = !ids_employer(c.s, c.n, buf, &fl);
         e->flags = fl;
@@ -796,6 +814,7 @@ data_row(struct lstate *st, const struct table_row *r)
     struct input_file *f = file_of(st);
     row_class rc;
 
+    st->row_emp = NULL; /* set by employer() for this row */
     f->read++;
     if (r->error != NULL) {
         reject(st, r->line, r->error, F_COUNT,
