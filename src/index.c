@@ -392,6 +392,31 @@ index_free(struct index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
+void
+index_emp_person_heads(const struct index *ix, const struct dataset *ds, uint32_t *out)
+{
+    size_t n = 0, j = 0;
+    struct id_entry *e = xmalloc((ds->ntax ? ds->ntax : 1) * 2 * sizeof *e);
+
+    for (size_t i = 0; i < ds->ntax; i++) {
+        const struct tax_rec *t = &ds->tax[i];
+        out[i] = CHAIN_END;
+        if (t->person == PERSON_NONE || t->emp_id >= ix->nemp_ids)
+            continue;
+        e[n].key = ((uint64_t)t->emp_id << 32) | t->person;
+        e[n++].owner = (uint32_t)i;
+    }
+    radix_sort_with(e, n, e + ds->ntax);
+    /* both sides sorted: one walk, in memory order */
+    for (size_t i = 0; i < n; i++) {
+        while (j < ix->nep && ix->ep_keys[j] < e[i].key)
+            j++;
+        if (j < ix->nep && ix->ep_keys[j] == e[i].key)
+            out[e[i].owner] = ix->ep_head[j];
+    }
+    free(e);
+}
+
 /* The number of an employer code, or UINT32_MAX. */
 static uint32_t
 emp_number(const struct index *ix, const char *emp)

@@ -850,12 +850,13 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
      * costs a cache miss per record. */
     uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
     size_t *left = NULL, nleft = 0, capleft = 0;
+    index_emp_person_heads(&ms.ix, ds, head_of);
     for (i = 0; i < ds->ntax; i++) {
         struct tax_rec *t = &ds->tax[i];
+        uint32_t h = head_of[i];
         head_of[i] = CHAIN_END;
         if (t->duplicate)
             continue;
-        uint32_t h = index_emp_person_si_by_id(&ms.ix, t->emp_id, t->person);
         if (h == CHAIN_END) {
             left = xgrow(left, &capleft, nleft + 1, sizeof *left);
             left[nleft++] = i;

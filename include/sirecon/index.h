@@ -66,6 +66,12 @@ uint32_t index_emp_si_by_id(const struct index *ix, uint32_t emp_id);
 uint32_t index_emp_person_si_by_id(const struct index *ix, uint32_t emp_id,
                                    uint32_t person);
 
+/* index_emp_person_si_by_id() for every tax record at once (out: ds->ntax
+ * heads, CHAIN_END where none): the records' (employer, person) pairs
+ * radix-sorted and merged with the index's sorted pairs, where a binary
+ * search per record cost a cache miss per step (measured at 10 M records). */
+void index_emp_person_heads(const struct index *ix, const struct dataset *ds, uint32_t *out);
+
 /* Registry row of an employer code, -1 if none. */
 int index_registry(const struct index *ix, const char *emp);
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "sirecon/index.h"
@@ -221,6 +222,14 @@ test_chains(void **state)
     assert_int_equal(index_emp_person_si(&ix, EC, p1), CHAIN_END);
     assert_int_equal(index_emp_person_si(&ix, EB, ds.si[s2].person), CHAIN_END);
     assert_int_equal(index_emp_person_si(&ix, EA, PERSON_NONE), CHAIN_END);
+    /* all tax records at once: what one lookup a record gives */
+    uint32_t *heads = malloc((ds.ntax ? ds.ntax : 1) * sizeof *heads);
+    assert_non_null(heads);
+    index_emp_person_heads(&ix, &ds, heads);
+    for (size_t k = 0; k < ds.ntax; k++)
+        assert_int_equal(heads[k], index_emp_person_si_by_id(&ix, ds.tax[k].emp_id,
+                                                             ds.tax[k].person));
+    free(heads);
 
     /* by person, across employers, not the unresolved record */
     i = index_person_si(&ix, p1);
