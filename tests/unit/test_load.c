@@ -24,17 +24,7 @@
 #include "sirecon/load.h"
 #include "sirecon/table.h"
 #include "sirecon/ids.h"
-
-/* The text of an identifier key (rotating buffers: several per assert). */
-static const char *
-idt(uint64_t key)
-{
-    static char b[4][IDS_MAX];
-    static int i;
-
-    i = (i + 1) % 4;
-    return ids_key_text(key, b[i]);
-}
+#include "idt.h"
 
 #define EMP "0100233488"
 #define CCCD "034085001111"

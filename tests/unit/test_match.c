@@ -17,17 +17,7 @@
 #include "sirecon/profile.h"
 #include "sirecon/records.h"
 #include "sirecon/ids.h"
-
-/* The text of an identifier key (rotating buffers: several per assert). */
-static const char *
-idt(uint64_t key)
-{
-    static char b[4][IDS_MAX];
-    static int i;
-
-    i = (i + 1) % 4;
-    return ids_key_text(key, b[i]);
-}
+#include "idt.h"
 
 #define M(y, m) ((y) * 12 + (m) - 1)
 

@@ -11,17 +11,7 @@
 #include <cmocka.h>
 #include "sirecon/records.h"
 #include "sirecon/ids.h"
-
-/* The text of an identifier key (rotating buffers: several per assert). */
-static const char *
-idt(uint64_t key)
-{
-    static char b[4][IDS_MAX];
-    static int i;
-
-    i = (i + 1) % 4;
-    return ids_key_text(key, b[i]);
-}
+#include "idt.h"
 
 static void
 check_names(const char *(*name)(unsigned), unsigned n, unsigned first)
