@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "sirecon/run.h"
@@ -87,6 +88,29 @@ cmp_job_size(const void *a, const void *b)
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+/* Whether reading path may fork (an .xls workbook is read by FreeXL in a
+ * child process, xls.c): by name, by its OLE magic, or standard input,
+ * which may be anything.  Such a run loads on one thread: a fork while
+ * another thread holds an allocator's lock can leave the child stuck in it
+ * (seen under ASan), and POSIX promises nothing else in a threaded fork.
+ * .xls inputs are small form exports; a national file is not one. */
+static bool
+may_fork(const char *path)
+{
+    static const unsigned char ole[4] = {0xD0, 0xCF, 0x11, 0xE0};
+    unsigned char m[4] = {0};
+    size_t n = strlen(path);
+    FILE *f;
+
+    if (strcmp(path, "-") == 0 || (n > 4 && strcasecmp(path + n - 4, ".xls") == 0))
+        return true;
+    if ((f = fopen(path, "rb")) == NULL)
+        return false;
+    n = fread(m, 1, sizeof m, f);
+    fclose(f);
+    return n == sizeof m && memcmp(m, ole, sizeof m) == 0;
+}
+
 static sirecon_status
 load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts *lo,
            struct diag *d)
@@ -114,7 +138,10 @@ load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts 
     }
     g_jobs = q.jobs;
     qsort(q.order, q.n, sizeof *q.order, cmp_job_size);
-    threaded = q.n > 1 && pthread_create(&th, NULL, load_worker, &q) == 0;
+    bool forks = false;
+    for (size_t i = 0; i < q.n; i++)
+        forks |= may_fork(q.jobs[i].path);
+    threaded = q.n > 1 && !forks && pthread_create(&th, NULL, load_worker, &q) == 0;
     load_worker(&q);
     if (threaded)
         pthread_join(th, NULL);
