@@ -260,24 +260,11 @@ T(const struct out *o, const char *key)
     return i18n(o->l, key);
 }
 
-/* 1234567 -> "1,234,567" (en) or "1.234.567" (vi). */
+/* 1234567 -> "1,234,567" (en) or "1.234.567" (vi); buf >= 32. */
 static const char *
-money(const struct out *o, int64_t v, char *buf, size_t n)
+money(const struct out *o, int64_t v, char *buf)
 {
-    char digits[32];
-    size_t len, k = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-    snprintf(digits, sizeof digits, "%" PRIu64, u);
-    len = strlen(digits);
-    if (v < 0 && k + 1 < n)
-        buf[k++] = '-';
-    for (size_t i = 0; i < len && k + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[k++] = o->l == LANG_VI ? '.' : ',';
-        buf[k++] = digits[i];
-    }
-    buf[k] = '\0';
+    values_money_str(v, o->l == LANG_VI ? '.' : ',', buf);
     return buf;
 }
 
@@ -398,7 +385,7 @@ si_text(const struct out *o, const struct si_rec *s, char *buf, size_t n)
     snprintf(buf, n, T(o, s->decrease ? "explain.si_decrease" : "explain.si"),
              src_s(o, s->file, s->line, src, sizeof src), s->full_name, code,
              month_s(o, s->from_month, a, sizeof a), month_s(o, s->to_month, b, sizeof b),
-             s->salary > 0 ? money(o, s->salary, sal, sizeof sal) : T(o, "explain.unknown"),
+             s->salary > 0 ? money(o, s->salary, sal) : T(o, "explain.unknown"),
              s->plan_code && s->plan_code[0] ? s->plan_code : "-");
 }
 
@@ -572,8 +559,8 @@ write_note(struct out *o, const struct tax_rec *t, const struct match_note *n)
             line(o, 2, "%s", T(o, "explain.base_unknown"));
             break;
         }
-        line(o, 2, T(o, "explain.base"), money(o, n->v, m1, sizeof m1), t->covered_months,
-             money(o, n->w, m2, sizeof m2), o->r->pf->low_base_ratio * 100.0,
+        line(o, 2, T(o, "explain.base"), money(o, n->v, m1), t->covered_months,
+             money(o, n->w, m2), o->r->pf->low_base_ratio * 100.0,
              T(o, n->a == 2 ? "explain.base_low" : "explain.base_ok"));
         break;
     case MN_ELSE_SI:
@@ -643,10 +630,10 @@ write_arrears(struct out *o, const struct tax_rec *t)
         return;
     }
     line(o, 2, T(o, by_deduction ? "explain.arrears_deduction" : "explain.arrears_income"),
-         money(o, (int64_t)total, b1, sizeof b1), months, region,
-         money(o, pf->min_wage[region - 1], b2, sizeof b2), money(o, pf->base_cap, b3, sizeof b3),
+         money(o, (int64_t)total, b1), months, region,
+         money(o, pf->min_wage[region - 1], b2), money(o, pf->base_cap, b3),
          months, pf->employer_rate * 100.0, pf->employee_rate * 100.0,
-         money(o, a, b4, sizeof b4));
+         money(o, a, b4));
 }
 
 static void
@@ -694,13 +681,13 @@ write_record(struct out *o, const struct explain *x, size_t ti)
         ids_text(o, &t->ids, buf, sizeof buf);
         line(o, 1, T(o, "explain.ids"), buf, date_s(o, t->birth, b1, sizeof b1));
         if (t->income_months > 0)
-            line(o, 1, T(o, "explain.amounts"), money(o, t->taxable_income, b1, sizeof b1),
-                 money(o, t->insurance_deduction, b2, sizeof b2), t->schedule, t->tax_year,
+            line(o, 1, T(o, "explain.amounts"), money(o, t->taxable_income, b1),
+                 money(o, t->insurance_deduction, b2), t->schedule, t->tax_year,
                  t->income_months);
         else
             line(o, 1, T(o, "explain.amounts_nomonths"),
-                 money(o, t->taxable_income, b1, sizeof b1),
-                 money(o, t->insurance_deduction, b2, sizeof b2), t->schedule, t->tax_year);
+                 money(o, t->taxable_income, b1),
+                 money(o, t->insurance_deduction, b2), t->schedule, t->tax_year);
     }
     /* the identity cluster: every record that shares an identifier with it */
     if (o->json)
@@ -942,7 +929,7 @@ write_employer(struct out *o, const char *query)
     if (o->json) {
         js_close(&o->j, ']');
     } else {
-        line(o, 1, T(o, "explain.emp_arrears"), money(o, e->est_arrears, b1, sizeof b1),
+        line(o, 1, T(o, "explain.emp_arrears"), money(o, e->est_arrears, b1),
              e->not_enrolled);
         fputc('\n', o->f);
     }

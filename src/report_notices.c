@@ -26,31 +26,31 @@
 #include "sirecon/i18n.h"
 #include "sirecon/outdir.h"
 #include "sirecon/report.h"
+#include "sirecon/sheet.h"
 #include "sirecon/values.h"
 
 #define NOTICE_COLS 8
 #define NOTICE_STREAM_ROWS 5000 /* more records than this: constant-memory mode */
 
+/* A notice being written: the workbook and first error (sheet.h) and the
+ * notice's own formats. */
 struct nw {
+    struct sheetw s;
     const struct run_info *ri;
-    lang l;
-    lxw_workbook *wb;
     lxw_format *bold, *title, *head, *money, *money_flag, *text, *wrap, *small;
-    lxw_error err;
 };
 
 static void
 ck(struct nw *w, lxw_error e)
 {
-    if (e != LXW_NO_ERROR && w->err == LXW_NO_ERROR)
-        w->err = e;
+    sheet_check(&w->s, e, "notice");
 }
 
 static lxw_format *
 fmt(struct nw *w, bool bold, double size, const char *num, bool border, bool wrap,
     lxw_color_t color)
 {
-    lxw_format *f = workbook_add_format(w->wb);
+    lxw_format *f = workbook_add_format(w->s.wb);
 
     if (bold)
         format_set_bold(f);
@@ -100,43 +100,26 @@ cmp_reg(const void *a, const void *b)
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1; /* the first row wins */
 }
 
+/* "=..." from a name stays text: sheet_str writes strings, never formulas */
 static void
 str(struct nw *w, lxw_worksheet *ws, uint32_t r, int c, const char *s, lxw_format *f)
 {
-    /* "=..." from a name must stay text: write_string never makes formulas */
-    ck(w, worksheet_write_string(ws, r, (lxw_col_t)c, s ? s : "", f));
+    sheet_str(&w->s, ws, r, c, s, f, NULL);
 }
 
 static void
 num(struct nw *w, lxw_worksheet *ws, uint32_t r, int c, double v, lxw_format *f)
 {
-    ck(w, worksheet_write_number(ws, r, (lxw_col_t)c, v, f));
+    sheet_num(&w->s, ws, r, c, v, f, 0, NULL);
 }
 
 /* "label: value" on one row, label bold. */
 static void
 kv(struct nw *w, lxw_worksheet *ws, uint32_t *r, const char *key, const char *v)
 {
-    str(w, ws, *r, 0, i18n(w->l, key), w->bold);
+    str(w, ws, *r, 0, i18n(w->s.l, key), w->bold);
     str(w, ws, *r, 2, v, NULL);
     (*r)++;
-}
-
-/* 4730000 -> "4,730,000" (buf >= 32). */
-static void
-grouped(int64_t v, char *buf)
-{
-    char d[24];
-    int n = snprintf(d, sizeof d, "%lld", (long long)(v < 0 ? -v : v)), k = 0;
-
-    if (v < 0)
-        buf[k++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf[k++] = ',';
-        buf[k++] = d[i];
-    }
-    buf[k] = '\0';
 }
 
 static bool
@@ -168,7 +151,7 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
 
     memset(&w, 0, sizeof w);
     w.ri = ri;
-    w.l = ri->lang;
+    w.s.l = ri->lang;
     snprintf(tmpdir, sizeof tmpdir, "%s", path);
     if (strrchr(tmpdir, '/'))
         *strrchr(tmpdir, '/') = '\0';
@@ -179,13 +162,13 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
      * in memory when /dev/shm is there, thousands of them cost the disk's
      * file system seconds */
     opt.tmpdir = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : tmpdir;
-    w.wb = workbook_new_opt(path, &opt);
-    if (w.wb == NULL)
+    w.s.wb = workbook_new_opt(path, &opt);
+    if (w.s.wb == NULL)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot start the notice workbook");
-    props.title = (char *)i18n(w.l, "notice.title");
+    props.title = (char *)i18n(w.s.l, "notice.title");
     props.author = "sirecon";
     props.created = ri->started;
-    ck(&w, workbook_set_properties(w.wb, &props));
+    ck(&w, workbook_set_properties(w.s.wb, &props));
     w.bold = fmt(&w, true, 0, NULL, false, false, 0);
     w.title = fmt(&w, true, 13, NULL, false, false, 0);
     w.head = fmt(&w, true, 0, NULL, true, true, 0);
@@ -194,9 +177,9 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     w.text = fmt(&w, false, 0, NULL, true, false, 0);
     w.wrap = fmt(&w, false, 0, NULL, false, true, 0);
     w.small = fmt(&w, false, 7, NULL, true, true, 0); /* the evidence wraps */
-    ws = workbook_add_worksheet(w.wb, i18n(w.l, "notice.sheet"));
+    ws = workbook_add_worksheet(w.s.wb, i18n(w.s.l, "notice.sheet"));
     if (ws == NULL) {
-        workbook_close(w.wb);
+        workbook_close(w.s.wb);
         unlink(path);
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot add the notice sheet");
     }
@@ -204,12 +187,12 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
         ck(&w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL));
 
     /* the heading */
-    str(&w, ws, r++, 0, pf->office_name[0] ? pf->office_name : i18n(w.l, "notice.office"),
+    str(&w, ws, r++, 0, pf->office_name[0] ? pf->office_name : i18n(w.s.l, "notice.office"),
         w.bold);
     if (pf->office_address[0])
         str(&w, ws, r, 0, pf->office_address, NULL);
     r += 2;
-    str(&w, ws, r, 0, i18n(w.l, "notice.title"), w.title);
+    str(&w, ws, r, 0, i18n(w.s.l, "notice.title"), w.title);
     r += 2;
     kv(&w, ws, &r, "notice.to", e->name && e->name[0] ? e->name : e->emp);
     kv(&w, ws, &r, "col.employer_tax_id", e->emp);
@@ -220,7 +203,7 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     snprintf(buf, sizeof buf, "%s..%s", m1, m2);
     kv(&w, ws, &r, "notice.period", buf);
     r++;
-    snprintf(buf, sizeof buf, i18n(w.l, "notice.intro"), e->not_enrolled + e->partial);
+    snprintf(buf, sizeof buf, i18n(w.s.l, "notice.intro"), e->not_enrolled + e->partial);
     ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
     ck(&w, worksheet_set_row(ws, r, 45, NULL));
     r += 2;
@@ -229,7 +212,7 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     head_row = r;
     ck(&w, worksheet_set_row(ws, r, 42, NULL));
     for (int c = 0; c < NOTICE_COLS; c++)
-        str(&w, ws, r, c, i18n(w.l, cols[c]), w.head);
+        str(&w, ws, r, c, i18n(w.s.l, cols[c]), w.head);
     r++;
     for (size_t i = 0; i < e->nrecs; i++) {
         const struct tax_rec *t = &ds->tax[e->recs[i]];
@@ -252,36 +235,36 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     r++;
 
     /* the estimate, its formula and parameters */
-    str(&w, ws, r, 0, i18n(w.l, "notice.estimate"), w.bold);
+    str(&w, ws, r, 0, i18n(w.s.l, "notice.estimate"), w.bold);
     num(&w, ws, r, 6, (double)e->est_arrears, w.money);
     r++;
     {
         char mw[32], cap[32];
-        grouped(pf->min_wage[e->wage_region >= 1 && e->wage_region <= 4 ? e->wage_region - 1
-                                                                          : 0], mw);
-        grouped(pf->base_cap, cap);
-        snprintf(buf, sizeof buf, i18n(w.l, "notice.formula"), pf->employer_rate * 100,
+        values_money_str(pf->min_wage[e->wage_region >= 1 && e->wage_region <= 4
+                                          ? e->wage_region - 1 : 0], ',', mw);
+        values_money_str(pf->base_cap, ',', cap);
+        snprintf(buf, sizeof buf, i18n(w.s.l, "notice.formula"), pf->employer_rate * 100,
                  pf->employee_rate * 100, mw, cap);
     }
     ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
     ck(&w, worksheet_set_row(ws, r, 45, NULL));
     r += 2;
     if (e->deducted_not_enrolled > 0) {
-        snprintf(buf, sizeof buf, i18n(w.l, "notice.deducted_note"), e->deducted_not_enrolled);
+        snprintf(buf, sizeof buf, i18n(w.s.l, "notice.deducted_note"), e->deducted_not_enrolled);
         ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1, buf, w.wrap));
         ck(&w, worksheet_set_row(ws, r, 30, NULL));
         r += 2;
     }
     ck(&w, worksheet_merge_range(ws, r, 0, r, NOTICE_COLS - 1,
                                  pf->notice_request[0] ? pf->notice_request
-                                                       : i18n(w.l, "notice.request"),
+                                                       : i18n(w.s.l, "notice.request"),
                                  w.wrap));
     ck(&w, worksheet_set_row(ws, r, 60, NULL));
     r += 2;
-    str(&w, ws, r++, 0, i18n(w.l, "notice.deadline"), NULL);
+    str(&w, ws, r++, 0, i18n(w.s.l, "notice.deadline"), NULL);
     r += 2;
-    str(&w, ws, r, 1, i18n(w.l, "notice.prepared_by"), w.bold);
-    str(&w, ws, r, 5, i18n(w.l, "notice.head_of_office"), w.bold);
+    str(&w, ws, r, 1, i18n(w.s.l, "notice.prepared_by"), w.bold);
+    str(&w, ws, r, 5, i18n(w.s.l, "notice.head_of_office"), w.bold);
     r += 5;
     str(&w, ws, r, 1, "......................................", NULL);
     str(&w, ws, r, 5, "......................................", NULL);
@@ -291,20 +274,20 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
     worksheet_set_portrait(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_set_margins(ws, 0.6, 0.5, 0.6, 0.7);
-    snprintf(buf, sizeof buf, "&L&8%s &R&8%s", e->emp, i18n(w.l, "print.page_of"));
+    snprintf(buf, sizeof buf, "&L&8%s &R&8%s", e->emp, i18n(w.s.l, "print.page_of"));
     ck(&w, worksheet_set_footer(ws, buf));
     ck(&w, worksheet_repeat_rows(ws, head_row, head_row));
     ck(&w, worksheet_print_area(ws, 0, 0, r, NOTICE_COLS - 1));
 
     errno = 0;
-    lxw_error ce = workbook_close(w.wb); /* stderr is off for the phase */
+    lxw_error ce = workbook_close(w.s.wb); /* stderr is off for the phase */
     cerr_no = errno;
-    if (ce != LXW_NO_ERROR && w.err == LXW_NO_ERROR)
-        w.err = ce;
-    if (w.err != LXW_NO_ERROR) {
+    if (ce != LXW_NO_ERROR && w.s.err == LXW_NO_ERROR)
+        w.s.err = ce;
+    if (w.s.err != LXW_NO_ERROR) {
         unlink(path);
         return diag_set(d, SIRECON_ERR_IO, path, 0, "cannot write the notice: %s%s%s",
-                        lxw_strerror(w.err), cerr_no ? ": " : "",
+                        lxw_strerror(w.s.err), cerr_no ? ": " : "",
                         cerr_no ? strerror(cerr_no) : "");
     }
     if (chmod(path, 0600) != 0)

@@ -11,6 +11,7 @@
  * kind with groups of exactly 3 digits.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include "sirecon/common.h"
 #include "sirecon/values.h"
@@ -602,4 +603,21 @@ size_t
 values_space_len(const char *s, size_t n)
 {
     return space_at((const unsigned char *)s, n);
+}
+
+void
+values_money_str(int64_t v, char sep, char *buf)
+{
+    char d[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int n = snprintf(d, sizeof d, "%llu", (unsigned long long)u), k = 0;
+
+    if (v < 0)
+        buf[k++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[k++] = sep;
+        buf[k++] = d[i];
+    }
+    buf[k] = '\0';
 }

@@ -72,5 +72,8 @@ void values_month_str(int ym, char *buf);
 /* Format a sdate as "yyyy-mm-dd", "yyyy" when only the year (buf >= 11);
  * "" for 0 or a value that is no date. */
 void values_date_str(sdate d, char *buf);
+/* Whole VND with thousands separated by sep: 4730000 -> "4,730,000"
+ * (buf >= 32). */
+void values_money_str(int64_t v, char sep, char *buf);
 
 #endif

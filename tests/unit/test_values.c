@@ -472,10 +472,31 @@ test_round_trip(void **state)
     }
 }
 
+/* Thousands grouping for texts (explain, notices). */
+static void
+test_money_str(void **state)
+{
+    char b[32];
+
+    values_money_str(4730000, ',', b);
+    assert_string_equal(b, "4,730,000");
+    values_money_str(127000000, '.', b);
+    assert_string_equal(b, "127.000.000");
+    values_money_str(999, ',', b);
+    assert_string_equal(b, "999");
+    values_money_str(0, ',', b);
+    assert_string_equal(b, "0");
+    values_money_str(-1234, ',', b);
+    assert_string_equal(b, "-1,234");
+    values_money_str(INT64_MIN, ',', b);
+    assert_string_equal(b, "-9,223,372,036,854,775,808");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_money_str),
         cmocka_unit_test(test_date_table),
         cmocka_unit_test(test_date_serial_sequence),
         cmocka_unit_test(test_month_table),
