@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include "sirecon/common.h"
@@ -183,4 +184,13 @@ xgrow(void *p, size_t *cap, size_t need, size_t size)
         oom(SIZE_MAX);
     *cap = c;
     return xrealloc(p, c * size);
+}
+
+double
+monotonic_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -9,18 +9,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include "sirecon/run.h"
 #include "sirecon/load.h"
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static sirecon_status
 load_all(struct dataset *ds, char *const *paths, size_t n, file_kind kind,
@@ -247,7 +237,7 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     struct dataset *ds = &r->ds;
     struct load_opts lo;
     sirecon_status st;
-    double t0 = now();
+    double t0 = monotonic_seconds();
 
     memset(&r->mo, 0, sizeof r->mo);
     if (o->period && (st = match_parse_period(o->period, &r->mo.period, d)) != SIRECON_OK)
@@ -287,7 +277,7 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     }
     if (st == SIRECON_OK)
         st = settle_period(r, o, d);
-    r->load_seconds = now() - t0;
+    r->load_seconds = monotonic_seconds() - t0;
     return st;
 }
 
@@ -296,7 +286,7 @@ run_decide(struct run *r, const struct run_opts *o, struct match_trace *trace,
            struct diag *d)
 {
     sirecon_status st;
-    double t0 = now();
+    double t0 = monotonic_seconds();
 
     r->min_missing = o->min_missing;
     r->mo.trace = trace;
@@ -308,7 +298,7 @@ run_decide(struct run *r, const struct run_opts *o, struct match_trace *trace,
     if (o->previous)
         employers_trend(&r->res, r->prev, r->nprev, &r->resolved, &r->nresolved);
     st = run_check_invariants(&r->ds, &r->res, d);
-    r->match_seconds = now() - t0;
+    r->match_seconds = monotonic_seconds() - t0;
     return st;
 }
 

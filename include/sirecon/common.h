@@ -59,6 +59,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Grow an array so that it holds at least need items; *cap is updated. */
+/* Seconds on the monotonic clock (stage timings). */
+double monotonic_seconds(void);
 /* Fault in the whole pages of p[0..n) at once (MADV_POPULATE_WRITE, where
  * the kernel has it): one call instead of a page fault per 4 KiB, which on
  * a virtual machine cost a tenth of a national run's loading.  Only for

@@ -58,15 +58,6 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     return 64;
 }
 
-double
-cli_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The progress line (stage, rows, rows/s) on a terminal; both loader
  * threads report into it, so it is guarded. */
 static struct {
@@ -82,8 +73,8 @@ cli_show_progress(const char *stage, const char *what)
         return;
     pthread_mutex_lock(&prog.lock);
     if (prog.start == 0)
-        prog.start = cli_now();
-    double dt = cli_now() - prog.start;
+        prog.start = monotonic_seconds();
+    double dt = monotonic_seconds() - prog.start;
     if (strcmp(stage, "reading") == 0)
         fprintf(stderr, "\r\033[Ksirecon: %s %s%s%llu rows, %.0f rows/s", stage, what,
                 what[0] ? ": " : "", (unsigned long long)prog.rows,

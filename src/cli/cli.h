@@ -31,7 +31,6 @@ void cli_show_progress(const char *stage, const char *what);
 void cli_file_progress(void *ctx, const char *path);
 void cli_rows_progress(void *ctx, uint64_t rows);
 void cli_end_progress(void);
-double cli_now(void);
 
 /* The built-in profile overridden by path (NULL: none): 0, or the exit
  * code after the message (pf is then already freed). */

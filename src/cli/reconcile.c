@@ -180,7 +180,7 @@ write_outputs(struct run *r, const struct ropts *o, int argc, char **argv, time_
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     sirecon_status st;
     int rc;
-    double t0 = cli_now();
+    double t0 = monotonic_seconds();
 
     memset(&od, 0, sizeof od);
     cli_show_progress("writing", "report");
@@ -231,7 +231,7 @@ write_outputs(struct run *r, const struct ropts *o, int argc, char **argv, time_
     stages[1].name = "match";
     stages[1].seconds = r->match_seconds;
     stages[2].name = "report";
-    stages[2].seconds = cli_now() - t0;
+    stages[2].seconds = monotonic_seconds() - t0;
     if (st == SIRECON_OK) {
         struct manifest_info mi;
         memset(&mi, 0, sizeof mi);
