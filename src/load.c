@@ -51,22 +51,17 @@ struct lstate {
     bool after_total;           /* a totals row was seen since the last header */
     int section;                /* SI change report: the section the rows are in,
                                    CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
-    struct emp_intern {         /* every employer code of the file, once: rows */
-        uint64_t key;           /* of a national file come in random employer */
-        const char *code;       /* order, and one copy per row cost 16 bytes */
-    } *codes;                   /* and a string compare a row (open addressing, */
-    size_t ncodes, capcodes;    /* key = the code's digits under its length) */
     struct text_intern {        /* tx_slot(): every distinct value once */
         const char *text;         /* its value */
         size_t rawn;
         int slot;                 /* 0 employer name, 1 unit code, 2 plan code,
-                                     3 employer code */
+                                     3 employer code cell, 4 normalized code */
         unsigned flags;           /* slot 3: ids_employer's flags */
         bool bad;                 /* slot 3: not a usable code */
         struct text_intern *seen[2]; /* slot 3: the name and unit code last
                                         seen with this code */
         char raw[];               /* the cell as read */
-    } *last_tx[4];              /* the previous row's, per slot */
+    } *last_tx[5];              /* the previous row's, per slot */
     struct tx_bucket {          /* open addressing; the hash inline, so a */
         uint64_t hash;          /* probe touches one cache line */
         struct text_intern *e;
@@ -119,7 +114,8 @@ text(struct lstate *st, struct cellref c)
 }
 
 /* The interned entry of a cell whose values repeat down the file in any
- * order (employer code, employer name, unit code, plan code): one per
+ * order (employer code cell, name, unit code, plan code, and the normalized
+ * employer code): one per
  * distinct (slot, raw text) per file, found by an FNV-1a hash (open
  * addressing), the previous row's first.  *fresh: just made, its values
  * are the caller's to fill. */
@@ -238,45 +234,17 @@ person_id(struct lstate *st, const struct table_row *r, field_id f, id_column co
     }
 }
 
-/* The file's one copy of an employer code (normalized: 10 or 13 digits). */
+/* The file's one copy of an employer code (normalized: 10 or 13 digits):
+ * two cells that normalize alike ("0100233488", "0100-233-488") share it. */
 static const char *
 intern_emp(struct lstate *st, const char *code)
 {
-    uint64_t key = 0;
-    size_t n = strlen(code), mask, i;
+    bool fresh;
+    struct text_intern *e = tx_slot(st, (struct cellref){code, strlen(code)}, 4, &fresh);
 
-    if (n == 0 || n > 15)
-        return arena_strdup(&st->ds->a, code);
-    for (size_t k = 0; k < n; k++) {
-        if (code[k] < '0' || code[k] > '9')
-            return arena_strdup(&st->ds->a, code);
-        key = key * 10 + (uint64_t)(code[k] - '0');
-    }
-    key = key << 4 | n; /* 15 digits < 2^50: room for the length */
-    if (2 * (st->ncodes + 1) > st->capcodes) {
-        size_t cap = st->capcodes ? 2 * st->capcodes : 1024;
-        struct emp_intern *t = xcalloc(cap, sizeof *t);
-        for (i = 0; i < st->capcodes; i++) {
-            if (st->codes[i].code == NULL)
-                continue;
-            size_t j = (size_t)(st->codes[i].key * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
-            while (t[j].code != NULL)
-                j = (j + 1) & (cap - 1);
-            t[j] = st->codes[i];
-        }
-        free(st->codes);
-        st->codes = t;
-        st->capcodes = cap;
-    }
-    mask = st->capcodes - 1;
-    for (i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & mask; st->codes[i].code != NULL;
-         i = (i + 1) & mask)
-        if (st->codes[i].key == key)
-            return st->codes[i].code;
-    st->codes[i].key = key;
-    st->codes[i].code = arena_strdup(&st->ds->a, code);
-    st->ncodes++;
-    return st->codes[i].code;
+    if (fresh)
+        e->text = arena_strdup(&st->ds->a, code);
+    return e->text;
 }
 
 /* Employer tax code: column, else the title block.  NULL when none. */
@@ -1107,7 +1075,6 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
     source_close(&src);
     names_cache_clear();
     arena_free(&st.tmp);
-    free(st.codes);
     free(st.texts);
     free(st.rows);
     if (o->keep_map != NULL && st.have_header) {
