@@ -65,16 +65,6 @@ struct emp_acc {
 
 static const struct dataset *g_ds; /* qsort context */
 
-/* Employer entries whose codes do not pack: by code, then record. */
-static int
-cmp_unpacked(const void *pa, const void *pb)
-{
-    const struct index_entry *a = pa, *b = pb;
-    int c = strcmp(g_ds->tax[a->owner].emp, g_ds->tax[b->owner].emp);
-
-    return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
-}
-
 static int
 cmp_emp(const void *pa, const void *pb)
 {
@@ -190,22 +180,12 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         }
         r->by_status[t->status]++;
         r->by_rule[t->rule]++;
-        en[n].key = index_pack_emp(t->emp);
-        en[n].owner = (uint32_t)i;
-        n++;
+        en[n++].owner = (uint32_t)i;
     }
-    index_radix_sort(en, n);
-    size_t unp = n;
-    while (unp > 0 && en[unp - 1].key == UINT64_MAX)
-        unp--;
-    g_ds = ds;
-    qsort(en + unp, n - unp, sizeof *en, cmp_unpacked);
+    index_sort_codes(en, n, NULL, index_tax_emp, ds);
     for (i = 0; i < n;) {
         const char *code = ds->tax[en[i].owner].emp;
-        size_t j = i + 1;
-        while (j < n && en[j].key == en[i].key &&
-               (en[i].key != UINT64_MAX || strcmp(ds->tax[en[j].owner].emp, code) == 0))
-            j++;
+        size_t j = index_code_run(en, n, i, index_tax_emp, ds);
         r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
         memset(&r->emps[r->nemps], 0, sizeof *r->emps);
         struct employer_sum *s = &r->emps[r->nemps++];

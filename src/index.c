@@ -216,27 +216,73 @@ index_pack_emp(const char *code)
     return n == 0 ? EMP_UNPACKED : ((uint64_t)n << 56) | x;
 }
 
-static const struct dataset *g_ds; /* qsort context */
+/* The code callback of index_sort_codes, per thread (qsort has no
+ * context; the canonical sort runs beside the index build). */
+static _Thread_local struct {
+    index_code_fn code;
+    const void *ctx;
+} g_codes;
+
+static int
+cmp_unpacked(const void *pa, const void *pb)
+{
+    const struct id_entry *a = pa, *b = pb;
+    int c = strcmp(g_codes.code(g_codes.ctx, a->owner), g_codes.code(g_codes.ctx, b->owner));
+
+    return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
+}
+
+void
+index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
+                 index_code_fn code, const void *ctx)
+{
+    size_t unp = n;
+
+    for (size_t i = 0; i < n; i++)
+        e[i].key = index_pack_emp(code(ctx, e[i].owner));
+    if (tmp)
+        index_radix_sort_with(e, n, tmp);
+    else
+        index_radix_sort(e, n);
+    while (unp > 0 && e[unp - 1].key == EMP_UNPACKED)
+        unp--;
+    g_codes.code = code;
+    g_codes.ctx = ctx;
+    if (n - unp > 1)
+        qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
+}
+
+const char *
+index_tax_emp(const void *ds, uint32_t i)
+{
+    return ((const struct dataset *)ds)->tax[i].emp;
+}
+
+size_t
+index_code_run(const struct index_entry *e, size_t n, size_t i, index_code_fn code,
+               const void *ctx)
+{
+    const char *first = code(ctx, e[i].owner);
+    size_t j = i + 1;
+
+    while (j < n && e[j].key == e[i].key &&
+           (e[i].key != EMP_UNPACKED || strcmp(code(ctx, e[j].owner), first) == 0))
+        j++;
+    return j;
+}
 
 /* Employer entries' owners: registry rows, then tax, then SI records. */
 static const char *
-emp_code_of(const struct dataset *ds, uint32_t ref)
+emp_code_of(const void *ctx, uint32_t ref)
 {
+    const struct dataset *ds = ctx;
+
     if (ref < ds->nemps)
         return ds->emps[ref].emp;
     ref -= (uint32_t)ds->nemps;
     if (ref < ds->ntax)
         return ds->tax[ref].emp;
     return ds->si[ref - ds->ntax].emp;
-}
-
-static int
-cmp_unpacked(const void *pa, const void *pb)
-{
-    const struct id_entry *a = pa, *b = pb;
-    int c = strcmp(emp_code_of(g_ds, a->owner), emp_code_of(g_ds, b->owner));
-
-    return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
 }
 
 /* Number the employers in code order: every registry row, tax record and
@@ -252,39 +298,28 @@ number_employers(struct index *ix, struct dataset *ds, struct id_entry *scratch)
     uint32_t tax0 = (uint32_t)ds->nemps, si0 = (uint32_t)(ds->nemps + ds->ntax);
 
     for (i = 0; i < nref; i++) {
-        const char *code = emp_code_of(ds, (uint32_t)i);
-        if (code == NULL) {
+        if (emp_code_of(ds, (uint32_t)i) == NULL) {
             if (i >= si0)
                 ds->si[i - si0].emp_id = UINT32_MAX;
             else if (i >= tax0)
                 ds->tax[i - tax0].emp_id = UINT32_MAX;
             continue;
         }
-        e[n].key = index_pack_emp(code);
-        e[n].owner = (uint32_t)i;
-        n++;
+        e[n++].owner = (uint32_t)i;
     }
-    radix_sort_with(e, n, tmp);
-    size_t unp = n;
-    while (unp > 0 && e[unp - 1].key == EMP_UNPACKED)
-        unp--;
-    g_ds = ds;
-    qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
+    index_sort_codes(e, n, tmp, emp_code_of, ds);
     size_t cap = 0;
     for (i = 0; i < n;) {
-        const char *code = emp_code_of(ds, e[i].owner);
-        size_t j = i;
+        size_t j = index_code_run(e, n, i, emp_code_of, ds);
         uint32_t id = (uint32_t)ix->nemp_ids;
         ix->emps = xgrow(ix->emps, &cap, ix->nemp_ids + 1, sizeof *ix->emps);
         ix->emps[id].key = e[i].key;
-        ix->emps[id].code = code;
+        ix->emps[id].code = emp_code_of(ds, e[i].owner);
         ix->emps[id].registry = e[i].owner < tax0 ? (int)e[i].owner : -1;
         ix->emps[id].si_head = CHAIN_END;
         ix->nemp_ids++;
-        for (; j < n && e[j].key == e[i].key &&
-               (e[i].key != EMP_UNPACKED || strcmp(emp_code_of(ds, e[j].owner), code) == 0);
-             j++) {
-            uint32_t r = e[j].owner;
+        for (size_t k = i; k < j; k++) {
+            uint32_t r = e[k].owner;
             if (r >= si0)
                 ds->si[r - si0].emp_id = id;
             else if (r >= tax0)

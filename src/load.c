@@ -114,11 +114,10 @@ text(struct lstate *st, struct cellref c)
 }
 
 /* The interned entry of a cell whose values repeat down the file in any
- * order (employer code cell, name, unit code, plan code, and the normalized
- * employer code): one per
- * distinct (slot, raw text) per file, found by an FNV-1a hash (open
- * addressing), the previous row's first.  *fresh: just made, its values
- * are the caller's to fill. */
+ * order (employer code cell, name, unit code, plan code, and the
+ * normalized employer code): one per distinct (slot, raw text) per file,
+ * found by an FNV-1a hash (open addressing), the previous row's first.
+ * *fresh: just made, its values are the caller's to fill. */
 static struct text_intern *
 tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
 {

@@ -183,19 +183,14 @@ sort_job(void *arg)
      * (numeric code, not text) decides nothing.  Measured on 1 M records in
      * random employer order: qsort over all of them cost 1.7 s of strcmp,
      * this about 0.3 s. */
-    for (size_t i = 0; i < ds->ntax; i++) {
-        e[i].key = index_pack_emp(ds->tax[i].emp);
+    for (size_t i = 0; i < ds->ntax; i++)
         e[i].owner = (uint32_t)i;
-    }
-    index_radix_sort(e, ds->ntax);
+    index_sort_codes(e, ds->ntax, NULL, index_tax_emp, ds);
     for (size_t i = 0; i < ds->ntax; i++)
         ms->order[i] = e[i].owner;
     g_sort_ds = ds;
     for (size_t i = 0, j; i < ds->ntax; i = j) {
-        for (j = i + 1; j < ds->ntax && e[j].key == e[i].key; j++)
-            ;
-        if (e[i].key == UINT64_MAX)
-            j = ds->ntax; /* codes that do not pack: one block, cmp_tax orders them */
+        j = index_code_run(e, ds->ntax, i, index_tax_emp, ds);
         if (j - i > 1)
             qsort(ms->order + i, j - i, sizeof *ms->order, cmp_tax);
     }

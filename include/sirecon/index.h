@@ -44,6 +44,19 @@ void index_radix_sort(struct index_entry *a, size_t n);
 /* The same with a caller's buffer of n entries. */
 void index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp);
 
+/* Records grouped by employer code: e[0..n) hold owners; their keys are
+ * set to the packed codes and the entries sorted so that each code is one
+ * run (packed codes by number, codes that do not pack after them by text).
+ * tmp: n entries, or NULL. */
+typedef const char *(*index_code_fn)(const void *ctx, uint32_t owner);
+void index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
+                      index_code_fn code, const void *ctx);
+/* The code callback for tax records (ctx: the dataset). */
+const char *index_tax_emp(const void *ds, uint32_t i);
+/* The end of the run of one code that starts at e[i]. */
+size_t index_code_run(const struct index_entry *e, size_t n, size_t i, index_code_fn code,
+                      const void *ctx);
+
 /* An employer code packed into 64 bits for sorting (UINT64_MAX when it is
  * not 1-15 digits). */
 uint64_t index_pack_emp(const char *code);

@@ -364,10 +364,50 @@ test_empty(void **state)
     dataset_free(&ds);
 }
 
+static const char *
+code_of(const void *ctx, uint32_t i)
+{
+    return ((const char *const *)ctx)[i];
+}
+
+/* Records grouped by employer code: one run per code, packed codes by
+ * number, codes that do not pack (letters, too long) after them by text. */
+static void
+test_sort_codes(void **state)
+{
+    static const char *const codes[] = {
+        "0300588569", "A-17", "0100233488", "0100233488001", "0300588569",
+        "1234567890123456", "A-17", "0100233488",
+    };
+    const size_t n = sizeof codes / sizeof codes[0];
+    struct index_entry e[8];
+    const char *runs[8];
+    size_t nruns = 0, total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        e[i].owner = (uint32_t)i;
+    index_sort_codes(e, n, NULL, code_of, codes);
+    for (size_t i = 0, j; i < n; i = j) {
+        j = index_code_run(e, n, i, code_of, codes);
+        for (size_t k = i; k < j; k++)
+            assert_string_equal(codes[e[k].owner], codes[e[i].owner]);
+        runs[nruns++] = codes[e[i].owner];
+        total += j - i;
+    }
+    assert_int_equal(total, n);
+    assert_int_equal(nruns, 5);
+    assert_string_equal(runs[0], "0100233488");
+    assert_string_equal(runs[1], "0300588569");
+    assert_string_equal(runs[2], "0100233488001");
+    assert_string_equal(runs[3], "1234567890123456"); /* 16 digits: by text */
+    assert_string_equal(runs[4], "A-17");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sort_codes),
         cmocka_unit_test(test_clusters),
         cmocka_unit_test(test_clusters_order),
         cmocka_unit_test(test_chains),
