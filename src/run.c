@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "sirecon/run.h"
 #include "sirecon/load.h"
+#include "sirecon/xlsx.h"
 
 static sirecon_status
 load_all(struct dataset *ds, char *const *paths, size_t n, file_kind kind,
@@ -87,8 +88,7 @@ cmp_job_size(const void *a, const void *b)
 static bool
 may_fork(const char *path)
 {
-    static const unsigned char ole[4] = {0xD0, 0xCF, 0x11, 0xE0};
-    unsigned char m[4] = {0};
+    unsigned char m[8];
     size_t n = strlen(path);
     FILE *f;
 
@@ -98,7 +98,7 @@ may_fork(const char *path)
         return false;
     n = fread(m, 1, sizeof m, f);
     fclose(f);
-    return n == sizeof m && memcmp(m, ole, sizeof m) == 0;
+    return xlsx_sniff(m, n) == XLSX_OLE; /* what source.c sends to xls.c */
 }
 
 static sirecon_status
