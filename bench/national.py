@@ -18,8 +18,10 @@ given seed and size.
 import argparse
 import os
 import random
+import sys
 
-W = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen import check_digit  # noqa: E402  (the scenario generator's, one copy)
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
             "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Kim"]
@@ -34,13 +36,10 @@ WORDS = ["Minh Phát", "Hải Âu", "Ánh Dương", "Thái Bình", "Sông Hồng
 def emp_code(rng, used):
     while True:
         d9 = "%d%08d" % (rng.choice([0, 1, 3, 4]), rng.randrange(10 ** 8))
-        if d9[2:] == "0000000":
+        c = check_digit(d9)
+        if d9[2:] == "0000000" or c is None:
             continue
-        s = sum(w * int(c) for w, c in zip(W, d9))
-        r = s % 11
-        if r == 0:
-            continue
-        code = d9 + str(10 - r if r != 10 else 0)
+        code = d9 + c
         if code not in used:
             used.add(code)
             return code
