@@ -55,13 +55,15 @@ struct lstate {
         const char *text;         /* its value */
         size_t rawn;
         int slot;                 /* 0 employer name, 1 unit code, 2 plan code,
-                                     3 employer code cell, 4 normalized code */
+                                     3 employer code cell, 4 normalized code,
+                                     5 person's full name */
         unsigned flags;           /* slot 3: ids_employer's flags */
         bool bad;                 /* slot 3: not a usable code */
         struct text_intern *seen[2]; /* slot 3: the name and unit code last
                                         seen with this code */
+        name_keys nk;             /* slot 5: the name's keys */
         char raw[];               /* the cell as read */
-    } *last_tx[5];              /* the previous row's, per slot */
+    } *last_tx[6];              /* the previous row's, per slot */
     struct tx_bucket {          /* open addressing; the hash inline, so a */
         uint64_t hash;          /* probe touches one cache line */
         struct text_intern *e;
@@ -114,8 +116,8 @@ text(struct lstate *st, struct cellref c)
 }
 
 /* The interned entry of a cell whose values repeat down the file in any
- * order (employer code cell, name, unit code, plan code, and the
- * normalized employer code): one per distinct (slot, raw text) per file,
+ * order (employer code cell, name, unit code, plan code, the normalized
+ * employer code, and the person's name): one per distinct (slot, raw text) per file,
  * found by an FNV-1a hash (open addressing), the previous row's first.
  * *fresh: just made, its values are the caller's to fill. */
 static struct text_intern *
@@ -375,8 +377,17 @@ read_name(struct lstate *st, const struct table_row *r, const char **full,
         reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
         return false;
     }
-    *full = text(st, c);
-    names_keys(&st->ds->a, *full, strlen(*full), nk);
+    /* a national file names the same people many times over (1 M rows of
+     * the bench hold 160 k distinct names): each distinct name cell is
+     * normalized and keyed once per file, and its records share the copy */
+    bool fresh;
+    struct text_intern *e = tx_slot(st, c, 5, &fresh);
+    if (fresh) {
+        e->text = text(st, c);
+        names_keys(&st->ds->a, e->text, strlen(e->text), &e->nk);
+    }
+    *full = e->text;
+    *nk = e->nk;
     return true;
 }
 
