@@ -94,9 +94,11 @@ cmp_rec(const void *pa, const void *pb)
 
     if (a->status != b->status)
         return rankst[a->status] - rankst[b->status];
-    if ((c = strcmp(a->name_key, b->name_key)) != 0)
+    /* names are shared by the records of one file (load.c): equal
+     * pointers need no comparison */
+    if (a->name_key != b->name_key && (c = strcmp(a->name_key, b->name_key)) != 0)
         return c;
-    if ((c = strcmp(a->full_name, b->full_name)) != 0)
+    if (a->full_name != b->full_name && (c = strcmp(a->full_name, b->full_name)) != 0)
         return c;
     if ((c = ids_key_cmp(records_person_id(&a->ids, NULL),
                          records_person_id(&b->ids, NULL))) != 0)

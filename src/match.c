@@ -130,7 +130,7 @@ cmp_tax(const void *pa, const void *pb)
     int c;
 
     if (a->emp != b->emp && (c = strcmp(a->emp, b->emp)) != 0) return c;
-    if ((c = strcmp(a->name_key, b->name_key)) != 0) return c;
+    if (a->name_key != b->name_key && (c = strcmp(a->name_key, b->name_key)) != 0) return c;
     for (int k = 0; k < IDK_COUNT; k++)
         if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0) return c;
     if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
@@ -140,7 +140,7 @@ cmp_tax(const void *pa, const void *pb)
         return a->insurance_deduction > b->insurance_deduction ? -1 : 1;
     if (a->birth != b->birth) return a->birth < b->birth ? -1 : 1;
     if (a->income_months != b->income_months) return a->income_months > b->income_months ? -1 : 1;
-    if ((c = strcmp(a->full_name, b->full_name)) != 0) return c;
+    if (a->full_name != b->full_name && (c = strcmp(a->full_name, b->full_name)) != 0) return c;
     if ((c = strcmp(ds->files[a->file].path, ds->files[b->file].path)) != 0) return c;
     return a->line < b->line ? -1 : a->line > b->line;
 }
@@ -154,7 +154,8 @@ same_content(const struct tax_rec *a, const struct tax_rec *b)
 {
     bool any = false;
 
-    if (strcmp(a->emp, b->emp) || strcmp(a->name_key, b->name_key) ||
+    if ((a->emp != b->emp && strcmp(a->emp, b->emp)) ||
+        (a->name_key != b->name_key && strcmp(a->name_key, b->name_key)) ||
         a->tax_year != b->tax_year)
         return false;
     for (int k = 0; k < IDK_COUNT; k++) {
