@@ -112,12 +112,40 @@ oom(size_t n)
     exit(71);
 }
 
+/*
+ * Large blocks (record arrays, the index's arrays) go on transparent huge
+ * pages where the kernel leaves that to the program (THP "madvise" mode,
+ * as on Debian): the matcher walks arrays of millions of records in
+ * employer or rank order, and with 4 KiB pages such a step past a few MB
+ * misses the TLB as well as the cache.  Only the 2 MiB-aligned inside of a
+ * block is advised; malloc hands blocks this big out as their own mappings,
+ * so no other allocation shares those pages.
+ */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+#define HUGE_MIN (8u << 20)
+
+static void
+huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+    if (n >= HUGE_MIN && hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 void *
 xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (p == NULL)
         oom(n);
+    huge_pages(p, n);
     return p;
 }
 
@@ -127,6 +155,7 @@ xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (p == NULL)
         oom(n * size);
+    huge_pages(p, n * size);
     return p;
 }
 
@@ -136,6 +165,7 @@ xrealloc(void *p, size_t n)
     void *q = realloc(p, n ? n : 1);
     if (q == NULL)
         oom(n);
+    huge_pages(q, n);
     return q;
 }
 
