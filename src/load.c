@@ -69,6 +69,11 @@ struct lstate {
         struct text_intern *e;
     } *texts;
     size_t ntexts, captexts;
+    struct tx_pre {             /* tx_prefetch(): a hash computed ahead */
+        const char *s;
+        size_t n;
+        uint64_t hash;
+    } pre[6];
     struct text_intern *row_emp; /* this row's employer-code entry, or NULL */
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
@@ -120,20 +125,43 @@ text(struct lstate *st, struct cellref c)
  * employer code, and the person's name): one per distinct (slot, raw text) per file,
  * found by an FNV-1a hash (open addressing), the previous row's first.
  * *fresh: just made, its values are the caller's to fill. */
+static uint64_t
+tx_hash(struct cellref c, int slot)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (size_t i = 0; i < c.n; i++)
+        h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
+    h ^= (uint64_t)slot;
+    return h | 1; /* 0 marks an empty bucket */
+}
+
+/* Start loading the bucket tx_slot(st, c, slot) will probe: a national
+ * file's rows come in random employer order, so the employer-code and
+ * name lookups each miss the cache; asked for together at the start of a
+ * row, their misses overlap instead of following each other. */
+static void
+tx_prefetch(struct lstate *st, struct cellref c, int slot)
+{
+    uint64_t h = tx_hash(c, slot);
+
+    st->pre[slot] = (struct tx_pre){c.s, c.n, h};
+    if (st->captexts != 0)
+        __builtin_prefetch(&st->texts[(size_t)(h >> 7) & (st->captexts - 1)]);
+}
+
 static struct text_intern *
 tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
 {
     struct text_intern *prev = st->last_tx[slot];
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h;
     size_t i, mask;
 
     *fresh = false;
     if (prev != NULL && prev->rawn == c.n && memcmp(prev->raw, c.s, c.n) == 0)
         return prev;
-    for (i = 0; i < c.n; i++)
-        h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
-    h ^= (uint64_t)slot;
-    h |= 1; /* 0 marks an empty bucket */
+    h = st->pre[slot].s == c.s && st->pre[slot].n == c.n ? st->pre[slot].hash
+                                                          : tx_hash(c, slot);
     if (2 * (st->ntexts + 1) > st->captexts) {
         size_t cap = st->captexts ? 2 * st->captexts : 1024;
         struct tx_bucket *t = xcalloc(cap, sizeof *t);
@@ -844,6 +872,10 @@ data_row(struct lstate *st, const struct table_row *r)
             reject(st, r->line, "WRONG_FIELD_COUNT", F_COUNT, det);
             return;
         }
+    }
+    if (st->kind == KIND_TAX || st->kind == KIND_SI) {
+        tx_prefetch(st, cell(st, r, F_EMPLOYER_TAX_ID), 3);
+        tx_prefetch(st, cell(st, r, F_FULL_NAME), 5);
     }
     switch (st->kind) {
     case KIND_TAX: load_tax_row(st, r); break;
