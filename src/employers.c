@@ -96,9 +96,9 @@ cmp_rec(const void *pa, const void *pb)
         return rankst[a->status] - rankst[b->status];
     /* names are shared by the records of one file (load.c): equal
      * pointers need no comparison */
-    if (a->name_key != b->name_key && (c = strcmp(a->name_key, b->name_key)) != 0)
+    if (a->name != b->name && (c = strcmp(a->name->key, b->name->key)) != 0)
         return c;
-    if (a->full_name != b->full_name && (c = strcmp(a->full_name, b->full_name)) != 0)
+    if (a->name != b->name && (c = strcmp(a->name->full, b->name->full)) != 0)
         return c;
     if ((c = ids_key_cmp(records_person_id(&a->ids, NULL),
                          records_person_id(&b->ids, NULL))) != 0)

@@ -155,7 +155,7 @@ select_person(struct explain *x, size_t qi, const struct dataset *ds)
     emp_digits(q->employer, code, sizeof code);
     for (size_t i = 0; i < ds->ntax; i++) {
         const struct tax_rec *t = &ds->tax[i];
-        if (nk.folded[0] && strcmp(t->name_fold, nk.folded) == 0 &&
+        if (nk.folded[0] && strcmp(t->name->fold, nk.folded) == 0 &&
             emp_is(t->emp, t->emp_filed, code)) {
             add_rec(x, qi, i);
             add_person(x, qi, t->person);
@@ -383,7 +383,7 @@ si_text(const struct out *o, const struct si_rec *s, char *buf, size_t n)
     else
         snprintf(code, sizeof code, "%s", s->emp ? s->emp : "");
     snprintf(buf, n, T(o, s->decrease ? "explain.si_decrease" : "explain.si"),
-             src_s(o, s->file, s->line, src, sizeof src), s->full_name, code,
+             src_s(o, s->file, s->line, src, sizeof src), s->name->full, code,
              month_s(o, s->from_month, a, sizeof a), month_s(o, s->to_month, b, sizeof b),
              s->salary > 0 ? money(o, s->salary, sal) : T(o, "explain.unknown"),
              s->plan_code && s->plan_code[0] ? s->plan_code : "-");
@@ -399,7 +399,7 @@ js_si(struct out *o, const char *key, const struct si_rec *s)
     js_s(&o->j, "employer_tax_id", s->emp);
     js_s(&o->j, "employer_filed", s->emp_filed ? s->emp_filed : s->emp);
     js_s(&o->j, "unit_code", s->unit_code ? s->unit_code : "");
-    js_s(&o->j, "full_name", s->full_name);
+    js_s(&o->j, "full_name", s->name->full);
     js_ids(o, "ids", &s->ids);
     if (s->from_month != MONTH_OPEN)
         js_i(&o->j, "from_month", s->from_month / 12 * 100 + s->from_month % 12 + 1);
@@ -531,7 +531,7 @@ write_note(struct out *o, const struct tax_rec *t, const struct match_note *n)
             line(o, 2, T(o, n->b ? "explain.r1_miss" : "explain.r1_no_id"), t->emp, n->a);
         break;
     case MN_NAME_NONE:
-        line(o, 2, T(o, "explain.name_none"), t->full_name, n->a);
+        line(o, 2, T(o, "explain.name_none"), t->name->full, n->a);
         break;
     case MN_NAME_CAND:
         si_text(o, s, buf, sizeof buf);
@@ -666,7 +666,7 @@ write_record(struct out *o, const struct explain *x, size_t ti)
         js_s(&o->j, "source", src_s(o, t->file, t->line, src, sizeof src));
         js_s(&o->j, "employer_tax_id", t->emp);
         js_s(&o->j, "employer_filed", t->emp_filed ? t->emp_filed : t->emp);
-        js_s(&o->j, "full_name", t->full_name);
+        js_s(&o->j, "full_name", t->name->full);
         js_ids(o, "ids", &t->ids);
         js_s(&o->j, "birth_date", t->birth ? date_s(o, t->birth, b1, sizeof b1) : "");
         js_i(&o->j, "tax_year", t->tax_year);
@@ -677,7 +677,7 @@ write_record(struct out *o, const struct explain *x, size_t ti)
         js_b(&o->j, "duplicate", t->duplicate);
     } else {
         line(o, 0, T(o, "explain.record"), src_s(o, t->file, t->line, src, sizeof src),
-             t->full_name, t->emp, filed ? T(o, "explain.filed_as") : "", filed ? filed : "");
+             t->name->full, t->emp, filed ? T(o, "explain.filed_as") : "", filed ? filed : "");
         ids_text(o, &t->ids, buf, sizeof buf);
         line(o, 1, T(o, "explain.ids"), buf, date_s(o, t->birth, b1, sizeof b1));
         if (t->income_months > 0)
@@ -839,7 +839,7 @@ write_employer(struct out *o, const char *query)
                     js_open(&o->j, status_keys[st], '[');
                 js_open(&o->j, NULL, '{');
                 js_s(&o->j, "source", src_s(o, t->file, t->line, src, sizeof src));
-                js_s(&o->j, "full_name", t->full_name);
+                js_s(&o->j, "full_name", t->name->full);
                 js_s(&o->j, "person_id", id ? key_s(o, id, pid) : "");
                 js_s(&o->j, "reason", records_reason_name(t->reason));
                 js_s(&o->j, "rule", records_rule_name(t->rule));
@@ -855,7 +855,7 @@ write_employer(struct out *o, const char *query)
                     line(o, 1, "%s:", T(o, key));
                 }
                 line(o, 2, "%s  %s  %s%s%s", src_s(o, t->file, t->line, src, sizeof src),
-                     t->full_name, t->reason ? records_reason_name(t->reason) : "",
+                     t->name->full, t->reason ? records_reason_name(t->reason) : "",
                      t->reason && t->rule ? " " : "", t->rule ? records_rule_name(t->rule) : "");
             }
             any = true;

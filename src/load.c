@@ -61,7 +61,7 @@ struct lstate {
         bool bad;                 /* slot 3: not a usable code */
         struct text_intern *seen[2]; /* slot 3: the name and unit code last
                                         seen with this code */
-        name_keys nk;             /* slot 5: the name's keys */
+        const struct pname *name; /* slot 5: the name and its keys */
         char raw[];               /* the cell as read */
     } *last_tx[6];              /* the previous row's, per slot */
     struct tx_bucket {          /* open addressing; the hash inline, so a */
@@ -393,17 +393,16 @@ truthy(struct cellref c)
            strcmp(f, "false") != 0 && strcmp(f, "n") != 0;
 }
 
-/* The person's name (NFC) and its keys; false, with the row rejected, when
+/* The person's name (NFC) and its keys; NULL, with the row rejected, when
  * the name cell is empty. */
-static bool
-read_name(struct lstate *st, const struct table_row *r, const char **full,
-          name_keys *nk)
+static const struct pname *
+read_name(struct lstate *st, const struct table_row *r)
 {
     struct cellref c = cell(st, r, F_FULL_NAME);
 
     if (c.n == 0) {
         reject(st, r->line, "MISSING_NAME", F_FULL_NAME, "full name is empty");
-        return false;
+        return NULL;
     }
     /* a national file names the same people many times over (1 M rows of
      * the bench hold 160 k distinct names): each distinct name cell is
@@ -411,12 +410,12 @@ read_name(struct lstate *st, const struct table_row *r, const char **full,
     bool fresh;
     struct text_intern *e = tx_slot(st, c, 5, &fresh);
     if (fresh) {
-        e->text = text(st, c);
-        names_keys(&st->ds->a, e->text, strlen(e->text), &e->nk);
+        size_t n;
+        char *nfc = names_nfc(c.s, c.n, &n);
+        e->name = names_pname(&st->ds->a, nfc, n);
+        free(nfc);
     }
-    *full = e->text;
-    *nk = e->nk;
-    return true;
+    return e->name;
 }
 
 static void
@@ -426,7 +425,6 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     unsigned fl = 0;
     bool bad;
     struct cellref c;
-    name_keys nk;
 
     memset(&t, 0, sizeof t);
     t.emp = employer(st, r, &fl, &bad);
@@ -439,11 +437,8 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     }
     c = cell(st, r, F_EMPLOYER_NAME);
     t.emp_name = c.n ? text_same(st, c, 0) : (st->t_emp_name ? st->t_emp_name : "");
-    if (!read_name(st, r, &t.full_name, &nk))
+    if ((t.name = read_name(st, r)) == NULL)
         return;
-    t.name_key = nk.key;
-    t.name_fold = nk.folded;
-    t.name_marks = nk.has_marks;
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &t.ids, &fl);
@@ -593,7 +588,6 @@ load_si_row(struct lstate *st, const struct table_row *r)
     unsigned fl = 0;
     bool bad;
     struct cellref c;
-    name_keys nk;
     char det[96];
 
     memset(&s, 0, sizeof s);
@@ -610,11 +604,8 @@ load_si_row(struct lstate *st, const struct table_row *r)
                "neither an employer tax code nor a unit code");
         return;
     }
-    if (!read_name(st, r, &s.full_name, &nk))
+    if ((s.name = read_name(st, r)) == NULL)
         return;
-    s.name_key = nk.key;
-    s.name_fold = nk.folded;
-    s.name_marks = nk.has_marks;
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &s.ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &s.ids, &fl);
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &s.ids, &fl);

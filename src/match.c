@@ -130,7 +130,7 @@ cmp_tax(const void *pa, const void *pb)
     int c;
 
     if (a->emp != b->emp && (c = strcmp(a->emp, b->emp)) != 0) return c;
-    if (a->name_key != b->name_key && (c = strcmp(a->name_key, b->name_key)) != 0) return c;
+    if (a->name != b->name && (c = strcmp(a->name->key, b->name->key)) != 0) return c;
     for (int k = 0; k < IDK_COUNT; k++)
         if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0) return c;
     if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
@@ -140,7 +140,7 @@ cmp_tax(const void *pa, const void *pb)
         return a->insurance_deduction > b->insurance_deduction ? -1 : 1;
     if (a->birth != b->birth) return a->birth < b->birth ? -1 : 1;
     if (a->income_months != b->income_months) return a->income_months > b->income_months ? -1 : 1;
-    if (a->full_name != b->full_name && (c = strcmp(a->full_name, b->full_name)) != 0) return c;
+    if (a->name != b->name && (c = strcmp(a->name->full, b->name->full)) != 0) return c;
     if ((c = strcmp(ds->files[a->file].path, ds->files[b->file].path)) != 0) return c;
     return a->line < b->line ? -1 : a->line > b->line;
 }
@@ -155,7 +155,7 @@ same_content(const struct tax_rec *a, const struct tax_rec *b)
     bool any = false;
 
     if ((a->emp != b->emp && strcmp(a->emp, b->emp)) ||
-        (a->name_key != b->name_key && strcmp(a->name_key, b->name_key)) ||
+        (a->name != b->name && strcmp(a->name->key, b->name->key)) ||
         a->tax_year != b->tax_year)
         return false;
     for (int k = 0; k < IDK_COUNT; k++) {
@@ -363,8 +363,8 @@ pair(const struct tax_rec *t, const struct entity *e)
 {
     struct pair_info pi = {false, 0, false, MW_NAME};
 
-    if (!names_compatible(t->name_key, t->name_marks, e->rep->name_key,
-                          e->rep->name_marks, &pi.folded))
+    if (!names_compatible(t->name->key, t->name->marks, e->rep->name->key,
+                          e->rep->name->marks, &pi.folded))
         return pi;
     pi.why = MW_ID_CONFLICT;
     if (ids_conflict(&t->ids, &e->rep->ids))
@@ -383,9 +383,9 @@ rep_better(const struct si_rec *a, const struct si_rec *b)
 {
     int c;
 
-    if (a->name_marks != b->name_marks)
-        return a->name_marks;
-    if ((c = strcmp(a->name_key, b->name_key)) != 0)
+    if (a->name->marks != b->name->marks)
+        return a->name->marks;
+    if ((c = strcmp(a->name->key, b->name->key)) != 0)
         return c < 0;
     for (int k = 0; k < IDK_COUNT; k++)
         if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0)
@@ -438,7 +438,7 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
             continue;
         memset(&key, 0, sizeof key);
         key.person = s->person;
-        key.name_key = s->person == PERSON_NONE ? s->name_key : "";
+        key.name_key = s->person == PERSON_NONE ? s->name->key : "";
         key.birth = s->person == PERSON_NONE ? s->birth : 0;
         /* hash on (person, name_key ptr contents, birth) via a string */
         char kbuf[600];
@@ -481,7 +481,7 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
     }
     /* group both sides by folded name key */
     for (size_t j = 0; j < nents; j++) {
-        const char *f = (*ents)[j].rep->name_fold;
+        const char *f = (*ents)[j].rep->name->fold;
         HASH_FIND(hh, groups, f, strlen(f), g);
         if (g == NULL) {
             g = arena_alloc(&tmp, sizeof *g);
@@ -493,7 +493,7 @@ name_rules(struct mstate *ms, uint32_t emp_id, const size_t *tax, size_t ntax,
         g->ent[g->nent++] = j;
     }
     for (size_t j = 0; j < ntax; j++) {
-        const char *f = ds->tax[tax[j]].name_fold;
+        const char *f = ds->tax[tax[j]].name->fold;
         HASH_FIND(hh, groups, f, strlen(f), g);
         if (g == NULL) {
             /* nobody of that name on the SI side */

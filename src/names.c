@@ -559,3 +559,17 @@ names_keys(arena *a, const char *s, size_t n, name_keys *out)
     out->folded = fn == kn && memcmp(kbuf, fbuf, kn) == 0 ? out->key
                                                             : arena_strndup(a, fbuf, fn);
 }
+
+const struct pname *
+names_pname(arena *a, const char *full, size_t n)
+{
+    struct pname *pn = arena_alloc(a, sizeof *pn);
+    name_keys nk;
+
+    pn->full = arena_strndup(a, full, n);
+    names_keys(a, pn->full, n, &nk);
+    pn->key = nk.key;
+    pn->fold = nk.folded;
+    pn->marks = nk.has_marks;
+    return pn;
+}

@@ -220,7 +220,7 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
         if (!on_notice(t))
             continue;
         num(&w, ws, r, 0, ++n, w.text);
-        str(&w, ws, r, 1, t->full_name, w.text);
+        str(&w, ws, r, 1, t->name->full, w.text);
         str(&w, ws, r, 2, report_person_id(ri, t, id), w.text);
         num(&w, ws, r, 3, t->income_months > 0 ? t->income_months : pm, w.text);
         num(&w, ws, r, 4, t->covered_months, w.text);

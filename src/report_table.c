@@ -112,7 +112,7 @@ static void t_emp(const struct run_info *ri, size_t r, struct report_cell *c, ch
 static void t_emp_name(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 { (void)b; c->s = TAX(ri, r)->emp_name; }
 static void t_name(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
-{ (void)b; c->s = TAX(ri, r)->full_name; }
+{ (void)b; c->s = TAX(ri, r)->name->full; }
 static void t_pid(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 { c->s = report_person_id(ri, TAX(ri, r), b); }
 static void

@@ -23,6 +23,20 @@ typedef struct name_keys {
  * Latin-1 bytes rather than failing.  Strings go into a. */
 void names_keys(arena *a, const char *s, size_t n, name_keys *out);
 
+/* A person's name as written (NFC) and its two keys, made once per
+ * distinct name cell of a file and shared by the records that carry it
+ * (load.c): one pointer in a record instead of three, and records that
+ * share one compare equal without a strcmp. */
+struct pname {
+    const char *full;         /* NFC, as written */
+    const char *key, *fold;   /* names_keys(): exact key, accent-free key */
+    bool marks;               /* the written name has diacritics */
+};
+
+/* A struct pname for the NFC name full (n bytes), its strings and itself
+ * in a. */
+const struct pname *names_pname(arena *a, const char *full, size_t n);
+
 /* Free this thread's word cache (names_keys keeps one per thread). */
 void names_cache_clear(void);
 

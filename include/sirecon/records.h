@@ -15,6 +15,7 @@
 #include "sirecon/arena.h"
 #include "sirecon/fields.h"
 #include "sirecon/ids.h"
+#include "sirecon/names.h"
 #include "sirecon/values.h"
 
 #define MONTH_OPEN INT32_MAX /* to_month of an ongoing SI span */
@@ -114,13 +115,12 @@ struct person_ids {
 
 struct tax_rec {
     /* pointers first, then the wide numbers, then the narrow ones: no
-     * padding (152 bytes; a national run holds millions) */
+     * padding (136 bytes; a national run holds millions) */
     const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
                                  parent after match_run unless --branch-level */
     const char *emp_filed;    /* the code as filed (match_run keeps it) */
     const char *emp_name;     /* may be "" */
-    const char *full_name;    /* NFC, as written */
-    const char *name_key, *name_fold;
+    const struct pname *name;
     struct person_ids ids;
     const char *other_emp;    /* COVERED_ELSEWHERE: where (match.c) */
     int64_t taxable_income;
@@ -136,7 +136,6 @@ struct tax_rec {
     uint8_t income_months;    /* 0 unknown, else 1..12 */
     uint8_t schedule;         /* 1 = 05-1, 2 = 05-2 */
     uint8_t pid_kind;         /* id_kind of the displayed person_id, IDK_NONE if none */
-    bool name_marks;          /* the written name has diacritics */
     bool non_resident;
     bool duplicate;           /* merged into an identical earlier record */
     uint8_t status;           /* rec_status */
@@ -150,8 +149,7 @@ struct si_rec {
                                  the parent after match_run, as for tax_rec */
     const char *emp_filed;    /* the code before folding (match_run keeps it) */
     const char *unit_code;    /* "" when absent */
-    const char *full_name;
-    const char *name_key, *name_fold;
+    const struct pname *name;
     const char *plan_code;
     struct person_ids ids;
     int64_t salary;           /* 0 unknown */
@@ -159,7 +157,6 @@ struct si_rec {
     int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
     uint32_t file, line, flags, person;
     uint32_t emp_id;          /* employer's number in the index (index.c) */
-    bool name_marks;
     bool matched;             /* claimed by a tax record (diagnostics) */
     bool decrease;            /* a decrease row of a change report: no coverage
                                  from from_month to to_month (match.c) */

@@ -46,15 +46,10 @@ rec(struct dataset *ds, const char *emp, const char *name, rec_status st,
 {
     struct tax_rec *t = dataset_add_tax(ds);
     size_t i = ds->ntax - 1;
-    name_keys k;
 
-    names_keys(&ds->a, name, strlen(name), &k);
     t->emp = emp;
     t->emp_name = "";
-    t->full_name = arena_strdup(&ds->a, name);
-    t->name_key = k.key;
-    t->name_fold = k.folded;
-    t->name_marks = k.has_marks;
+    t->name = names_pname(&ds->a, name, strlen(name));
     t->pid_kind = IDK_NONE;
     t->tax_year = 2025;
     t->taxable_income = income;
@@ -77,7 +72,7 @@ si_at(struct dataset *ds, const char *emp)
     struct si_rec *s = dataset_add_si(ds);
 
     s->emp = emp;
-    s->full_name = s->name_key = s->name_fold = "x";
+    s->name = names_pname(&ds->a, "x", 1);
     s->from_month = 2025 * 12;
     s->to_month = INT32_MAX;
 }
@@ -406,7 +401,7 @@ test_lists_order(void **state)
     assert_int_equal(r.nemployees, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < r.nemployees; i++) {
         if (r.employees[i] != want[i])
-            print_error("employees[%zu] = %s\n", i, ds.tax[r.employees[i]].full_name);
+            print_error("employees[%zu] = %s\n", i, ds.tax[r.employees[i]].name->full);
         assert_int_equal(r.employees[i], want[i]);
     }
     for (size_t i = 0; i < r.nemployees; i++)

@@ -27,7 +27,7 @@ tax(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     struct tax_rec *t = dataset_add_tax(ds);
 
     t->emp = emp;
-    t->full_name = t->name_key = t->name_fold = "x";
+    t->name = names_pname(&ds->a, "x", 1);
     if (v1)
         t->ids.id[k1] = ids_key(k1, v1);
     if (v2)
@@ -42,7 +42,7 @@ si(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     struct si_rec *s = dataset_add_si(ds);
 
     s->emp = emp;
-    s->full_name = s->name_key = s->name_fold = "x";
+    s->name = names_pname(&ds->a, "x", 1);
     if (v1)
         s->ids.id[k1] = ids_key(k1, v1);
     if (v2)

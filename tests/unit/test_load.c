@@ -165,7 +165,7 @@ test_tax_values(void **state)
     t = &f->ds.tax[0];
     assert_string_equal(t->emp, EMP);
     assert_string_equal(t->emp_name, "Công ty A");
-    assert_string_equal(t->full_name, "Nguyễn Văn An");
+    assert_string_equal(t->name->full, "Nguyễn Văn An");
     assert_string_equal(idt(t->ids.id[IDK_PERSONAL]), CCCD);
     assert_int_equal(t->pid_kind, IDK_PERSONAL);
     assert_true(t->flags & RF_LEADING_ZERO_RESTORED);
@@ -192,7 +192,7 @@ test_tax_values(void **state)
     t = &f->ds.tax[2];
     assert_string_equal(t->emp, EMP);
     assert_string_equal(t->emp_name, "");
-    assert_string_equal(t->full_name, "Lê  Văn Cường");
+    assert_string_equal(t->name->full, "Lê  Văn Cường");
     assert_string_equal(idt(t->ids.id[IDK_PERSONAL]), CCCD);
     assert_int_equal(t->flags & (RF_LEADING_ZERO_RESTORED | RF_ID_CORRUPTED), 0);
     assert_int_equal(t->taxable_income, 12345678);
@@ -317,7 +317,7 @@ test_tax_streaming(void **state)
     const struct tax_rec *last = &f->ds.tax[f->ds.ntax - 1];
     assert_int_equal(last->line, 102);
     assert_int_equal(last->taxable_income, 101000);
-    assert_string_equal(f->ds.tax[f->ds.ntax - 7].full_name, "Họ\r\nTên");
+    assert_string_equal(f->ds.tax[f->ds.ntax - 7].name->full, "Họ\r\nTên");
     assert_int_equal(f->ds.tax[f->ds.ntax - 7].line, 95);
     free(big);
     free(t);

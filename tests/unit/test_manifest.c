@@ -40,7 +40,7 @@ rec(struct dataset *ds, const char *emp, rec_status st, unsigned flags)
 
     t->emp = emp;
     t->emp_name = "";
-    t->full_name = t->name_key = t->name_fold = "x";
+    t->name = names_pname(&ds->a, "x", 1);
     t->status = st;
     t->rule = st == ST_ENROLLED ? RULE_R1_ID : RULE_NONE;
     t->taxable_income = 24000000;

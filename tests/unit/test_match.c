@@ -67,19 +67,6 @@ fx_free(struct fx *f)
     profile_free(&f->pf);
 }
 
-static void
-set_name(arena *a, const char *s, const char **full, const char **key,
-         const char **fold, bool *marks)
-{
-    name_keys k;
-
-    names_keys(a, s, strlen(s), &k);
-    *full = arena_strdup(a, s);
-    *key = k.key;
-    *fold = k.folded;
-    *marks = k.has_marks;
-}
-
 /* A 05-1 tax record of 2025 with 120,000,000 taxable income; one id of
  * kind k (or none when id is NULL).  Returns its index. */
 static size_t
@@ -90,7 +77,7 @@ add_tax(struct fx *f, const char *emp, const char *name, id_kind k, const char *
 
     t->emp = arena_strdup(&f->ds.a, emp);
     t->emp_name = "";
-    set_name(&f->ds.a, name, &t->full_name, &t->name_key, &t->name_fold, &t->name_marks);
+    t->name = names_pname(&f->ds.a, name, strlen(name));
     t->pid_kind = IDK_NONE;
     if (id != NULL) {
         t->ids.id[k] = ids_key(k, id);
@@ -115,7 +102,7 @@ add_si(struct fx *f, const char *emp, const char *name, id_kind k, const char *i
 
     s->emp = arena_strdup(&f->ds.a, emp);
     s->unit_code = "";
-    set_name(&f->ds.a, name, &s->full_name, &s->name_key, &s->name_fold, &s->name_marks);
+    s->name = names_pname(&f->ds.a, name, strlen(name));
     if (id != NULL)
         s->ids.id[k] = ids_key(k, id);
     s->from_month = from;
@@ -143,7 +130,7 @@ assert_decision(const struct tax_rec *t, rec_status st, rec_reason rs, rec_rule 
                 char conf)
 {
     if (t->status != st || t->reason != rs || t->rule != ru || t->confidence != conf)
-        print_error("%s: got %s/%s/%s/%c, want %s/%s/%s/%c\n", t->full_name,
+        print_error("%s: got %s/%s/%s/%c, want %s/%s/%s/%c\n", t->name->full,
                     records_status_name(t->status), records_reason_name(t->reason),
                     records_rule_name(t->rule), t->confidence ? t->confidence : '-',
                     records_status_name(st), records_reason_name(rs),
@@ -942,7 +929,7 @@ det_run(const size_t *tord, const size_t *sord, char out[NDT][256])
         const char *pid = idt(records_person_id(&t->ids, NULL));
         rows[i] = out[i];
         snprintf(out[i], 256, "%s|%s|%s|%d|%lld|%s|%s|%s|%c|%d|%s|%x|%d", t->emp,
-                 t->full_name, pid ? pid : "", (int)t->birth, (long long)t->taxable_income,
+                 t->name->full, pid ? pid : "", (int)t->birth, (long long)t->taxable_income,
                  records_status_name(t->status), records_reason_name(t->reason),
                  records_rule_name(t->rule), t->confidence ? t->confidence : '-',
                  t->covered_months, t->other_emp ? t->other_emp : "", (unsigned)t->flags,

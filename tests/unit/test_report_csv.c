@@ -45,7 +45,7 @@ add_tax(struct dataset *ds, const char *emp, const char *emp_name,
 
     t->emp = emp;
     t->emp_name = emp_name;
-    t->full_name = name;
+    t->name = names_pname(&ds->a, name, strlen(name));
     t->pid_kind = IDK_NONE;
     t->file = 0;
     t->line = line;

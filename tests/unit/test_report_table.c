@@ -61,7 +61,7 @@ test_employee_columns(void **state)
     t = dataset_add_tax(&ds);
     t->emp = "0100233488";
     t->emp_name = "Cty A";
-    t->full_name = "Nguyễn Văn An";
+    t->name = names_pname(&ds.a, "Nguyễn Văn An", strlen("Nguyễn Văn An"));
     t->ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "001085012345");
     t->pid_kind = IDK_SI;
     t->birth = 19850312;

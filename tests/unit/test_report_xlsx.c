@@ -46,6 +46,8 @@ struct fx {
     char dir[64];
 };
 
+static arena names_a; /* the records' names */
+
 static void
 tax(struct tax_rec *t, const char *emp, const char *name, const char *pid,
     id_kind k, sdate birth, rec_status st, rec_reason rs, rec_rule rule)
@@ -53,7 +55,7 @@ tax(struct tax_rec *t, const char *emp, const char *name, const char *pid,
     memset(t, 0, sizeof *t);
     t->emp = emp;
     t->emp_name = "";
-    t->full_name = name;
+    t->name = names_pname(&names_a, name, strlen(name));
     if (pid != NULL && k < IDK_COUNT)
         t->ids.id[k] = ids_key(k, pid);
     t->pid_kind = pid ? k : IDK_NONE;
@@ -501,5 +503,7 @@ main(void)
         cmocka_unit_test(test_reproducible),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    arena_free(&names_a);
+    return failed;
 }
