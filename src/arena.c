@@ -1,9 +1,11 @@
 /*
- * arena.c - bump allocator in growing blocks (see arena.h for ownership).
- * Requests larger than a quarter block get a block of their own so big
- * strings do not waste the tail of the current one.
+ * arena.c - bump allocator in growing blocks (see arena.h for ownership):
+ * 1 MiB, then half of what the arena holds, up to 32 MiB.  Requests larger
+ * than a quarter block get a block of their own so big strings do not
+ * waste the tail of the current one.
  */
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "sirecon/common.h"
 
 #define ARENA_BLOCK (1u << 20)
+#define ARENA_BLOCK_MAX (32u << 20)
 
 struct arena_block {
     struct arena_block *next;
@@ -51,15 +54,22 @@ alloc_aligned(arena *a, size_t n, size_t al)
         n = 1;
     off = b ? (b->used + al - 1) & ~(al - 1) : 0;
     if (b == NULL || off > b->size || b->size - off < n) {
-        size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+        /* blocks grow with the arena, to half of what it holds (a third
+         * of it wasted at most), so a big arena's blocks are big enough
+         * for huge pages (common.c): a national run's names are read in
+         * random order and a 4 KiB page each missed the TLB */
+        size_t std = a->used / 2 & ~(size_t)(ARENA_BLOCK - 1);
+        std = std < ARENA_BLOCK ? ARENA_BLOCK : std > ARENA_BLOCK_MAX ? ARENA_BLOCK_MAX : std;
+        bool oneoff = n > std / 4;
+        size_t sz = oneoff ? n : std;
         struct arena_block *nb = xmalloc(sizeof *nb + sz);
-        if (sz == ARENA_BLOCK && b != NULL)
+        if (!oneoff && b != NULL)
             prefault(nb, sizeof *nb + sz); /* a growing arena fills it next,
                                               byte after byte; a short-lived
                                               one-block arena may not */
         nb->size = sz;
         nb->used = 0;
-        if (b != NULL && sz != ARENA_BLOCK) {
+        if (b != NULL && oneoff) {
             /* a big one-off block goes behind the current one */
             nb->next = b->next;
             b->next = nb;
