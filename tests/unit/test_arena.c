@@ -74,15 +74,16 @@ test_growth_and_big(void **state)
         assert_int_equal((unsigned char)ptr[i][len[i] - 1], i & 0xff);
         assert_int_equal((unsigned char)ptr[i][len[i] / 2], i & 0xff);
     }
-    /* after a big one-off block, small requests keep filling the current
-     * block rather than starting a new one each time */
-    size_t before = a.used;
+    /* after a big one-off block (over a quarter of the largest block,
+     * 32 MiB), small requests keep filling the current block rather than
+     * starting a new one each time */
+    size_t before = a.used, nbig = 9u << 20;
     char *s1 = arena_alloc(&a, 8);
-    char *big = arena_alloc(&a, 2u << 20);
+    char *big = arena_alloc(&a, nbig);
     char *s2 = arena_alloc(&a, 8);
-    big[0] = big[(2u << 20) - 1] = 1;
+    big[0] = big[nbig - 1] = 1;
     assert_true(s2 > s1 && s2 - s1 < 1024);
-    assert_true(a.used >= before + 16 + (2u << 20));
+    assert_true(a.used >= before + 16 + nbig);
     arena_free(&a);
 }
 
