@@ -160,6 +160,22 @@ xcalloc(size_t n, size_t size)
 }
 
 void *
+xcalloc_lines(size_t n, size_t size)
+{
+    void *p = NULL;
+    size_t bytes;
+
+    if (size != 0 && n > SIZE_MAX / size)
+        oom(SIZE_MAX);
+    bytes = n * size;
+    if (posix_memalign(&p, 64, bytes != 0 ? bytes : 1) != 0)
+        oom(bytes);
+    huge_pages(p, bytes);
+    memset(p, 0, bytes);
+    return p;
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);

@@ -31,6 +31,30 @@ struct brow {
     const char *error;
 };
 
+/*
+ * One interned cell value (tx_slot), one cache line: the cell itself (up to
+ * TX_INLINE bytes inline) and what it stands for, so a probe that finds its
+ * value touches nothing else.  A national file's rows come in random
+ * employer order and every lookup misses the cache; with a bucket holding
+ * a pointer to an entry elsewhere each lookup missed twice.
+ */
+#define TX_INLINE 30
+struct tx_bucket {
+    uint64_t hash;            /* 0: empty */
+    const void *val;          /* slots 0-2 and 4: the text (dataset arena);
+                                 3: the normalized code, NULL when bad;
+                                 5: the struct pname */
+    const char *rawp;         /* the cell when longer than TX_INLINE (tmp arena) */
+    uint32_t rawn;            /* the cell's length */
+    uint32_t flags;           /* slot 3: ids_employer's flags */
+    uint8_t slot;             /* 0 employer name, 1 unit code, 2 plan code,
+                                 3 employer code cell, 4 normalized code,
+                                 5 person's full name */
+    bool bad;                 /* slot 3: not a usable code */
+    char raw[TX_INLINE];      /* the cell when it fits */
+};
+_Static_assert(sizeof(struct tx_bucket) == 64, "a tx_bucket is one cache line");
+
 struct lstate {
     struct dataset *ds;
     uint32_t fi;
@@ -51,30 +75,16 @@ struct lstate {
     bool after_total;           /* a totals row was seen since the last header */
     int section;                /* SI change report: the section the rows are in,
                                    CHANGE_* ("I. Tăng", "II. Giảm"), 0 none */
-    struct text_intern {        /* tx_slot(): every distinct value once */
-        const char *text;         /* its value */
-        size_t rawn;
-        int slot;                 /* 0 employer name, 1 unit code, 2 plan code,
-                                     3 employer code cell, 4 normalized code,
-                                     5 person's full name */
-        unsigned flags;           /* slot 3: ids_employer's flags */
-        bool bad;                 /* slot 3: not a usable code */
-        struct text_intern *seen[2]; /* slot 3: the name and unit code last
-                                        seen with this code */
-        const struct pname *name; /* slot 5: the name and its keys */
-        char raw[];               /* the cell as read */
-    } *last_tx[6];              /* the previous row's, per slot */
-    struct tx_bucket {          /* open addressing; the hash inline, so a */
-        uint64_t hash;          /* probe touches one cache line */
-        struct text_intern *e;
-    } *texts;
+    /* tx_slot(): every distinct value of a repeating cell once per file,
+     * in open addressing (linear probing, at most 3/4 full) */
+    struct tx_bucket *texts;
     size_t ntexts, captexts;
+    struct tx_bucket *last_tx[6]; /* the previous row's, per slot */
     struct tx_pre {             /* tx_prefetch(): a hash computed ahead */
         const char *s;
         size_t n;
         uint64_t hash;
     } pre[6];
-    struct text_intern *row_emp; /* this row's employer-code entry, or NULL */
     const uint32_t *line_map;   /* the source's line map (HTKK XML), or NULL */
     size_t nline_map;
 };
@@ -125,21 +135,30 @@ text(struct lstate *st, struct cellref c)
  * employer code, and the person's name): one per distinct (slot, raw text) per file,
  * found by an FNV-1a hash (open addressing), the previous row's first.
  * *fresh: just made, its values are the caller's to fill. */
+/* A cell's hash: 8 bytes at a time, mixed as splitmix64 does; never 0
+ * (an empty bucket). */
 static uint64_t
 tx_hash(struct cellref c, int slot)
 {
-    uint64_t h = 1469598103934665603ull;
+    const char *p = c.s;
+    size_t n = c.n;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)c.n << 8 | (uint64_t)slot), w;
 
-    for (size_t i = 0; i < c.n; i++)
-        h = (h ^ (unsigned char)c.s[i]) * 1099511628211ull;
-    h ^= (uint64_t)slot;
-    return h | 1; /* 0 marks an empty bucket */
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return h | 1;
 }
 
-/* Start loading the bucket tx_slot(st, c, slot) will probe: a national
- * file's rows come in random employer order, so the employer-code and
- * name lookups each miss the cache; asked for together at the start of a
- * row, their misses overlap instead of following each other. */
+/* Start loading the bucket tx_slot(st, c, slot) will probe first: asked for
+ * together at the start of a row, the lookups' cache misses overlap
+ * instead of following each other. */
 static void
 tx_prefetch(struct lstate *st, struct cellref c, int slot)
 {
@@ -150,51 +169,69 @@ tx_prefetch(struct lstate *st, struct cellref c, int slot)
         __builtin_prefetch(&st->texts[(size_t)(h >> 7) & (st->captexts - 1)]);
 }
 
-static struct text_intern *
+static bool
+tx_is(const struct tx_bucket *b, uint64_t h, struct cellref c, int slot)
+{
+    return b->hash == h && b->slot == slot && b->rawn == c.n &&
+           memcmp(b->rawp ? b->rawp : b->raw, c.s, c.n) == 0;
+}
+
+static void
+tx_grow(struct lstate *st)
+{
+    size_t cap = st->captexts ? 2 * st->captexts : 1024;
+    struct tx_bucket *t = xcalloc_lines(cap, sizeof *t);
+
+    for (size_t i = 0; i < st->captexts; i++) {
+        if (st->texts[i].hash == 0)
+            continue;
+        size_t j = (size_t)(st->texts[i].hash >> 7) & (cap - 1);
+        while (t[j].hash != 0)
+            j = (j + 1) & (cap - 1);
+        t[j] = st->texts[i];
+    }
+    free(st->texts);
+    st->texts = t;
+    st->captexts = cap;
+    memset(st->last_tx, 0, sizeof st->last_tx); /* they pointed into the old table */
+}
+
+/* The interned bucket of a cell whose values repeat down the file in any
+ * order (employer code cell, employer name, unit code, plan code, the
+ * normalized employer code, and the person's name): one per distinct
+ * (slot, cell) per file, the previous row's checked first.  *fresh: just
+ * made, its val (and flags, bad) are the caller's to fill.  The bucket is
+ * valid until the next tx_slot call. */
+static struct tx_bucket *
 tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
 {
-    struct text_intern *prev = st->last_tx[slot];
+    struct tx_bucket *prev = st->last_tx[slot], *b;
     uint64_t h;
     size_t i, mask;
 
     *fresh = false;
-    if (prev != NULL && prev->rawn == c.n && memcmp(prev->raw, c.s, c.n) == 0)
+    if (prev != NULL && prev->rawn == c.n &&
+        memcmp(prev->rawp ? prev->rawp : prev->raw, c.s, c.n) == 0)
         return prev;
     h = st->pre[slot].s == c.s && st->pre[slot].n == c.n ? st->pre[slot].hash
                                                           : tx_hash(c, slot);
-    if (2 * (st->ntexts + 1) > st->captexts) {
-        size_t cap = st->captexts ? 2 * st->captexts : 1024;
-        struct tx_bucket *t = xcalloc(cap, sizeof *t);
-        for (i = 0; i < st->captexts; i++) {
-            if (st->texts[i].hash == 0)
-                continue;
-            size_t j = (size_t)(st->texts[i].hash >> 7) & (cap - 1);
-            while (t[j].hash != 0)
-                j = (j + 1) & (cap - 1);
-            t[j] = st->texts[i];
-        }
-        free(st->texts);
-        st->texts = t;
-        st->captexts = cap;
-    }
+    if (4 * (st->ntexts + 1) > 3 * st->captexts)
+        tx_grow(st);
     mask = st->captexts - 1;
-    for (i = (size_t)(h >> 7) & mask; st->texts[i].hash != 0; i = (i + 1) & mask) {
-        struct text_intern *e = st->texts[i].e;
-        if (st->texts[i].hash == h && e->slot == slot && e->rawn == c.n &&
-            memcmp(e->raw, c.s, c.n) == 0)
-            return st->last_tx[slot] = e;
-    }
-    struct text_intern *e = arena_alloc(&st->tmp, sizeof *e + c.n + 1);
-    memset(e, 0, sizeof *e);
-    e->slot = slot;
-    e->rawn = c.n;
-    memcpy(e->raw, c.s, c.n);
-    e->raw[c.n] = '\0';
-    st->texts[i].hash = h;
-    st->texts[i].e = e;
+    for (i = (size_t)(h >> 7) & mask; st->texts[i].hash != 0; i = (i + 1) & mask)
+        if (tx_is(&st->texts[i], h, c, slot))
+            return st->last_tx[slot] = &st->texts[i];
+    b = &st->texts[i];
+    b->hash = h;
+    b->slot = (uint8_t)slot;
+    b->rawn = (uint32_t)c.n;
+    if (c.n <= TX_INLINE)
+        memcpy(b->raw, c.s, c.n);
+    else
+        b->rawp = arena_strndup(&st->tmp, c.s, c.n);
     st->ntexts++;
     *fresh = true;
-    return st->last_tx[slot] = e;
+    return st->last_tx[slot] = b;
 }
 
 /* text() of a repeating column (slots 0..2: employer name, unit code, plan
@@ -203,19 +240,11 @@ static const char *
 text_same(struct lstate *st, struct cellref c, int slot)
 {
     bool fresh;
-    struct text_intern *e, *emp = slot < 2 ? st->row_emp : NULL;
+    struct tx_bucket *b = tx_slot(st, c, slot, &fresh);
 
-    /* an employer's name and unit code are nearly always the ones it had
-     * on its previous row: checked there first, no hash lookup */
-    if (emp != NULL && (e = emp->seen[slot]) != NULL && e->rawn == c.n &&
-        memcmp(e->raw, c.s, c.n) == 0)
-        return e->text;
-    e = tx_slot(st, c, slot, &fresh);
     if (fresh)
-        e->text = text(st, c);
-    if (emp != NULL)
-        emp->seen[slot] = e;
-    return e->text;
+        b->val = text(st, c);
+    return b->val;
 }
 
 static void
@@ -269,11 +298,11 @@ static const char *
 intern_emp(struct lstate *st, const char *code)
 {
     bool fresh;
-    struct text_intern *e = tx_slot(st, (struct cellref){code, strlen(code)}, 4, &fresh);
+    struct tx_bucket *b = tx_slot(st, (struct cellref){code, strlen(code)}, 4, &fresh);
 
     if (fresh)
-        e->text = arena_strdup(&st->ds->a, code);
-    return e->text;
+        b->val = arena_strdup(&st->ds->a, code);
+    return b->val;
 }
 
 /* Employer tax code: column, else the title block.  NULL when none. */
@@ -285,7 +314,6 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
     struct cellref c = cell(st, r, F_EMPLOYER_TAX_ID);
 
     *bad = false;
-    st->row_emp = NULL;
     if (c.n == 0) {
         *flags |= st->t_emp_flags;
         return st->t_emp;
@@ -294,19 +322,21 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
      * normalize each distinct cell once, and keep one copy of each code,
      * so the records' pointers are equal and comparisons end at once */
     bool fresh;
-    struct text_intern *e = tx_slot(st, c, 3, &fresh);
-    st->row_emp = e;
+    struct tx_bucket *b = tx_slot(st, c, 3, &fresh);
     if (fresh) {
-        e->bad = !ids_employer(c.s, c.n, buf, &fl);
-        e->flags = fl;
-        e->text = e->bad ? NULL : intern_emp(st, buf);
+        bool isbad = !ids_employer(c.s, c.n, buf, &fl);
+        const char *code = isbad ? NULL : intern_emp(st, buf);
+        b = tx_slot(st, c, 3, &fresh); /* intern_emp may have moved it */
+        b->bad = isbad;
+        b->flags = fl;
+        b->val = code;
     }
-    if (e->bad) {
+    if (b->bad) {
         *bad = true;
         return NULL;
     }
-    *flags |= e->flags;
-    return e->text;
+    *flags |= b->flags;
+    return b->val;
 }
 
 /* Money: false (and the row rejected) on a bad value. */
@@ -408,14 +438,14 @@ read_name(struct lstate *st, const struct table_row *r)
      * the bench hold 160 k distinct names): each distinct name cell is
      * normalized and keyed once per file, and its records share the copy */
     bool fresh;
-    struct text_intern *e = tx_slot(st, c, 5, &fresh);
+    struct tx_bucket *b = tx_slot(st, c, 5, &fresh);
     if (fresh) {
         size_t n;
         char *nfc = names_nfc(c.s, c.n, &n);
-        e->name = names_pname(&st->ds->a, nfc, n);
+        b->val = names_pname(&st->ds->a, nfc, n);
         free(nfc);
     }
-    return e->name;
+    return b->val;
 }
 
 static void
@@ -811,7 +841,6 @@ data_row(struct lstate *st, const struct table_row *r)
     struct input_file *f = file_of(st);
     row_class rc;
 
-    st->row_emp = NULL; /* set by employer() for this row */
     f->read++;
     if (r->error != NULL) {
         reject(st, r->line, r->error, F_COUNT,
@@ -867,6 +896,10 @@ data_row(struct lstate *st, const struct table_row *r)
     if (st->kind == KIND_TAX || st->kind == KIND_SI) {
         tx_prefetch(st, cell(st, r, F_EMPLOYER_TAX_ID), 3);
         tx_prefetch(st, cell(st, r, F_FULL_NAME), 5);
+        if (st->kind == KIND_TAX)
+            tx_prefetch(st, cell(st, r, F_EMPLOYER_NAME), 0);
+        else
+            tx_prefetch(st, cell(st, r, F_UNIT_CODE), 1);
     }
     switch (st->kind) {
     case KIND_TAX: load_tax_row(st, r); break;

@@ -55,6 +55,8 @@ sirecon_status diag_set(struct diag *d, sirecon_status st, const char *file,
  * bug).  The only exit in the core. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* xcalloc(), 64-byte (cache-line) aligned; freed with free(). */
+void *xcalloc_lines(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
