@@ -810,9 +810,13 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         pthread_join(th, NULL);
     else
         sort_job(&ms);
-    for (i = 0; i < ds->ntax; i++)
-        if (ds->tax[i].duplicate)
-            ds->files[ds->tax[i].file].duplicate++;
+    for (i = 0; i < ds->ntax; i++) {
+        struct tax_rec *t = &ds->tax[i];
+        if (t->duplicate)
+            ds->files[t->file].duplicate++;
+        /* for the roll-up's finding (NO_SI_REGISTRATION or not) */
+        t->emp_has_si = t->emp_id < ms.ix.nemp_ids && ms.ix.emps[t->emp_id].si_head != CHAIN_END;
+    }
     if (o->trace != NULL) {
         struct match_trace *tr = o->trace;
         free(tr->want);

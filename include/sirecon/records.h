@@ -138,6 +138,7 @@ struct tax_rec {
     uint8_t pid_kind;         /* id_kind of the displayed person_id, IDK_NONE if none */
     bool non_resident;
     bool duplicate;           /* merged into an identical earlier record */
+    bool emp_has_si;          /* its employer (block) has any SI record (match.c) */
     uint8_t status;           /* rec_status */
     uint8_t reason;           /* rec_reason */
     uint8_t rule;             /* rec_rule */

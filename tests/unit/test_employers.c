@@ -50,6 +50,9 @@ rec(struct dataset *ds, const char *emp, const char *name, rec_status st,
     t->emp = emp;
     t->emp_name = "";
     t->name = names_pname(&ds->a, name, strlen(name));
+    for (size_t j = 0; j < ds->nsi; j++)
+        if (strcmp(ds->si[j].emp, emp) == 0)
+            t->emp_has_si = true; /* as si_at() marks it */
     t->pid_kind = IDK_NONE;
     t->tax_year = 2025;
     t->taxable_income = income;
@@ -75,6 +78,10 @@ si_at(struct dataset *ds, const char *emp)
     s->name = names_pname(&ds->a, "x", 1);
     s->from_month = 2025 * 12;
     s->to_month = INT32_MAX;
+    /* what match_run notes for the roll-up: the employer has an SI record */
+    for (size_t i = 0; i < ds->ntax; i++)
+        if (strcmp(ds->tax[i].emp, emp) == 0)
+            ds->tax[i].emp_has_si = true;
 }
 
 static void

@@ -115,6 +115,8 @@ mfx_init(struct mfx *m)
     {
         struct si_rec *s = dataset_add_si(&m->ds);
         s->emp = EA;
+        for (size_t i = 0; i < m->ds.ntax; i++) /* as match_run notes it */
+            m->ds.tax[i].emp_has_si = strcmp(m->ds.tax[i].emp, EA) == 0;
     }
     dataset_add_reject(&m->ds, 0, 9, "BAD_MONEY", "taxable_income", "1,23.4");
     employers_rollup(&m->ds, &m->pf, &m->mo.period, 1, true, &m->res);
