@@ -81,29 +81,37 @@ cmp_emp(const void *pa, const void *pb)
     return strcmp(a->emp, b->emp);
 }
 
-/* Records of one employer in output order: status, then name, then source. */
+/* Records of one employer in output order: status, then name, then source.
+ * The sort compares what it needs of each record gathered in one small
+ * array (struct rec_key), not the records themselves: an employer's
+ * records lie anywhere in a national file, and at 10 M rows every reach
+ * into the record array was a cache miss. */
+struct rec_key {
+    const struct pname *name;
+    uint64_t pid;             /* records_person_id() */
+    size_t idx;               /* into ds->tax */
+    uint32_t file, line;
+    int st;                   /* status, in output order */
+};
+
 static int
 cmp_rec(const void *pa, const void *pb)
 {
-    const struct tax_rec *a = &g_ds->tax[*(const size_t *)pa];
-    const struct tax_rec *b = &g_ds->tax[*(const size_t *)pb];
-    static const int rankst[ST_COUNT] = {
-        [ST_NOT_ENROLLED] = 0, [ST_PARTIAL] = 1, [ST_REVIEW] = 2,
-        [ST_COVERED_ELSEWHERE] = 3, [ST_ENROLLED] = 4};
+    const struct rec_key *a = pa, *b = pb;
     int c;
 
-    if (a->status != b->status)
-        return rankst[a->status] - rankst[b->status];
+    if (a->st != b->st)
+        return a->st - b->st;
     /* names are shared by the records of one file (load.c): equal
      * pointers need no comparison */
     if (a->name != b->name && (c = strcmp(a->name->key, b->name->key)) != 0)
         return c;
     if (a->name != b->name && (c = strcmp(a->name->full, b->name->full)) != 0)
         return c;
-    if ((c = ids_key_cmp(records_person_id(&a->ids, NULL),
-                         records_person_id(&b->ids, NULL))) != 0)
+    if ((c = ids_key_cmp(a->pid, b->pid)) != 0)
         return c;
-    if ((c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
+    if (a->file != b->file &&
+        (c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
         return c;
     return a->line < b->line ? -1 : a->line > b->line;
 }
@@ -118,10 +126,28 @@ struct sort_job {
 static void *
 sort_job(void *arg)
 {
+    static const int rankst[ST_COUNT] = {
+        [ST_NOT_ENROLLED] = 0, [ST_PARTIAL] = 1, [ST_REVIEW] = 2,
+        [ST_COVERED_ELSEWHERE] = 3, [ST_ENROLLED] = 4};
     struct sort_job *j = arg;
+    struct rec_key *keys = NULL;
+    size_t cap = 0;
 
-    for (size_t k = j->begin; k < j->end; k++)
-        qsort(j->emps[k].recs, j->emps[k].nrecs, sizeof *j->emps[k].recs, cmp_rec);
+    for (size_t k = j->begin; k < j->end; k++) {
+        struct employer_sum *s = &j->emps[k];
+        if (s->nrecs < 2)
+            continue;
+        keys = xgrow(keys, &cap, s->nrecs, sizeof *keys);
+        for (size_t i = 0; i < s->nrecs; i++) {
+            const struct tax_rec *t = &g_ds->tax[s->recs[i]];
+            keys[i] = (struct rec_key){t->name, records_person_id(&t->ids, NULL), s->recs[i],
+                                       t->file, t->line, rankst[t->status]};
+        }
+        qsort(keys, s->nrecs, sizeof *keys, cmp_rec);
+        for (size_t i = 0; i < s->nrecs; i++)
+            s->recs[i] = keys[i].idx;
+    }
+    free(keys);
     return NULL;
 }
 
@@ -222,7 +248,9 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         const char *regname = s->name;
         for (size_t j = 0; j < s->nrecs; j++) {
             const struct tax_rec *t = &ds->tax[s->recs[j]];
-            if (regname[0] == '\0' && t->emp_name[0] &&
+            /* (one file's records share one copy of a name: no look at
+             * the text when it is the one already taken) */
+            if (regname[0] == '\0' && t->emp_name != s->name && t->emp_name[0] &&
                 (s->name[0] == '\0' || strcmp(t->emp_name, s->name) < 0))
                 s->name = t->emp_name; /* smallest declared name: order-free */
             s->taxed++;
