@@ -51,8 +51,14 @@ unite(struct index *ix, uint32_t a, uint32_t b)
 #define radix_sort index_radix_sort
 #define radix_sort_with index_radix_sort_with
 
-/* LSD radix sort by key, 8 bits a pass; passes where every key has the
- * same byte are skipped (the kind/length byte mostly). */
+/* LSD radix sort by key, 11 bits a pass (six digits); every digit's counts
+ * come from one read of the entries, and digits where every key is the same
+ * are skipped (the kind/length bits mostly): a 12-digit personal ID key
+ * takes four passes, each a read and a scattered write of the entries. */
+#define RADIX_BITS 11
+#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
+#define RADIX_SIZE (1u << RADIX_BITS)
+
 void
 index_radix_sort(struct index_entry *a, size_t n)
 {
@@ -66,25 +72,30 @@ void
 index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
 {
     struct id_entry *src = a, *dst = tmp;
+    size_t (*cnt)[RADIX_SIZE] = xcalloc(RADIX_DIGITS, sizeof *cnt);
 
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t cnt[256] = {0};
-        for (size_t i = 0; i < n; i++)
-            cnt[(src[i].key >> shift) & 0xff]++;
-        if (n == 0 || cnt[(src[0].key >> shift) & 0xff] == n)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = src[i].key;
+        for (int d = 0; d < RADIX_DIGITS; d++)
+            cnt[d][(k >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    }
+    for (int d = 0; d < RADIX_DIGITS && n > 0; d++) {
+        int shift = d * RADIX_BITS;
+        size_t *c = cnt[d], sum = 0;
+        if (c[(src[0].key >> shift) & (RADIX_SIZE - 1)] == n)
             continue;
-        size_t sum = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t c = cnt[b];
-            cnt[b] = sum;
-            sum += c;
+        for (unsigned b = 0; b < RADIX_SIZE; b++) {
+            size_t x = c[b];
+            c[b] = sum;
+            sum += x;
         }
         for (size_t i = 0; i < n; i++)
-            dst[cnt[(src[i].key >> shift) & 0xff]++] = src[i];
+            dst[c[(src[i].key >> shift) & (RADIX_SIZE - 1)]++] = src[i];
         struct id_entry *t = src;
         src = dst;
         dst = t;
     }
+    free(cnt);
     if (src != a)
         memcpy(a, src, n * sizeof *a);
 }
