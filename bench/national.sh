@@ -29,9 +29,23 @@ if [ -x /usr/bin/time ]; then :; else
 fi
 if [ -f "$SHARED/side_by_side.sh" ] && command -v node >/dev/null && command -v npm >/dev/null; then
     echo "bench-national: $SHARED/side_by_side.sh, $ROWS rows, $RUNS runs (DuckDB side by side)"
-    bash "$SHARED/side_by_side.sh" "$BIN" "$WORK" "$ROWS" "$RUNS" || exit 1
+    bash "$SHARED/side_by_side.sh" "$BIN" "$WORK" "$ROWS" "$RUNS" | tee "$WORK/side_by_side.log"
     out=$WORK/sirecon-out
     key=shared-$ROWS
+    # rows/s and the stages, from the medians line and the last run's run.json
+    "$PY" - "$WORK/side_by_side.log" "$ROWS" "$out/run.json" <<'PYEOF' || exit 1
+import json, re, sys
+last = [l for l in open(sys.argv[1]) if l.startswith("rows ")]
+if not last:
+    sys.exit("bench-national: side_by_side.sh printed no result line")
+m = re.search(r"sirecon ([0-9.]+) s ([0-9]+) MiB", last[-1])
+n = int(sys.argv[2])
+wall, mib = float(m.group(1)), int(m.group(2))
+st = json.load(open(sys.argv[3]))["measured"]["stage_seconds"]
+print("rows %d: sirecon %.0f tax rows/s, peak %d MiB (%.0f bytes/tax row); last run: "
+      "load %.2f s, match %.2f s, report %.2f s" % (n, n / wall, mib, mib * 1048576 / n,
+                                                    st["load"], st["match"], st["report"]))
+PYEOF
 else
     data=$WORK/own-$ROWS
     if [ ! -s "$data/si.csv" ]; then
