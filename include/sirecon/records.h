@@ -5,6 +5,19 @@
  * One owner: a struct dataset holds every array and the arena with every
  * string.  Records live in growable arrays (never one malloc each); indexes
  * (index.h) point into them and must be rebuilt if an array grows.
+ *
+ * Record layout (a national run holds tens of millions): a fixed struct of
+ * 136 (tax) or 128 (SI) bytes, no padding; identifiers as 64-bit keys
+ * (ids_key), amounts and months as integers, file and line as numbers.
+ * Text is shared, never copied per record: the employer code, employer
+ * name, unit and plan codes point to one copy per distinct value per file,
+ * and the name to one struct pname (name, keys, diacritics) per distinct
+ * name cell per file (load.c).  Limits: a file holds under 2^32 rows and
+ * lines; the text of every distinct name and code stays in memory for the
+ * run (on the bench's national shape 1 M tax rows hold 160 k distinct
+ * names, 38 MB of strings for 2.44 M records); names are not re-read from
+ * the file on demand (no late materialization), so the records of 20 M +
+ * 18 M rows take about 5 GB (docs/architecture.md, "Speed and memory").
  */
 #ifndef SIRECON_RECORDS_H
 #define SIRECON_RECORDS_H
