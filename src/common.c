@@ -118,8 +118,9 @@ oom(size_t n)
  * as on Debian): the matcher walks arrays of millions of records in
  * employer or rank order, and with 4 KiB pages such a step past a few MB
  * misses the TLB as well as the cache.  Only the 2 MiB-aligned inside of a
- * block is advised; malloc hands blocks this big out as their own mappings,
- * so no other allocation shares those pages.
+ * block is advised.  malloc mostly hands blocks this big out as their own
+ * mappings; when one comes from the heap instead, the allocations that later
+ * reuse its pages get huge pages too, which costs nothing but granularity.
  */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 #define HUGE_MIN (8u << 20)
