@@ -48,7 +48,7 @@ struct brow {
  * employer order and every lookup misses the cache; with a bucket holding
  * a pointer to an entry elsewhere each lookup missed twice.
  */
-#define TX_INLINE 30
+#define TX_INLINE 26
 struct tx_bucket {
     uint64_t hash;            /* 0: empty */
     const void *val;          /* slots 0-2 and 4: the text (dataset arena);
@@ -57,6 +57,7 @@ struct tx_bucket {
     const char *rawp;         /* the cell when longer than TX_INLINE (tmp arena) */
     uint32_t rawn;            /* the cell's length */
     uint32_t flags;           /* slot 3: ids_employer's flags */
+    uint32_t ord;             /* slots 3 and 4: the code's ordinal in the file */
     uint8_t slot;             /* 0 employer name, 1 unit code, 2 plan code,
                                  3 employer code cell, 4 normalized code,
                                  5 person's full name */
@@ -80,6 +81,9 @@ struct lstate {
     struct header_map map;
     /* title-block values, normalized */
     const char *t_emp, *t_emp_name, *t_unit;
+    uint32_t t_emp_ord;         /* t_emp's ordinal (intern_emp) */
+    const char **codes;         /* the file's employer codes by ordinal */
+    size_t ncodes, capcodes;
     unsigned t_emp_flags;
     int t_year;
     bool after_total;           /* a totals row was seen since the last header */
@@ -303,29 +307,41 @@ person_id(struct lstate *st, const struct table_row *r, field_id f, id_column co
 }
 
 /* The file's one copy of an employer code (normalized: 10 or 13 digits):
- * two cells that normalize alike ("0100233488", "0100-233-488") share it. */
+ * two cells that normalize alike ("0100233488", "0100-233-488") share it.
+ * *ord: its ordinal among the file's codes, which the records carry in
+ * emp_id until the index numbers the employers (input_file.emp_codes). */
 static const char *
-intern_emp(struct lstate *st, const char *code)
+intern_emp(struct lstate *st, const char *code, uint32_t *ord)
 {
     bool fresh;
     struct tx_bucket *b = tx_slot(st, (struct cellref){code, strlen(code)}, 4, &fresh);
 
-    if (fresh)
+    if (fresh) {
         b->val = arena_strdup(&st->ds->a, code);
+        b->ord = (uint32_t)st->ncodes;
+        st->codes = xgrow(st->codes, &st->capcodes, st->ncodes + 1, sizeof *st->codes);
+        st->codes[st->ncodes++] = b->val;
+    }
+    *ord = b->ord;
     return b->val;
 }
 
-/* Employer tax code: column, else the title block.  NULL when none. */
+/* Employer tax code: column, else the title block.  NULL when none;
+ * *ord: its ordinal (intern_emp). */
 static const char *
-employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *bad)
+employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *bad,
+         uint32_t *ord)
 {
     char buf[IDS_MAX];
     unsigned fl = 0;
     struct cellref c = cell(st, r, F_EMPLOYER_TAX_ID);
 
     *bad = false;
+    *ord = UINT32_MAX;
     if (c.n == 0) {
         *flags |= st->t_emp_flags;
+        if (st->t_emp != NULL)
+            *ord = st->t_emp_ord;
         return st->t_emp;
     }
     /* a national file repeats each employer's cell in random row order:
@@ -335,17 +351,20 @@ employer(struct lstate *st, const struct table_row *r, unsigned *flags, bool *ba
     struct tx_bucket *b = tx_slot(st, c, 3, &fresh);
     if (fresh) {
         bool isbad = !ids_employer(c.s, c.n, buf, &fl);
-        const char *code = isbad ? NULL : intern_emp(st, buf);
+        uint32_t o = UINT32_MAX;
+        const char *code = isbad ? NULL : intern_emp(st, buf, &o);
         b = tx_slot(st, c, 3, &fresh); /* intern_emp may have moved it */
         b->bad = isbad;
         b->flags = fl;
         b->val = code;
+        b->ord = o;
     }
     if (b->bad) {
         *bad = true;
         return NULL;
     }
     *flags |= b->flags;
+    *ord = b->ord;
     return b->val;
 }
 
@@ -467,7 +486,7 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     struct cellref c;
 
     memset(&t, 0, sizeof t);
-    t.emp = employer(st, r, &fl, &bad);
+    t.emp = employer(st, r, &fl, &bad, &t.emp_id);
     if (t.emp == NULL) {
         reject(st, r->line, bad ? "BAD_EMPLOYER_TAX_ID" : "MISSING_EMPLOYER_TAX_ID",
                F_EMPLOYER_TAX_ID,
@@ -631,7 +650,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     char det[96];
 
     memset(&s, 0, sizeof s);
-    s.emp = employer(st, r, &fl, &bad);
+    s.emp = employer(st, r, &fl, &bad, &s.emp_id);
     if (bad) {
         reject(st, r->line, "BAD_EMPLOYER_TAX_ID", F_EMPLOYER_TAX_ID,
                "employer tax code is not a valid 10/13-digit code");
@@ -722,7 +741,8 @@ load_employer_row(struct lstate *st, const struct table_row *r)
     struct cellref c;
 
     memset(&e, 0, sizeof e);
-    e.emp = employer(st, r, &fl, &bad);
+    uint32_t ord; /* registry rows are numbered by their code (index.c) */
+    e.emp = employer(st, r, &fl, &bad, &ord);
     if (e.emp == NULL) {
         reject(st, r->line, bad ? "BAD_EMPLOYER_TAX_ID" : "MISSING_EMPLOYER_TAX_ID",
                F_EMPLOYER_TAX_ID, "employer tax code missing or invalid");
@@ -938,7 +958,7 @@ apply_title(struct lstate *st, const struct header_map *m, bool above)
                                 "10/13-digit code");
             st->t_emp = NULL;
         } else {
-            st->t_emp = arena_strdup(&st->ds->a, buf);
+            st->t_emp = intern_emp(st, buf, &st->t_emp_ord);
         }
         if (!above) { /* a new employer's block: its own name, unit, sections */
             st->t_emp_name = st->t_unit = NULL;
@@ -1149,6 +1169,14 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
             rc = find_header(&st);
     }
     source_close(&src);
+    if (st.ncodes > 0) { /* what the records' ordinals stand for */
+        struct input_file *fo = file_of(&st);
+        const char **codes = arena_alloc(&ds->a, st.ncodes * sizeof *codes);
+        memcpy(codes, st.codes, st.ncodes * sizeof *codes);
+        fo->emp_codes = codes;
+        fo->nemp_codes = (uint32_t)st.ncodes;
+    }
+    free(st.codes);
     names_cache_clear();
     arena_free(&st.tmp);
     free(st.texts);

@@ -223,6 +223,16 @@ block(struct dataset *ds, const char *emp, bool branch_level)
     return arena_strndup(&ds->a, emp, 10);
 }
 
+/* A record's block code: its file's folded code by the ordinal it holds
+ * (load.c), or its own code folded when it holds none. */
+static const char *
+emp_folded(struct dataset *ds, uint32_t file, uint32_t ord, const char *emp, bool branch_level)
+{
+    if (emp != NULL && file < ds->nfiles && ord < ds->files[file].nemp_codes)
+        return ds->files[file].emp_codes[ord];
+    return block(ds, emp, branch_level);
+}
+
 /* Whether month m of span s is undone by a decrease row in the chain: a
  * decrease that starts after s began and covers m ("II. Giảm" from 06/2025:
  * no coverage from June on, or up to its end month for a temporary leave).
@@ -783,18 +793,25 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     ms.ds = ds;
     ms.o = o;
     ms.pf = pf;
+    /* a file's codes fold once each, and its records take the folded copy
+     * by their ordinal: no look at each record's code text */
+    for (i = 0; i < ds->nfiles; i++)
+        for (uint32_t k = 0; k < ds->files[i].nemp_codes; k++)
+            ds->files[i].emp_codes[k] = block(ds, ds->files[i].emp_codes[k], o->branch_level);
     for (i = 0; i < ds->ntax; i++) {
-        if (ds->tax[i].emp_filed == NULL)
-            ds->tax[i].emp_filed = ds->tax[i].emp;
-        ds->tax[i].emp = block(ds, ds->tax[i].emp, o->branch_level);
-        ds->tax[i].status = ST_NOT_ENROLLED;
-        ds->tax[i].reason = RS_NONE;
-        ds->tax[i].rule = RULE_NONE;
+        struct tax_rec *t = &ds->tax[i];
+        if (t->emp_filed == NULL)
+            t->emp_filed = t->emp;
+        t->emp = emp_folded(ds, t->file, t->emp_id, t->emp, o->branch_level);
+        t->status = ST_NOT_ENROLLED;
+        t->reason = RS_NONE;
+        t->rule = RULE_NONE;
     }
     for (i = 0; i < ds->nsi; i++) {
-        if (ds->si[i].emp_filed == NULL)
-            ds->si[i].emp_filed = ds->si[i].emp;
-        ds->si[i].emp = block(ds, ds->si[i].emp, o->branch_level);
+        struct si_rec *s = &ds->si[i];
+        if (s->emp_filed == NULL)
+            s->emp_filed = s->emp;
+        s->emp = emp_folded(ds, s->file, s->emp_id, s->emp, o->branch_level);
     }
     for (i = 0; i < ds->nemps; i++)
         ds->emps[i].emp = block(ds, ds->emps[i].emp, o->branch_level);

@@ -118,6 +118,12 @@ struct input_file {
     const char *unread_label[INPUT_MAX_UNREAD]; /* their header text (arena) */
     uint64_t changes[3];           /* SI change report rows loaded: increase,
                                       decrease, adjustment (column or section) */
+    const char **emp_codes;        /* the file's employer codes (arena), by the
+                                      ordinal its records hold in emp_id from
+                                      load.c until index.c numbers the employers
+                                      (UINT32_MAX: none); NULL when its records
+                                      were not loaded by load.c */
+    uint32_t nemp_codes;
 };
 
 /* A personal identity: up to one value per id kind, as ids_key() keys
@@ -143,7 +149,8 @@ struct tax_rec {
     uint32_t line;            /* physical line of the row */
     uint32_t flags;           /* RF_* */
     uint32_t person;          /* person cluster id (index.c), PERSON_NONE if no ID */
-    uint32_t emp_id;          /* employer's number in the index (index.c) */
+    uint32_t emp_id;          /* employer's number in the index (index.c); before
+                                 it, the code's ordinal in input_file.emp_codes */
     int16_t tax_year;
     int16_t covered_months;   /* decisions (match.c) from here on */
     uint8_t income_months;    /* 0 unknown, else 1..12 */
@@ -170,7 +177,7 @@ struct si_rec {
     sdate birth;
     int32_t from_month, to_month; /* month indices; to = MONTH_OPEN when ongoing */
     uint32_t file, line, flags, person;
-    uint32_t emp_id;          /* employer's number in the index (index.c) */
+    uint32_t emp_id;          /* as tax_rec.emp_id */
     bool matched;             /* claimed by a tax record (diagnostics) */
     bool decrease;            /* a decrease row of a change report: no coverage
                                  from from_month to to_month (match.c) */

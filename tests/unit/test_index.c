@@ -296,6 +296,55 @@ test_employer_numbers(void **state)
     dataset_free(&ds);
 }
 
+/* Records loaded by load.c name their employer by an ordinal into their
+ * file's codes (input_file.emp_codes); the numbers come out as if every
+ * record had been read by its code: two files' ordinals for one code meet,
+ * a record without an ordinal joins them by its code, a code no record
+ * names makes no employer, and the tables are dropped afterwards. */
+static void
+test_employer_ordinals(void **state)
+{
+    static const char *f0codes[] = {EB, EA, EC}; /* EC: no record names it */
+    static const char *f1codes[] = {EA, ED};
+    struct dataset ds;
+    struct index ix;
+
+    (void)state;
+    dataset_init(&ds);
+    struct input_file *f = dataset_add_file(&ds);
+    f->emp_codes = f0codes;
+    f->nemp_codes = 3;
+    f = dataset_add_file(&ds);
+    f->emp_codes = f1codes;
+    f->nemp_codes = 2;
+    size_t t0 = tax(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    ds.tax[t0].file = 0, ds.tax[t0].emp_id = 1;
+    size_t t1 = tax(&ds, EB, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    ds.tax[t1].file = 0, ds.tax[t1].emp_id = 0;
+    size_t s0 = si(&ds, EA, IDK_PERSONAL, "034090000001", IDK_NONE, NULL);
+    ds.si[s0].file = 1, ds.si[s0].emp_id = 0;
+    size_t s1 = si(&ds, ED, IDK_PERSONAL, "034090000003", IDK_NONE, NULL);
+    ds.si[s1].file = 1, ds.si[s1].emp_id = 1;
+    size_t s2 = si(&ds, EB, IDK_PERSONAL, "034090000002", IDK_NONE, NULL);
+    ds.si[s2].file = 1, ds.si[s2].emp_id = UINT32_MAX; /* by its code */
+    index_build(&ix, &ds);
+    assert_int_equal(ix.nemp_ids, 3); /* EA, EB, ED */
+    assert_int_equal(ds.tax[t0].emp_id, ds.si[s0].emp_id);
+    assert_int_equal(ds.tax[t1].emp_id, ds.si[s2].emp_id);
+    assert_true(ds.tax[t0].emp_id != ds.tax[t1].emp_id);
+    assert_string_equal(ix.emps[ds.tax[t0].emp_id].code, EA);
+    assert_string_equal(ix.emps[ds.tax[t1].emp_id].code, EB);
+    assert_string_equal(ix.emps[ds.si[s1].emp_id].code, ED);
+    /* code order: 0100233488 < 0100684378 < 0300588569 */
+    assert_true(ds.tax[t0].emp_id < ds.si[s1].emp_id);
+    assert_true(ds.si[s1].emp_id < ds.tax[t1].emp_id);
+    assert_int_equal(index_emp_si_by_id(&ix, ds.tax[t0].emp_id), s0);
+    assert_int_equal(ds.files[0].nemp_codes, 0);
+    assert_int_equal(ds.files[1].nemp_codes, 0);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
 /* Packed identifier keys: kind and length are part of the key. */
 static void
 test_pack_id(void **state)
@@ -412,6 +461,7 @@ main(void)
         cmocka_unit_test(test_clusters_order),
         cmocka_unit_test(test_chains),
         cmocka_unit_test(test_employer_numbers),
+        cmocka_unit_test(test_employer_ordinals),
         cmocka_unit_test(test_pack_id),
         cmocka_unit_test(test_conflicting_share),
         cmocka_unit_test(test_empty),
