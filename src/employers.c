@@ -194,10 +194,11 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         e->idx = i;
         HASH_ADD_KEYPTR(hh, reg, e->emp, strlen(e->emp), e);
     }
-    /* group the records by employer: packed codes radix-sorted, a run is
-     * one employer (a hash of code strings per record cost half a second
-     * of strlen and cache misses at a million records); the final order
-     * comes from cmp_emp and cmp_rec, not from this one */
+    /* group the records by employer: by the number the index gave it
+     * (emp_id, one per block code), radix-sorted, a run is one employer;
+     * neither a hash of code strings (half a second of strlen and cache
+     * misses at a million records) nor the codes' text (a cache miss per
+     * record at 10 M); the final order comes from cmp_emp and cmp_rec */
     struct index_entry *en = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *en);
     size_t n = 0;
     for (i = 0; i < ds->ntax; i++) {
@@ -208,12 +209,15 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         }
         r->by_status[t->status]++;
         r->by_rule[t->rule]++;
+        en[n].key = t->emp_id;
         en[n++].owner = (uint32_t)i;
     }
-    index_sort_codes(en, n, NULL, index_tax_emp, ds);
+    index_radix_sort(en, n);
     for (i = 0; i < n;) {
         const char *code = ds->tax[en[i].owner].emp;
-        size_t j = index_code_run(en, n, i, index_tax_emp, ds);
+        size_t j = i + 1;
+        while (j < n && en[j].key == en[i].key)
+            j++;
         r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
         memset(&r->emps[r->nemps], 0, sizeof *r->emps);
         struct employer_sum *s = &r->emps[r->nemps++];

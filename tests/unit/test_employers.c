@@ -50,6 +50,12 @@ rec(struct dataset *ds, const char *emp, const char *name, rec_status st,
     t->emp = emp;
     t->emp_name = "";
     t->name = names_pname(&ds->a, name, strlen(name));
+    t->emp_id = (uint32_t)i; /* the employer's number, as the index gives it */
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(ds->tax[j].emp, emp) == 0) {
+            t->emp_id = ds->tax[j].emp_id;
+            break;
+        }
     for (size_t j = 0; j < ds->nsi; j++)
         if (strcmp(ds->si[j].emp, emp) == 0)
             t->emp_has_si = true; /* as si_at() marks it */

@@ -46,6 +46,12 @@ rec(struct dataset *ds, const char *emp, rec_status st, unsigned flags)
     t->taxable_income = 24000000;
     t->flags = flags;
     t->file = 0;
+    t->emp_id = (uint32_t)(ds->ntax - 1); /* the employer's number, as the index gives it */
+    for (size_t j = 0; j + 1 < ds->ntax; j++)
+        if (strcmp(ds->tax[j].emp, emp) == 0) {
+            t->emp_id = ds->tax[j].emp_id;
+            break;
+        }
     return ds->ntax - 1;
 }
 
