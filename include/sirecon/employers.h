@@ -48,8 +48,9 @@ struct result {
     struct period period;
 };
 
-/* Build the roll-up from decided records.  min_missing: list an employer only
- * with at least that many not-enrolled records. */
+/* Build the roll-up from decided records (match_run's: each record's
+ * status, emp_id and emp_has_si).  min_missing: list an employer only with
+ * at least that many not-enrolled records. */
 void employers_rollup(const struct dataset *ds, const struct profile *pf,
                       const struct period *p, int min_missing, bool branch_level,
                       struct result *r);
