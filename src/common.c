@@ -125,15 +125,25 @@ oom(size_t n)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 #define HUGE_MIN (8u << 20)
 
+#if defined(MADV_HUGEPAGE) || defined(MADV_POPULATE_WRITE)
+/* madvise() the whole pages of size page (a power of two) inside p[0..n). */
+static void
+advise_inside(void *p, size_t n, uintptr_t page, int advice)
+{
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
+
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, advice);
+}
+#endif
+
 static void
 huge_pages(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
-
-    if (n >= HUGE_MIN && hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    if (n >= HUGE_MIN)
+        advise_inside(p, n, HUGE_PAGE, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)n;
@@ -205,11 +215,7 @@ void
 prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-    uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+    advise_inside(p, n, 4096, MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)n;

@@ -144,11 +144,6 @@ text(struct lstate *st, struct cellref c)
     return arena_strndup(&st->ds->a, c.s, c.n);
 }
 
-/* The interned entry of a cell whose values repeat down the file in any
- * order (employer code cell, name, unit code, plan code, the normalized
- * employer code, and the person's name): one per distinct (slot, raw text) per file,
- * found by an FNV-1a hash (open addressing), the previous row's first.
- * *fresh: just made, its values are the caller's to fill. */
 /* A cell's hash: 8 bytes at a time, mixed as splitmix64 does; never 0
  * (an empty bucket). */
 static uint64_t

@@ -897,7 +897,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     }
     /* R2/R3 per employer block (records are sorted by employer) */
     uint32_t *ent_next = NULL;
-    size_t ent_next_cap = 0, capents = 0, *blk = NULL, capblk = 0;
+    size_t ent_next_cap = 0, capents = 0;
     struct entity *ents = NULL;
     uint32_t *name_head = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *name_head);
     for (i = 0; i < ds->ntax; i++)
@@ -911,14 +911,12 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     if (nleft > 1) /* left is NULL when R1 matched everything */
         qsort(left, nleft, sizeof *left, cmp_rank);
     for (i = 0; i < nleft;) {
-        const char *emp = ds->tax[left[i]].emp;
-        size_t nb = 0, j = i;
-        for (; j < nleft && strcmp(ds->tax[left[j]].emp, emp) == 0; j++) {
-            blk = xgrow(blk, &capblk, nb + 1, sizeof *blk);
-            blk[nb++] = left[j];
-        }
-        name_rules(&ms, ds->tax[left[i]].emp_id, blk, nb, &ent_next, &ent_next_cap, &ents,
-                   &capents, name_head);
+        uint32_t emp_id = ds->tax[left[i]].emp_id; /* one per block code */
+        size_t j = i + 1;
+        while (j < nleft && ds->tax[left[j]].emp_id == emp_id)
+            j++;
+        name_rules(&ms, emp_id, left + i, j - i, &ent_next, &ent_next_cap, &ents, &capents,
+                   name_head);
         i = j;
     }
     free(left);
@@ -941,7 +939,6 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     free(name_head);
     free(ent_next);
     free(ents);
-    free(blk);
     free(ms.order);
     free(ms.rank);
     free(ms.emp_unread);
