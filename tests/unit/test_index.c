@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -452,6 +453,104 @@ test_sort_codes(void **state)
     assert_string_equal(runs[4], "A-17");
 }
 
+/* Many records, checked against plain definitions: records that share a
+ * key are one person whose number is the smallest record number among
+ * them, and the (employer, person) chains hold every SI record of the pair
+ * in record order.  Half the identifiers end in the same low bits (one big
+ * bucket: the radix path), half are spread (small buckets: insertion);
+ * over 2048 employers, so the pairs' buckets take more than one employer. */
+struct keyed {
+    uint64_t key;
+    uint32_t owner;
+};
+
+static int
+cmp_keyed(const void *pa, const void *pb)
+{
+    const struct keyed *a = pa, *b = pb;
+
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->owner < b->owner ? -1 : a->owner > b->owner;
+}
+
+static void
+test_bulk_against_plain(void **state)
+{
+    enum { NTAX = 6000, NSI = 9000, NEMP = 3000, NPOOL = 4000 };
+    static char codes[NEMP][11];
+    struct dataset ds;
+    struct index ix;
+    uint64_t seed = 7;
+    char v[16];
+
+    dataset_init(&ds);
+    for (int e = 0; e < NEMP; e++)
+        snprintf(codes[e], sizeof codes[e], "01%08d", e * 7919 % 100000000);
+    for (size_t i = 0; i < NTAX + NSI; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned p = (unsigned)(seed >> 33) % NPOOL;
+        unsigned long long val = p % 2 ? 34090000000ull + p * 2048ull /* one bucket */
+                                       : 34090000000ull + p * 7919ull;
+        snprintf(v, sizeof v, "%012llu", val);
+        const char *emp = codes[(seed >> 13) % NEMP / (p % 3 ? 1 : 50)];
+        if (i < NTAX)
+            tax(&ds, emp, IDK_PERSONAL, v, IDK_NONE, NULL);
+        else
+            si(&ds, emp, IDK_PERSONAL, v, IDK_NONE, NULL);
+    }
+    index_build(&ix, &ds);
+    assert_true(ix.nemp_ids > 2048);
+
+    size_t n = NTAX + NSI;
+    struct keyed *k = malloc(n * sizeof *k);
+    assert_non_null(k);
+    for (size_t i = 0; i < n; i++) {
+        k[i].key = i < NTAX ? ds.tax[i].ids.id[IDK_PERSONAL] : ds.si[i - NTAX].ids.id[IDK_PERSONAL];
+        k[i].owner = (uint32_t)i;
+    }
+    qsort(k, n, sizeof *k, cmp_keyed);
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (i > 0 && k[i].key != k[i - 1].key)
+            first = i;
+        uint32_t o = k[i].owner;
+        uint32_t person = o < NTAX ? ds.tax[o].person : ds.si[o - NTAX].person;
+        assert_int_equal(person, k[first].owner);
+    }
+    /* (employer, person) pairs of the SI records, then the chains */
+    for (size_t i = 0; i < NSI; i++) {
+        k[i].key = ((uint64_t)ds.si[i].emp_id << 32) | ds.si[i].person;
+        k[i].owner = (uint32_t)i;
+    }
+    qsort(k, NSI, sizeof *k, cmp_keyed);
+    for (size_t i = 0; i < NSI;) {
+        size_t j = i;
+        uint32_t at = index_emp_person_si_by_id(&ix, ds.si[k[i].owner].emp_id,
+                                                ds.si[k[i].owner].person);
+        for (; j < NSI && k[j].key == k[i].key; j++) {
+            assert_int_equal(at, k[j].owner);
+            at = ix.next_ep[at];
+        }
+        assert_int_equal(at, CHAIN_END);
+        i = j;
+    }
+    /* every tax record's head at once, as one lookup each gives it */
+    uint32_t *heads = malloc(NTAX * sizeof *heads);
+    assert_non_null(heads);
+    index_emp_person_heads(&ix, &ds, heads);
+    size_t found = 0;
+    for (size_t i = 0; i < NTAX; i++) {
+        assert_int_equal(heads[i], index_emp_person_si_by_id(&ix, ds.tax[i].emp_id,
+                                                             ds.tax[i].person));
+        found += heads[i] != CHAIN_END;
+    }
+    assert_true(found > 0 && found < NTAX);
+    free(heads);
+    free(k);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
 int
 main(void)
 {
@@ -465,6 +564,7 @@ main(void)
         cmocka_unit_test(test_pack_id),
         cmocka_unit_test(test_conflicting_share),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_bulk_against_plain),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
