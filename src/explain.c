@@ -745,7 +745,8 @@ write_record(struct out *o, const struct explain *x, size_t ti)
             js_s(&o->j, "rule", records_rule_name(t->rule));
             js_s(&o->j, "confidence", t->confidence ? (char[2]){t->confidence, 0} : "");
             js_i(&o->j, "covered_months", t->covered_months);
-            js_s(&o->j, "other_employer_tax_id", t->other_emp ? t->other_emp : "");
+            const char *other = records_other_emp(o->ds, t);
+            js_s(&o->j, "other_employer_tax_id", other ? other : "");
             js_s(&o->j, "flags", fl);
             if (t->status == ST_NOT_ENROLLED)
                 write_arrears(o, t);

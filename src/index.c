@@ -296,6 +296,8 @@ cluster(struct index *ix, struct dataset *ds)
     for (i = 0; i < ds->nsi; i++)
         ds->si[i].person = has_ids(&ds->si[i].ids) ? find(ix, si0 + (uint32_t)i)
                                                    : PERSON_NONE;
+    free(ix->parent); /* persons are set: the forest is done with */
+    ix->parent = NULL;
 }
 
 /* The (employer number << 32 | person) pairs of records 0..nrec that have

@@ -611,9 +611,10 @@ past_retirement(const struct mstate *ms, const struct tax_rec *t)
     return age >= 0 && age >= lim;
 }
 
-/* R4: covered at another employer in the period; *other gets the smallest code. */
+/* R4: covered at another employer in the period; *other gets the first SI
+ * record of the smallest code. */
 static bool
-elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
+elsewhere(struct mstate *ms, const struct tax_rec *t, uint32_t *other)
 {
     const struct dataset *ds = ms->ds;
     const struct period *p = &ms->o->period;
@@ -621,7 +622,6 @@ elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
     bool tr = traced(ms, t);
     uint32_t best = UINT32_MAX;
 
-    *other = NULL;
     for (uint32_t i = index_person_si(&ms->ix, t->person); i != CHAIN_END;
          i = ms->ix.next_p[i]) {
         const struct si_rec *s = &ds->si[i];
@@ -647,21 +647,20 @@ elsewhere(struct mstate *ms, const struct tax_rec *t, const char **other)
             note(ms, t, MN_ELSE_SI, i, alive ? ME_COVERED : ME_DECREASED, 0, 0, 0, 0);
         if (!alive)
             continue;
-        if (*other == NULL || strcmp(s->emp, *other) < 0) {
-            *other = s->emp;
+        if (best == UINT32_MAX || strcmp(s->emp, ds->si[best].emp) < 0)
             best = i;
-        }
     }
     if (tr)
-        note(ms, t, MN_R4, best, *other != NULL, 0, 0, 0, 0);
-    return *other != NULL;
+        note(ms, t, MN_R4, best, best != UINT32_MAX, 0, 0, 0, 0);
+    *other = best;
+    return best != UINT32_MAX;
 }
 
 /* What a record that would be NOT_ENROLLED becomes. */
 static void
 not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
 {
-    const char *other;
+    uint32_t other;
 
     if (elsewhere(ms, t, &other)) {
         /* R4 decides, even after a match at this employer found no
@@ -670,7 +669,7 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
         t->reason = RS_ENROLLED_AT_OTHER_EMPLOYER;
         t->rule = RULE_R4_ELSEWHERE;
         t->confidence = 0;
-        t->other_emp = other;
+        t->other_si = other + 1;
         return;
     }
     t->status = ST_NOT_ENROLLED;
@@ -806,6 +805,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         t->status = ST_NOT_ENROLLED;
         t->reason = RS_NONE;
         t->rule = RULE_NONE;
+        t->other_si = 0;
     }
     for (i = 0; i < ds->nsi; i++) {
         struct si_rec *s = &ds->si[i];

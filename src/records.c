@@ -274,3 +274,9 @@ dataset_merge(struct dataset *dst, struct dataset *src)
     src->nfiles = src->ntax = src->nsi = src->nemps = src->nidents = src->nrejects = 0;
     dataset_free(src);
 }
+
+const char *
+records_other_emp(const struct dataset *ds, const struct tax_rec *t)
+{
+    return t->other_si != 0 && t->other_si <= ds->nsi ? ds->si[t->other_si - 1].emp : NULL;
+}

@@ -166,7 +166,12 @@ t_conf(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 static void t_covered(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 { (void)b; c->i = TAX(ri, r)->covered_months; }
 static void t_other(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
-{ (void)b; c->s = TAX(ri, r)->other_emp ? TAX(ri, r)->other_emp : ""; }
+{
+    const char *o = records_other_emp(ri->ds, TAX(ri, r));
+
+    (void)b;
+    c->s = o ? o : "";
+}
 /* Names of the set RF_* bits, in bit order, joined with '|'. */
 static void
 t_flags(const struct run_info *ri, size_t r, struct report_cell *c, char *b)

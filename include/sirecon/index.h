@@ -26,7 +26,8 @@ struct emp_slot {
 };
 
 struct index {
-    uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers */
+    uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers
+                                                  (freed once persons are set) */
     struct emp_slot *emps; size_t nemp_ids;    /* by employer number, in code order */
     uint32_t *p_head;                          /* person -> first SI record */
     uint64_t *ep_keys; uint32_t *ep_head; size_t nep; /* (employer << 32 | person),

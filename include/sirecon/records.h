@@ -7,7 +7,7 @@
  * (index.h) point into them and must be rebuilt if an array grows.
  *
  * Record layout (a national run holds tens of millions): a fixed struct of
- * 136 (tax) or 128 (SI) bytes, no padding; identifiers as 64-bit keys
+ * 128 bytes (tax and SI), no padding; identifiers as 64-bit keys
  * (ids_key), amounts and months as integers, file and line as numbers.
  * Text is shared, never copied per record: the employer code, employer
  * name, unit and plan codes point to one copy per distinct value per file,
@@ -134,14 +134,13 @@ struct person_ids {
 
 struct tax_rec {
     /* pointers first, then the wide numbers, then the narrow ones: no
-     * padding (136 bytes; a national run holds millions) */
+     * padding (128 bytes; a national run holds millions) */
     const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
                                  parent after match_run unless --branch-level */
     const char *emp_filed;    /* the code as filed (match_run keeps it) */
     const char *emp_name;     /* may be "" */
     const struct pname *name;
     struct person_ids ids;
-    const char *other_emp;    /* COVERED_ELSEWHERE: where (match.c) */
     int64_t taxable_income;
     int64_t insurance_deduction; /* 0 when absent */
     sdate birth;              /* 0 unknown */
@@ -151,14 +150,18 @@ struct tax_rec {
     uint32_t person;          /* person cluster id (index.c), PERSON_NONE if no ID */
     uint32_t emp_id;          /* employer's number in the index (index.c); before
                                  it, the code's ordinal in input_file.emp_codes */
+    uint32_t other_si;        /* COVERED_ELSEWHERE: 1 + the number of the SI record
+                                 that covers the person elsewhere (match.c), whose
+                                 emp is the other employer (records_other_emp);
+                                 0 for any other record */
     int16_t tax_year;
     int16_t covered_months;   /* decisions (match.c) from here on */
     uint8_t income_months;    /* 0 unknown, else 1..12 */
     uint8_t schedule;         /* 1 = 05-1, 2 = 05-2 */
     uint8_t pid_kind;         /* id_kind of the displayed person_id, IDK_NONE if none */
-    bool non_resident;
-    bool duplicate;           /* merged into an identical earlier record */
-    bool emp_has_si;          /* its employer (block) has any SI record (match.c) */
+    bool non_resident : 1;
+    bool duplicate : 1;       /* merged into an identical earlier record */
+    bool emp_has_si : 1;      /* its employer (block) has any SI record (match.c) */
     uint8_t status;           /* rec_status */
     uint8_t reason;           /* rec_reason */
     uint8_t rule;             /* rec_rule */
@@ -237,5 +240,9 @@ void dataset_merge(struct dataset *dst, struct dataset *src);
 /* The identifier shown for a record (the strongest present: personal ID,
  * tax code, CMND, SI number, passport) as a key (0 none), and its kind. */
 uint64_t records_person_id(const struct person_ids *p, id_kind *kind);
+
+/* The other employer of a COVERED_ELSEWHERE record (its SI record's
+ * employer), NULL for any other record. */
+const char *records_other_emp(const struct dataset *ds, const struct tax_rec *t);
 
 #endif

@@ -113,10 +113,16 @@ test_clusters(void **state)
     assert_true(ds.tax[tA].person != ds.tax[tE].person);
     assert_true(ds.tax[tC].person != ds.tax[tE].person);
     assert_true(ds.tax[tB].person != ds.tax[tE].person);
-    /* persons are cluster roots: a fixed point of the union-find */
-    for (size_t i = 0; i < ds.ntax; i++)
-        if (ds.tax[i].person != PERSON_NONE)
-            assert_int_equal(ix.parent[ds.tax[i].person], ds.tax[i].person);
+    /* a person is the smallest record number of its cluster: the record
+     * of that number is in it, and no member has a smaller number */
+    assert_null(ix.parent); /* the forest is freed once persons are set */
+    for (size_t i = 0; i < ds.ntax; i++) {
+        uint32_t p = ds.tax[i].person;
+        if (p == PERSON_NONE)
+            continue;
+        assert_true(p <= i);
+        assert_int_equal(p < ds.ntax ? ds.tax[p].person : ds.si[p - ds.ntax].person, p);
+    }
     for (size_t i = 0; i < ds.nsi; i++)
         assert_true(ds.si[i].person != PERSON_NONE);
     index_free(&ix);

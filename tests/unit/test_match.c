@@ -165,7 +165,7 @@ test_r1_shared_id(void **state)
 
     assert_decision(T(f, a), ST_ENROLLED, RS_NONE, RULE_R1_ID, 'A');
     assert_int_equal(T(f, a)->covered_months, 12);
-    assert_null(T(f, a)->other_emp);
+    assert_null(records_other_emp(&f.ds, T(f, a)));
     assert_int_equal(T(f, a)->flags, 0);
     assert_true(f.ds.si[s1].matched);
     assert_decision(T(f, b), ST_ENROLLED, RS_NONE, RULE_R1_ID, 'A');
@@ -174,7 +174,7 @@ test_r1_shared_id(void **state)
     /* c's person is enrolled at EA only: covered elsewhere */
     assert_decision(T(f, c), ST_COVERED_ELSEWHERE, RS_ENROLLED_AT_OTHER_EMPLOYER,
                     RULE_R4_ELSEWHERE, 0);
-    assert_string_equal(T(f, c)->other_emp, EA);
+    assert_string_equal(records_other_emp(&f.ds, T(f, c)), EA);
     fx_free(&f);
 }
 
@@ -494,7 +494,7 @@ test_r4_elsewhere(void **state)
     fx_run(&f);
     assert_decision(T(f, a), ST_COVERED_ELSEWHERE, RS_ENROLLED_AT_OTHER_EMPLOYER,
                     RULE_R4_ELSEWHERE, 0);
-    assert_string_equal(T(f, a)->other_emp, EF); /* 0100109106 < 0300588569 */
+    assert_string_equal(records_other_emp(&f.ds, T(f, a)), EF); /* 0100109106 < 0300588569 */
     assert_int_equal(T(f, a)->flags & RF_DEDUCTED_NOT_ENROLLED, 0);
     fx_free(&f);
 }
@@ -523,7 +523,7 @@ test_not_enrolled_reasons(void **state)
     assert_decision(T(f, b), ST_NOT_ENROLLED, RS_NO_SI_RECORD_AT_EMPLOYER, RULE_NONE, 0);
     assert_decision(T(f, c), ST_NOT_ENROLLED, RS_EMPLOYER_NOT_REGISTERED, RULE_NONE, 0);
     assert_int_equal(T(f, a)->covered_months, 0);
-    assert_null(T(f, a)->other_emp);
+    assert_null(records_other_emp(&f.ds, T(f, a)));
     assert_int_equal(T(f, a)->flags, 0);
     fx_free(&f);
 }
@@ -806,10 +806,10 @@ test_branch(void **state)
             assert_string_equal(T(f, a)->emp, EA "001");
             assert_decision(T(f, a), ST_COVERED_ELSEWHERE, RS_ENROLLED_AT_OTHER_EMPLOYER,
                             RULE_R4_ELSEWHERE, 0);
-            assert_string_equal(T(f, a)->other_emp, EA);
+            assert_string_equal(records_other_emp(&f.ds, T(f, a)), EA);
             assert_decision(T(f, b), ST_COVERED_ELSEWHERE, RS_ENROLLED_AT_OTHER_EMPLOYER,
                             RULE_R4_ELSEWHERE, 0);
-            assert_string_equal(T(f, b)->other_emp, EB "002");
+            assert_string_equal(records_other_emp(&f.ds, T(f, b)), EB "002");
         }
         fx_free(&f);
     }
@@ -927,12 +927,13 @@ det_run(const size_t *tord, const size_t *sord, char out[NDT][256])
     for (size_t i = 0; i < NDT; i++) {
         const struct tax_rec *t = &f.ds.tax[i];
         const char *pid = idt(records_person_id(&t->ids, NULL));
+        const char *oe = records_other_emp(&f.ds, t);
         rows[i] = out[i];
         snprintf(out[i], 256, "%s|%s|%s|%d|%lld|%s|%s|%s|%c|%d|%s|%x|%d", t->emp,
                  t->name->full, pid ? pid : "", (int)t->birth, (long long)t->taxable_income,
                  records_status_name(t->status), records_reason_name(t->reason),
                  records_rule_name(t->rule), t->confidence ? t->confidence : '-',
-                 t->covered_months, t->other_emp ? t->other_emp : "", (unsigned)t->flags,
+                 t->covered_months, oe ? oe : "", (unsigned)t->flags,
                  (int)t->duplicate);
     }
     qsort(rows, NDT, sizeof rows[0], cmp_strp);

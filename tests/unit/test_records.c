@@ -107,7 +107,7 @@ test_add_zeroed_and_growth(void **state)
         assert_int_equal(t->status, 0);
         assert_int_equal(t->flags, 0);
         assert_null(t->emp);
-        assert_null(t->other_emp);
+        assert_null(records_other_emp(&ds, t));
         assert_false(t->duplicate);
         t->line = (uint32_t)i;
         t->emp = arena_strdup(&ds.a, i % 2 ? "0100233488" : "0300588569");
@@ -124,6 +124,12 @@ test_add_zeroed_and_growth(void **state)
         assert_string_equal(ds.tax[i].emp, i % 2 ? "0100233488" : "0300588569");
         assert_int_equal(ds.si[i].line, (uint32_t)(i * 3));
     }
+    /* the other employer of a COVERED_ELSEWHERE record is its SI record's */
+    ds.si[4].emp = "0101248141";
+    ds.tax[7].other_si = 4 + 1;
+    assert_string_equal(records_other_emp(&ds, &ds.tax[7]), "0101248141");
+    ds.tax[7].other_si = 5000 + 1; /* past the SI records: none */
+    assert_null(records_other_emp(&ds, &ds.tax[7]));
     struct employer_rec *e = dataset_add_employer(&ds);
     assert_int_equal(e->wage_region, 0);
     assert_int_equal(ds.nemps, 1);

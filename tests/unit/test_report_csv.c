@@ -111,7 +111,8 @@ setup(void **state)
     t->status = ST_COVERED_ELSEWHERE;
     t->reason = RS_ENROLLED_AT_OTHER_EMPLOYER;
     t->rule = RULE_R4_ELSEWHERE;
-    t->other_emp = "0301111111";
+    dataset_add_si(ds)->emp = "0301111111";
+    t->other_si = (uint32_t)ds->nsi;
     t->flags = RF_FOLDED_NAME;
     /* 4: enrolled, not in the employees list */
     t = add_tax(ds, "0109876543", CTY_B, "Đỗ Minh", 16);

@@ -40,6 +40,7 @@ struct fx {
     struct input_file files[2];
     struct employer_sum emps[4];
     struct tax_rec *tax;
+    struct si_rec si[1];      /* the other employer of record 4 */
     size_t *employees, *review;
     struct reject rej[1];
     const char *resolved[1];
@@ -137,7 +138,8 @@ fixture(lang l, size_t extra)
     /* 4: covered elsewhere */
     tax(&f->tax[4], "0300588569", "Hoàng Văn Dũng", "3412345678", IDK_SI,
         19800704, ST_COVERED_ELSEWHERE, RS_ENROLLED_AT_OTHER_EMPLOYER, RULE_R4_ELSEWHERE);
-    f->tax[4].other_emp = "0100684378";
+    f->si[0].emp = "0100684378";
+    f->tax[4].other_si = 1;
     /* 5: partial */
     tax(&f->tax[5], "0101248141", "Đỗ Thị Ế", "B1234567", IDK_PASSPORT,
         19951231, ST_PARTIAL, RS_FEWER_MONTHS_THAN_INCOME, RULE_R2_NAME_DOB);
@@ -188,6 +190,8 @@ fixture(lang l, size_t extra)
     f->ds.nfiles = 2;
     f->ds.tax = f->tax;
     f->ds.ntax = n;
+    f->ds.si = f->si;
+    f->ds.nsi = 1;
     f->ds.rejects = f->rej;
     f->ds.nrejects = 1;
 

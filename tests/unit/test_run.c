@@ -116,7 +116,7 @@ test_stages(void **state)
     assert_true(cuong->flags & RF_DEDUCTED_NOT_ENROLLED);
     const struct tax_rec *dung = by_line(&r.ds, 4);
     assert_int_equal(dung->status, ST_COVERED_ELSEWHERE);
-    assert_string_equal(dung->other_emp, "0100233488");
+    assert_string_equal(records_other_emp(&r.ds, dung), "0100233488");
     assert_int_equal(r.res.nlisted, 1);
     assert_string_equal(r.res.emps[0].emp, "0100233488");
     assert_int_equal(r.min_missing, 1);
