@@ -45,9 +45,9 @@ ids_hit(const struct person_ids *p, const char *loose)
     char b[IDS_MAX + 8], t[IDS_MAX];
 
     for (int k = 0; k < IDK_COUNT && loose[0]; k++) {
-        if (p->id[k] == 0)
+        if (ids_get(p, (id_kind)k) == 0)
             continue;
-        id_loose(ids_key_text(p->id[k], t), b, sizeof b);
+        id_loose(ids_key_text(ids_get(p, (id_kind)k), t), b, sizeof b);
         if (strcmp(b, loose) == 0)
             return true;
     }
@@ -329,11 +329,11 @@ ids_text(const struct out *o, const struct person_ids *p, char *buf, size_t n)
 
     buf[0] = '\0';
     for (int i = 0; i < IDK_COUNT; i++) {
-        if (p->id[i] == 0)
+        if (ids_get(p, (id_kind)i) == 0)
             continue;
         snprintf(key, sizeof key, "idkind.%s", ids_kind_name((id_kind)i));
         int w = snprintf(buf + k, n - k, "%s%s %s", k ? "; " : "", T(o, key),
-                         key_s(o, p->id[i], m));
+                         key_s(o, ids_get(p, (id_kind)i), m));
         if (w < 0 || (size_t)w >= n - k)
             break;
         k += (size_t)w;
@@ -349,8 +349,8 @@ js_ids(struct out *o, const char *key, const struct person_ids *p)
 
     js_open(&o->j, key, '{');
     for (int i = 0; i < IDK_COUNT; i++)
-        if (p->id[i])
-            js_s(&o->j, ids_kind_name((id_kind)i), key_s(o, p->id[i], m));
+        if (ids_get(p, (id_kind)i))
+            js_s(&o->j, ids_kind_name((id_kind)i), key_s(o, ids_get(p, (id_kind)i), m));
     js_close(&o->j, '}');
 }
 

@@ -178,15 +178,6 @@ buckets_sort(struct buckets *b, struct id_entry *tmp)
     free(cnt);
 }
 
-static bool
-has_ids(const struct person_ids *p)
-{
-    for (int k = 0; k < IDK_COUNT; k++)
-        if (p->id[k] != 0)
-            return true;
-    return false;
-}
-
 /* The identifiers of record number owner (tax, then SI, then crosswalk). */
 static const struct person_ids *
 owner_ids(const struct dataset *ds, uint32_t owner)
@@ -211,7 +202,7 @@ run_conflicts(const struct dataset *ds, const struct id_entry *run, size_t n)
     if ((id_kind)(run[0].key >> 61) == IDK_PERSONAL)
         return false;
     for (size_t i = 0; i < n; i++) {
-        uint64_t v = owner_ids(ds, run[i].owner)->id[IDK_PERSONAL];
+        uint64_t v = ids_get(owner_ids(ds, run[i].owner), IDK_PERSONAL);
         if (v == 0)
             continue;
         if (seen == 0)
@@ -246,9 +237,16 @@ cluster(struct index *ix, struct dataset *ds)
     /* one read of every record's identifiers: the buckets of every kind */
     for (i = 0; i < nown; i++) {
         const struct person_ids *p = owner_ids(ds, (uint32_t)i);
-        for (int k = 0; k < IDK_COUNT; k++)
-            if (p->id[k] != 0)
-                cnt[k][LOW_DIGIT(p->id[k])]++;
+        if (p->k[0] == IDS_MORE) {
+            const struct person_ids_all *all = (const void *)(uintptr_t)p->k[1];
+            for (int k = 0; k < IDK_COUNT; k++)
+                if (all->id[k] != 0)
+                    cnt[k][LOW_DIGIT(all->id[k])]++;
+            continue;
+        }
+        for (int j = 0; j < 2; j++)
+            if (p->k[j] != 0)
+                cnt[p->k[j] >> 61][LOW_DIGIT(p->k[j])]++;
     }
     for (int k = 0; k < IDK_COUNT; k++) {
         size_t n = 0;
@@ -268,7 +266,7 @@ cluster(struct index *ix, struct dataset *ds)
         if (b.start[RADIX_SIZE] < 2)
             continue;
         for (i = 0; i < nown; i++) {
-            uint64_t key = owner_ids(ds, (uint32_t)i)->id[k];
+            uint64_t key = ids_get(owner_ids(ds, (uint32_t)i), (id_kind)k);
             if (key != 0)
                 buckets_put(&b, LOW_DIGIT(key), key, (uint32_t)i);
         }
@@ -292,9 +290,9 @@ cluster(struct index *ix, struct dataset *ds)
     free(tmp);
     free(cnt);
     for (i = 0; i < ds->ntax; i++)
-        ds->tax[i].person = has_ids(&ds->tax[i].ids) ? find(ix, (uint32_t)i) : PERSON_NONE;
+        ds->tax[i].person = ids_any(&ds->tax[i].ids) ? find(ix, (uint32_t)i) : PERSON_NONE;
     for (i = 0; i < ds->nsi; i++)
-        ds->si[i].person = has_ids(&ds->si[i].ids) ? find(ix, si0 + (uint32_t)i)
+        ds->si[i].person = ids_any(&ds->si[i].ids) ? find(ix, si0 + (uint32_t)i)
                                                    : PERSON_NONE;
     free(ix->parent); /* persons are set: the forest is done with */
     ix->parent = NULL;

@@ -268,7 +268,7 @@ count_id_flags(struct lstate *st, unsigned fl)
 }
 
 static void
-person_id_cell(struct lstate *st, struct cellref c, id_column col, struct person_ids *ids,
+person_id_cell(struct lstate *st, struct cellref c, id_column col, struct person_ids_all *ids,
                unsigned *flags)
 {
     char buf[IDS_MAX];
@@ -289,7 +289,7 @@ person_id_cell(struct lstate *st, struct cellref c, id_column col, struct person
  * CCCD"): a kind already filled keeps the first column's value. */
 static void
 person_id(struct lstate *st, const struct table_row *r, field_id f, id_column col,
-          struct person_ids *ids, unsigned *flags)
+          struct person_ids_all *ids, unsigned *flags)
 {
     int alt = st->map.alt[f];
 
@@ -426,11 +426,12 @@ static void
 check_birth_year(const struct person_ids *ids, sdate b, uint32_t *flags)
 {
     char pid[IDS_MAX];
+    uint64_t personal = ids_get(ids, IDK_PERSONAL);
     int y;
 
-    if (b == 0 || ids->id[IDK_PERSONAL] == 0)
+    if (b == 0 || personal == 0)
         return;
-    y = ids_cccd_birth_year(ids_key_text(ids->id[IDK_PERSONAL], pid));
+    y = ids_cccd_birth_year(ids_key_text(personal, pid));
     if (y != 0 && y != b / 10000)
         *flags |= RF_ID_BIRTH_YEAR_MISMATCH;
 }
@@ -493,14 +494,16 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     t.emp_name = c.n ? text_same(st, c, 0) : (st->t_emp_name ? st->t_emp_name : "");
     if ((t.name = read_name(st, r)) == NULL)
         return;
-    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &t.ids, &fl);
-    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &t.ids, &fl);
-    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &t.ids, &fl);
-    if (own_code(t.ids.id[IDK_TAXCODE], t.emp)) {
+    struct person_ids_all ids = {{0}};
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &ids, &fl);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &ids, &fl);
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &ids, &fl);
+    if (own_code(ids.id[IDK_TAXCODE], t.emp)) {
         /* the employer's own code typed in the person's column */
-        t.ids.id[IDK_TAXCODE] = 0;
+        ids.id[IDK_TAXCODE] = 0;
         fl |= IDF_PLACEHOLDER;
     }
+    ids_pack(&st->ds->a, &ids, &t.ids);
     {
         id_kind pk;
         records_person_id(&t.ids, &pk);
@@ -660,13 +663,15 @@ load_si_row(struct lstate *st, const struct table_row *r)
     }
     if ((s.name = read_name(st, r)) == NULL)
         return;
-    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &s.ids, &fl);
-    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &s.ids, &fl);
-    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &s.ids, &fl);
-    if (own_code(s.ids.id[IDK_TAXCODE], s.emp)) {
-        s.ids.id[IDK_TAXCODE] = 0; /* the employer's own code */
+    struct person_ids_all ids = {{0}};
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &ids, &fl);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &ids, &fl);
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &ids, &fl);
+    if (own_code(ids.id[IDK_TAXCODE], s.emp)) {
+        ids.id[IDK_TAXCODE] = 0; /* the employer's own code */
         fl |= IDF_PLACEHOLDER;
     }
+    ids_pack(&st->ds->a, &ids, &s.ids);
     s.birth = birth(st, r);
     if (!money(st, r, F_SALARY, &s.salary, false))
         return;
@@ -782,18 +787,20 @@ load_identity_row(struct lstate *st, const struct table_row *r)
     unsigned fl = 0;
     int n = 0;
 
+    struct person_ids_all ids = {{0}};
     memset(&it, 0, sizeof it);
-    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &it.ids, &fl);
-    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &it.ids, &fl);
-    person_id(st, r, F_CMND, IDCOL_CMND, &it.ids, &fl);
-    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &it.ids, &fl);
+    person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &ids, &fl);
+    person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &ids, &fl);
+    person_id(st, r, F_CMND, IDCOL_CMND, &ids, &fl);
+    person_id(st, r, F_SI_NUMBER, IDCOL_SI, &ids, &fl);
     for (int k = 0; k < IDK_COUNT; k++)
-        n += it.ids.id[k] != 0;
+        n += ids.id[k] != 0;
     if (n < 2) {
         reject(st, r->line, "TOO_FEW_IDS", F_COUNT,
                "a crosswalk row needs two or more usable identifiers");
         return;
     }
+    ids_pack(&st->ds->a, &ids, &it.ids);
     it.file = st->fi;
     it.line = (uint32_t)r->line;
     *dataset_add_identity(st->ds) = it;

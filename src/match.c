@@ -118,6 +118,21 @@ note(const struct mstate *ms, const struct tax_rec *t, match_note_kind k, uint32
 
 static const struct dataset *g_sort_ds; /* qsort has no context argument */
 
+/* Identifiers compared kind by kind as ids_key_cmp() orders them; two
+ * equal packed forms are equal without unpacking. */
+static int
+ids_cmp(const struct person_ids *a, const struct person_ids *b)
+{
+    int c;
+
+    if (a->k[0] == b->k[0] && a->k[1] == b->k[1])
+        return 0;
+    for (int k = 0; k < IDK_COUNT; k++)
+        if ((c = ids_key_cmp(ids_get(a, (id_kind)k), ids_get(b, (id_kind)k))) != 0)
+            return c;
+    return 0;
+}
+
 /* Canonical order of tax records: content first, position last.  Within
  * one person, employer and year the record kept when they are merged comes
  * first: a 05-1 row before a 05-2 one, then the larger income. */
@@ -131,8 +146,7 @@ cmp_tax(const void *pa, const void *pb)
 
     if (a->emp != b->emp && (c = strcmp(a->emp, b->emp)) != 0) return c;
     if (a->name != b->name && (c = strcmp(a->name->key, b->name->key)) != 0) return c;
-    for (int k = 0; k < IDK_COUNT; k++)
-        if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0) return c;
+    if ((c = ids_cmp(&a->ids, &b->ids)) != 0) return c;
     if (a->tax_year != b->tax_year) return a->tax_year < b->tax_year ? -1 : 1;
     if (a->schedule != b->schedule) return a->schedule < b->schedule ? -1 : 1;
     if (a->taxable_income != b->taxable_income) return a->taxable_income > b->taxable_income ? -1 : 1;
@@ -158,11 +172,9 @@ same_content(const struct tax_rec *a, const struct tax_rec *b)
         (a->name != b->name && strcmp(a->name->key, b->name->key)) ||
         a->tax_year != b->tax_year)
         return false;
-    for (int k = 0; k < IDK_COUNT; k++) {
-        if (ids_key_cmp(a->ids.id[k], b->ids.id[k]))
-            return false;
-        any |= a->ids.id[k] != 0;
-    }
+    if (ids_cmp(&a->ids, &b->ids) != 0)
+        return false;
+    any = ids_any(&a->ids);
     return any || (a->taxable_income == b->taxable_income &&
                    a->insurance_deduction == b->insurance_deduction &&
                    a->birth == b->birth && a->schedule == b->schedule);
@@ -304,9 +316,11 @@ base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
 static bool
 ids_conflict(const struct person_ids *a, const struct person_ids *b)
 {
-    for (int k = 0; k < IDK_COUNT; k++)
-        if (a->id[k] && b->id[k] && a->id[k] != b->id[k])
+    for (int k = 0; k < IDK_COUNT; k++) {
+        uint64_t x = ids_get(a, (id_kind)k), y = ids_get(b, (id_kind)k);
+        if (x && y && x != y)
             return true;
+    }
     return false;
 }
 
@@ -397,9 +411,8 @@ rep_better(const struct si_rec *a, const struct si_rec *b)
         return a->name->marks;
     if ((c = strcmp(a->name->key, b->name->key)) != 0)
         return c < 0;
-    for (int k = 0; k < IDK_COUNT; k++)
-        if ((c = ids_key_cmp(a->ids.id[k], b->ids.id[k])) != 0)
-            return c < 0;
+    if ((c = ids_cmp(&a->ids, &b->ids)) != 0)
+        return c < 0;
     return false;
 }
 
@@ -582,7 +595,7 @@ age_months(const struct tax_rec *t, const struct period *p, int *sex)
 
     char pid[IDS_MAX];
 
-    ids_key_text(t->ids.id[IDK_PERSONAL], pid);
+    ids_key_text(ids_get(&t->ids, IDK_PERSONAL), pid);
     *sex = pid[0] ? ids_cccd_sex(pid) : 0;
     if (t->birth != 0) {
         y = t->birth / 10000;

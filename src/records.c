@@ -217,12 +217,14 @@ records_person_id(const struct person_ids *p, id_kind *kind)
     /* The strongest identifier first: the personal ID, then the tax code. */
     static const id_kind order[] = {IDK_PERSONAL, IDK_TAXCODE, IDK_CMND,
                                     IDK_SI, IDK_PASSPORT};
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        if (p->id[order[i]] != 0) {
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        uint64_t v = ids_get(p, order[i]);
+        if (v != 0) {
             if (kind)
                 *kind = order[i];
-            return p->id[order[i]];
+            return v;
         }
+    }
     if (kind)
         *kind = IDK_NONE;
     return 0;
@@ -279,4 +281,42 @@ const char *
 records_other_emp(const struct dataset *ds, const struct tax_rec *t)
 {
     return t->other_si != 0 && t->other_si <= ds->nsi ? ds->si[t->other_si - 1].emp : NULL;
+}
+
+void
+ids_pack(arena *a, const struct person_ids_all *all, struct person_ids *out)
+{
+    int n = 0;
+
+    out->k[0] = out->k[1] = 0;
+    for (int k = 0; k < IDK_COUNT; k++)
+        if (all->id[k] != 0) {
+            if (n == 2) {
+                struct person_ids_all *more = arena_alloc(a, sizeof *more);
+                *more = *all;
+                out->k[0] = IDS_MORE;
+                out->k[1] = (uint64_t)(uintptr_t)more;
+                return;
+            }
+            out->k[n++] = all->id[k];
+        }
+}
+
+void
+ids_unpack(const struct person_ids *p, struct person_ids_all *all)
+{
+    for (int k = 0; k < IDK_COUNT; k++)
+        all->id[k] = ids_get(p, (id_kind)k);
+}
+
+void
+ids_put(arena *a, struct person_ids *p, uint64_t key)
+{
+    struct person_ids_all all;
+
+    if (key == 0)
+        return;
+    ids_unpack(p, &all);
+    all.id[ids_key_kind(key)] = key;
+    ids_pack(a, &all, p);
 }

@@ -73,9 +73,11 @@ static const struct report_col employer_cols[] = {
 static uint64_t
 shown_id(const struct tax_rec *t, id_kind *kind)
 {
-    if (t->pid_kind < IDK_COUNT && t->ids.id[t->pid_kind] != 0) {
+    uint64_t v = t->pid_kind < IDK_COUNT ? ids_get(&t->ids, (id_kind)t->pid_kind) : 0;
+
+    if (v != 0) {
         *kind = t->pid_kind;
-        return t->ids.id[t->pid_kind];
+        return v;
     }
     return records_person_id(&t->ids, kind);
 }

@@ -7,8 +7,10 @@
  * (index.h) point into them and must be rebuilt if an array grows.
  *
  * Record layout (a national run holds tens of millions): a fixed struct of
- * 128 bytes (tax and SI), no padding; identifiers as 64-bit keys
- * (ids_key), amounts and months as integers, file and line as numbers.
+ * 104 bytes (tax and SI), no padding; identifiers as 64-bit keys
+ * (ids_key), two of them inline (struct person_ids: a record with three
+ * kinds or more points to all of them in the arena), amounts and months as
+ * integers, file and line as numbers.
  * Text is shared, never copied per record: the employer code, employer
  * name, unit and plan codes point to one copy per distinct value per file,
  * and the name to one struct pname (name, keys, diacritics) per distinct
@@ -17,7 +19,7 @@
  * run (on the bench's national shape 1 M tax rows hold 160 k distinct
  * names, 38 MB of strings for 2.44 M records); names are not re-read from
  * the file on demand (no late materialization), so the records of 20 M +
- * 18 M rows take about 5 GB (docs/architecture.md, "Speed and memory").
+ * 18 M rows take about 4 GB (docs/architecture.md, "Speed and memory").
  */
 #ifndef SIRECON_RECORDS_H
 #define SIRECON_RECORDS_H
@@ -126,15 +128,52 @@ struct input_file {
     uint32_t nemp_codes;
 };
 
-/* A personal identity: up to one value per id kind, as ids_key() keys
- * (0 none): 8 bytes each instead of a string, compared as integers. */
-struct person_ids {
+/* A personal identity as the loader reads it: up to one value per id kind,
+ * as ids_key() keys (0 none), by kind. */
+struct person_ids_all {
     uint64_t id[IDK_COUNT];
 };
 
+/* The same held in a record, in 16 bytes: up to two keys inline (a key
+ * carries its kind), the lower kind first, 0 for none; a record with three
+ * kinds or more (a national export has two: a tax code or SI number and
+ * the personal ID) holds IDS_MORE and a pointer to all of them in the
+ * dataset's arena.  Read it with ids_get(), build it with ids_pack(). */
+struct person_ids {
+    uint64_t k[2];
+};
+#define IDS_MORE (7ull << 61) /* k[0] when k[1] points to a person_ids_all */
+
+/* The key of kind k, 0 when none. */
+static inline uint64_t
+ids_get(const struct person_ids *p, id_kind k)
+{
+    if (p->k[0] == IDS_MORE)
+        return ((const struct person_ids_all *)(uintptr_t)p->k[1])->id[k];
+    if (p->k[0] != 0 && (id_kind)(p->k[0] >> 61) == k)
+        return p->k[0];
+    if (p->k[1] != 0 && (id_kind)(p->k[1] >> 61) == k)
+        return p->k[1];
+    return 0;
+}
+
+/* Whether p holds any key. */
+static inline bool
+ids_any(const struct person_ids *p)
+{
+    return p->k[0] != 0 || p->k[1] != 0;
+}
+
+/* all packed into out (three kinds or more: a copy in a's arena). */
+void ids_pack(arena *a, const struct person_ids_all *all, struct person_ids *out);
+/* Every key of p, by kind. */
+void ids_unpack(const struct person_ids *p, struct person_ids_all *all);
+/* Set the key of key's kind (hand-built records, tests); 0 does nothing. */
+void ids_put(arena *a, struct person_ids *p, uint64_t key);
+
 struct tax_rec {
     /* pointers first, then the wide numbers, then the narrow ones: no
-     * padding (128 bytes; a national run holds millions) */
+     * padding (104 bytes; a national run holds millions) */
     const char *emp;          /* employer tax code, 10 or 13 digits; the 10-digit
                                  parent after match_run unless --branch-level */
     const char *emp_filed;    /* the code as filed (match_run keeps it) */

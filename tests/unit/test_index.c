@@ -30,9 +30,9 @@ tax(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     t->emp = emp;
     t->name = names_pname(&ds->a, "x", 1);
     if (v1)
-        t->ids.id[k1] = ids_key(k1, v1);
+        ids_put(&ds->a, &t->ids, ids_key(k1, v1));
     if (v2)
-        t->ids.id[k2] = ids_key(k2, v2);
+        ids_put(&ds->a, &t->ids, ids_key(k2, v2));
     return ds->ntax - 1;
 }
 
@@ -45,9 +45,9 @@ si(struct dataset *ds, const char *emp, id_kind k1, const char *v1, id_kind k2,
     s->emp = emp;
     s->name = names_pname(&ds->a, "x", 1);
     if (v1)
-        s->ids.id[k1] = ids_key(k1, v1);
+        ids_put(&ds->a, &s->ids, ids_key(k1, v1));
     if (v2)
-        s->ids.id[k2] = ids_key(k2, v2);
+        ids_put(&ds->a, &s->ids, ids_key(k2, v2));
     return ds->nsi - 1;
 }
 
@@ -56,8 +56,8 @@ ident(struct dataset *ds, id_kind k1, const char *v1, id_kind k2, const char *v2
 {
     struct identity_rec *r = dataset_add_identity(ds);
 
-    r->ids.id[k1] = v1 ? ids_key(k1, v1) : 0;
-    r->ids.id[k2] = v2 ? ids_key(k2, v2) : 0;
+    ids_put(&ds->a, &r->ids, v1 ? ids_key(k1, v1) : 0);
+    ids_put(&ds->a, &r->ids, v2 ? ids_key(k2, v2) : 0);
 }
 
 static void
@@ -459,6 +459,29 @@ test_sort_codes(void **state)
     assert_string_equal(runs[4], "A-17");
 }
 
+/* A record with three kinds of identifier (held aside, not inline) joins
+ * through each of them. */
+static void
+test_three_kinds(void **state)
+{
+    struct dataset ds;
+    struct index ix;
+
+    dataset_init(&ds);
+    size_t t = tax(&ds, EA, IDK_PERSONAL, "034090000001", IDK_TAXCODE, "8000000001");
+    ids_put(&ds.a, &ds.tax[t].ids, ids_key(IDK_CMND, "100000001"));
+    assert_int_equal(ds.tax[t].ids.k[0], IDS_MORE);
+    size_t s1 = si(&ds, EA, IDK_CMND, "100000001", IDK_NONE, NULL);
+    size_t s2 = si(&ds, EB, IDK_TAXCODE, "8000000001", IDK_NONE, NULL);
+    size_t s3 = si(&ds, EC, IDK_SI, "0100000001", IDK_NONE, NULL);
+    index_build(&ix, &ds);
+    assert_int_equal(ds.si[s1].person, ds.tax[t].person);
+    assert_int_equal(ds.si[s2].person, ds.tax[t].person);
+    assert_true(ds.si[s3].person != ds.tax[t].person);
+    index_free(&ix);
+    dataset_free(&ds);
+}
+
 /* Many records, checked against plain definitions: records that share a
  * key are one person whose number is the smallest record number among
  * them, and the (employer, person) chains hold every SI record of the pair
@@ -512,7 +535,7 @@ test_bulk_against_plain(void **state)
     struct keyed *k = malloc(n * sizeof *k);
     assert_non_null(k);
     for (size_t i = 0; i < n; i++) {
-        k[i].key = i < NTAX ? ds.tax[i].ids.id[IDK_PERSONAL] : ds.si[i - NTAX].ids.id[IDK_PERSONAL];
+        k[i].key = i < NTAX ? ids_get(&ds.tax[i].ids, IDK_PERSONAL) : ids_get(&ds.si[i - NTAX].ids, IDK_PERSONAL);
         k[i].owner = (uint32_t)i;
     }
     qsort(k, n, sizeof *k, cmp_keyed);
@@ -571,6 +594,7 @@ main(void)
         cmocka_unit_test(test_conflicting_share),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_bulk_against_plain),
+        cmocka_unit_test(test_three_kinds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

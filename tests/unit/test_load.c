@@ -166,7 +166,7 @@ test_tax_values(void **state)
     assert_string_equal(t->emp, EMP);
     assert_string_equal(t->emp_name, "Công ty A");
     assert_string_equal(t->name->full, "Nguyễn Văn An");
-    assert_string_equal(idt(t->ids.id[IDK_PERSONAL]), CCCD);
+    assert_string_equal(idt(ids_get(&t->ids, IDK_PERSONAL)), CCCD);
     assert_int_equal(t->pid_kind, IDK_PERSONAL);
     assert_true(t->flags & RF_LEADING_ZERO_RESTORED);
     assert_false(t->flags & RF_ID_CORRUPTED);
@@ -180,7 +180,7 @@ test_tax_values(void **state)
     /* Scientific notation: no ID, flagged, row kept. */
     t = &f->ds.tax[1];
     for (int k = 0; k < IDK_COUNT; k++)
-        assert_int_equal(t->ids.id[k], 0);
+        assert_int_equal(ids_get(&t->ids, k), 0);
     assert_int_equal(t->pid_kind, IDK_NONE);
     assert_true(t->flags & RF_ID_CORRUPTED);
     assert_false(t->flags & RF_LEADING_ZERO_RESTORED);
@@ -193,7 +193,7 @@ test_tax_values(void **state)
     assert_string_equal(t->emp, EMP);
     assert_string_equal(t->emp_name, "");
     assert_string_equal(t->name->full, "Lê  Văn Cường");
-    assert_string_equal(idt(t->ids.id[IDK_PERSONAL]), CCCD);
+    assert_string_equal(idt(ids_get(&t->ids, IDK_PERSONAL)), CCCD);
     assert_int_equal(t->flags & (RF_LEADING_ZERO_RESTORED | RF_ID_CORRUPTED), 0);
     assert_int_equal(t->taxable_income, 12345678);
     assert_int_equal(t->schedule, 1); /* default 05-1 */
@@ -422,8 +422,8 @@ test_si(void **state)
     s = &f->ds.si[0];
     assert_string_equal(s->emp, EMP);
     assert_string_equal(s->unit_code, "TA0001");
-    assert_string_equal(idt(s->ids.id[IDK_SI]), "0123456789");
-    assert_string_equal(idt(s->ids.id[IDK_PERSONAL]), CCCD);
+    assert_string_equal(idt(ids_get(&s->ids, IDK_SI)), "0123456789");
+    assert_string_equal(idt(ids_get(&s->ids, IDK_PERSONAL)), CCCD);
     assert_int_equal(s->from_month, YM(2025, 1));
     assert_int_equal(s->to_month, YM(2025, 6));
     assert_int_equal(s->line, 2);
@@ -530,10 +530,10 @@ test_identities(void **state)
     assert_reject(&f->ds, 0, 2, "TOO_FEW_IDS", "");
     assert_reject(&f->ds, 0, 4, "TOO_FEW_IDS", "");
     assert_int_equal(f->ds.nidents, 2);
-    assert_string_equal(idt(f->ds.idents[0].ids.id[IDK_PERSONAL]), CCCD);
-    assert_string_equal(idt(f->ds.idents[0].ids.id[IDK_SI]), "0123456789");
+    assert_string_equal(idt(ids_get(&f->ds.idents[0].ids, IDK_PERSONAL)), CCCD);
+    assert_string_equal(idt(ids_get(&f->ds.idents[0].ids, IDK_SI)), "0123456789");
     assert_int_equal(f->ds.idents[0].line, 3);
-    assert_string_equal(idt(f->ds.idents[1].ids.id[IDK_CMND]), "123456789");
+    assert_string_equal(idt(ids_get(&f->ds.idents[1].ids, IDK_CMND)), "123456789");
     assert_int_equal(f->ds.idents[1].line, 5);
 }
 

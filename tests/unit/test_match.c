@@ -80,7 +80,7 @@ add_tax(struct fx *f, const char *emp, const char *name, id_kind k, const char *
     t->name = names_pname(&f->ds.a, name, strlen(name));
     t->pid_kind = IDK_NONE;
     if (id != NULL) {
-        t->ids.id[k] = ids_key(k, id);
+        ids_put(&f->ds.a, &t->ids, ids_key(k, id));
         t->pid_kind = k;
     }
     t->tax_year = 2025;
@@ -104,7 +104,7 @@ add_si(struct fx *f, const char *emp, const char *name, id_kind k, const char *i
     s->unit_code = "";
     s->name = names_pname(&f->ds.a, name, strlen(name));
     if (id != NULL)
-        s->ids.id[k] = ids_key(k, id);
+        ids_put(&f->ds.a, &s->ids, ids_key(k, id));
     s->from_month = from;
     s->to_month = to;
     s->plan_code = "";
@@ -119,8 +119,8 @@ add_ident(struct fx *f, id_kind k1, const char *v1, id_kind k2, const char *v2)
 {
     struct identity_rec *r = dataset_add_identity(&f->ds);
 
-    r->ids.id[k1] = ids_key(k1, v1);
-    r->ids.id[k2] = ids_key(k2, v2);
+    ids_put(&f->ds.a, &r->ids, ids_key(k1, v1));
+    ids_put(&f->ds.a, &r->ids, ids_key(k2, v2));
 }
 
 #define T(f, i) (&(f).ds.tax[(i)])
@@ -155,9 +155,9 @@ test_r1_shared_id(void **state)
     s1 = add_si(&f, EA, "Nguyen Van Binh", IDK_PERSONAL, "034090000001", M(2024, 1), MONTH_OPEN);
     /* a second identifier kind on each side, the personal ID shared */
     b = add_tax(&f, EA, "L\xc3\xaa Th\xe1\xbb\x8b Hoa", IDK_TAXCODE, "8012345678");
-    f.ds.tax[b].ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "034190000002");
+    ids_put(&f.ds.a, &f.ds.tax[b].ids, ids_key(IDK_PERSONAL, "034190000002"));
     s2 = add_si(&f, EA, "Le Thi Hoa", IDK_SI, "0112345678", M(2025, 1), M(2025, 12));
-    f.ds.si[s2].ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "034190000002");
+    ids_put(&f.ds.a, &f.ds.si[s2].ids, ids_key(IDK_PERSONAL, "034190000002"));
     /* same ID, other employer: never R1 here */
     c = add_tax(&f, EB, "Tr\xe1\xba\xa7n V\xc4\x83n C\xc6\xb0\xe1\xbb\x9dng", IDK_PERSONAL,
                 "034090000001");

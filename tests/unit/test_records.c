@@ -134,8 +134,7 @@ test_add_zeroed_and_growth(void **state)
     assert_int_equal(e->wage_region, 0);
     assert_int_equal(ds.nemps, 1);
     struct identity_rec *r = dataset_add_identity(&ds);
-    for (int k = 0; k < IDK_COUNT; k++)
-        assert_int_equal(r->ids.id[k], 0);
+    assert_false(ids_any(&r->ids));
     assert_int_equal(ds.nidents, 1);
     dataset_free(&ds);
     assert_null(ds.tax);
@@ -176,31 +175,72 @@ static void
 test_person_id(void **state)
 {
     struct person_ids p;
+    struct person_ids_all all;
     id_kind k = IDK_PASSPORT;
+    arena a;
 
+    arena_init(&a);
     memset(&p, 0, sizeof p);
     assert_int_equal(records_person_id(&p, &k), 0);
     assert_int_equal(k, IDK_NONE);
     assert_int_equal(records_person_id(&p, NULL), 0);
-    p.id[IDK_PASSPORT] = ids_key(IDK_PASSPORT, "B1234567");
+    ids_put(&a, &p, ids_key(IDK_PASSPORT, "B1234567"));
     assert_string_equal(idt(records_person_id(&p, &k)), "B1234567");
     assert_int_equal(k, IDK_PASSPORT);
-    p.id[IDK_SI] = ids_key(IDK_SI, "0112345678");
+    ids_put(&a, &p, ids_key(IDK_SI, "0112345678"));
     assert_string_equal(idt(records_person_id(&p, &k)), "0112345678");
     assert_int_equal(k, IDK_SI);
-    p.id[IDK_CMND] = ids_key(IDK_CMND, "123456789");
+    ids_put(&a, &p, ids_key(IDK_CMND, "123456789")); /* a third kind: held aside */
+    assert_int_equal(p.k[0], IDS_MORE);
     assert_string_equal(idt(records_person_id(&p, &k)), "123456789");
     assert_int_equal(k, IDK_CMND);
-    p.id[IDK_TAXCODE] = ids_key(IDK_TAXCODE, "8012345678");
+    ids_put(&a, &p, ids_key(IDK_TAXCODE, "8012345678"));
     assert_string_equal(idt(records_person_id(&p, &k)), "8012345678");
     assert_int_equal(k, IDK_TAXCODE);
-    p.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "034090000001");
+    ids_put(&a, &p, ids_key(IDK_PERSONAL, "034090000001"));
     assert_string_equal(idt(records_person_id(&p, &k)), "034090000001");
     assert_int_equal(k, IDK_PERSONAL);
     assert_string_equal(idt(records_person_id(&p, NULL)), "034090000001");
     /* the tax code beats the CMND even when the personal ID is absent */
-    p.id[IDK_PERSONAL] = 0;
+    ids_unpack(&p, &all);
+    all.id[IDK_PERSONAL] = 0;
+    ids_pack(&a, &all, &p);
     assert_string_equal(idt(records_person_id(&p, &k)), "8012345678");
+    arena_free(&a);
+}
+
+/* Every set of kinds packs and reads back the same: up to two keys
+ * inline (nothing allocated), three or more aside; no key of one kind is
+ * read as another's. */
+static void
+test_ids_pack(void **state)
+{
+    static const char *const val[IDK_COUNT] = {"034090000001", "8012345678", "123456789",
+                                               "0112345678", "B1234567"};
+    arena a;
+
+    arena_init(&a);
+    for (unsigned set = 0; set < (1u << IDK_COUNT); set++) {
+        struct person_ids_all all = {{0}}, back;
+        struct person_ids p;
+        int n = 0;
+        for (int k = 0; k < IDK_COUNT; k++)
+            if (set & (1u << k)) {
+                all.id[k] = ids_key((id_kind)k, val[k]);
+                n++;
+            }
+        size_t used = a.used;
+        ids_pack(&a, &all, &p);
+        assert_int_equal(p.k[0] == IDS_MORE, n > 2);
+        if (n <= 2)
+            assert_int_equal(a.used, used);
+        assert_int_equal(ids_any(&p), n > 0);
+        for (int k = 0; k < IDK_COUNT; k++)
+            assert_true(ids_get(&p, (id_kind)k) == all.id[k]);
+        ids_unpack(&p, &back);
+        assert_memory_equal(&back, &all, sizeof all);
+    }
+    arena_free(&a);
 }
 
 /* Per-thread datasets merged into one: records keep their strings, file
@@ -299,6 +339,7 @@ main(void)
         cmocka_unit_test(test_add_zeroed_and_growth),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_person_id),
+        cmocka_unit_test(test_ids_pack),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_reject_detail_masked),
         cmocka_unit_test(test_sort_rejects),

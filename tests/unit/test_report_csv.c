@@ -76,7 +76,7 @@ setup(void **state)
 
     /* 0: not enrolled, personal ID, two flags */
     t = add_tax(ds, "0101234567", EVIL, "Nguyễn Văn An", 12);
-    t->ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "001085012345");
+    ids_put(&ds->a, &t->ids, ids_key(IDK_PERSONAL, "001085012345"));
     t->pid_kind = IDK_PERSONAL;
     t->birth = 19850312;
     t->taxable_income = 120000000;
@@ -85,7 +85,7 @@ setup(void **state)
     t->flags = RF_LEADING_ZERO_RESTORED | RF_DEDUCTED_NOT_ENROLLED;
     /* 1: review, 05-2, legacy tax code, birth year only */
     t = add_tax(ds, "0109876543", CTY_B, "Trần Thị Hà", 13);
-    t->ids.id[IDK_TAXCODE] = ids_key(IDK_TAXCODE, "8012345678");
+    ids_put(&ds->a, &t->ids, ids_key(IDK_TAXCODE, "8012345678"));
     t->pid_kind = IDK_TAXCODE;
     t->birth = 19900000;
     t->schedule = 2;
@@ -104,7 +104,7 @@ setup(void **state)
     t->flags = RF_LOW_BASE;
     /* 3: covered elsewhere, SI number */
     t = add_tax(ds, "0109876543", CTY_B, "Phạm Thu", 15);
-    t->ids.id[IDK_SI] = ids_key(IDK_SI, "0123456789");
+    ids_put(&ds->a, &t->ids, ids_key(IDK_SI, "0123456789"));
     t->pid_kind = IDK_SI;
     t->birth = 20010101;
     t->taxable_income = 30000000;
@@ -116,7 +116,7 @@ setup(void **state)
     t->flags = RF_FOLDED_NAME;
     /* 4: enrolled, not in the employees list */
     t = add_tax(ds, "0109876543", CTY_B, "Đỗ Minh", 16);
-    t->ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "001090000001");
+    ids_put(&ds->a, &t->ids, ids_key(IDK_PERSONAL, "001090000001"));
     t->pid_kind = IDK_PERSONAL;
     t->status = ST_ENROLLED;
     t->rule = RULE_R1_ID;
@@ -294,7 +294,7 @@ test_person_id_kind_agree(void **state)
     char buf[IDS_MAX];
 
     /* pid_kind names the id shown when the record has it ... */
-    t->ids.id[IDK_CMND] = ids_key(IDK_CMND, "012345678");
+    ids_put(&fx->ds.a, &t->ids, ids_key(IDK_CMND, "012345678"));
     t->pid_kind = IDK_CMND;
     assert_string_equal(report_person_id(&fx->ri, t, buf), "012345678");
     /* ... else the strongest present id is shown */

@@ -62,7 +62,7 @@ test_employee_columns(void **state)
     t->emp = "0100233488";
     t->emp_name = "Cty A";
     t->name = names_pname(&ds.a, "Nguyễn Văn An", strlen("Nguyễn Văn An"));
-    t->ids.id[IDK_PERSONAL] = ids_key(IDK_PERSONAL, "001085012345");
+    ids_put(&ds.a, &t->ids, ids_key(IDK_PERSONAL, "001085012345"));
     t->pid_kind = IDK_SI;
     t->birth = 19850312;
     t->schedule = 2;
@@ -91,7 +91,7 @@ test_employee_columns(void **state)
     ri.mask_ids = true;
     assert_string_equal(get(&ri, tb, "person_id", 0, buf).s, "********2345");
     /* no identifier: no kind either */
-    t->ids.id[IDK_PERSONAL] = 0;
+    t->ids = (struct person_ids){{0, 0}};
     ri.mask_ids = false;
     assert_string_equal(get(&ri, tb, "person_id", 0, buf).s, "");
     assert_string_equal(get(&ri, tb, "id_kind", 0, buf).s, "");

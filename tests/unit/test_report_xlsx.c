@@ -58,7 +58,7 @@ tax(struct tax_rec *t, const char *emp, const char *name, const char *pid,
     t->emp_name = "";
     t->name = names_pname(&names_a, name, strlen(name));
     if (pid != NULL && k < IDK_COUNT)
-        t->ids.id[k] = ids_key(k, pid);
+        ids_put(&names_a, &t->ids, ids_key(k, pid));
     t->pid_kind = pid ? k : IDK_NONE;
     t->birth = birth;
     t->tax_year = 2025;
