@@ -116,12 +116,44 @@ cmp_rec(const void *pa, const void *pb)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* Each employer's records into output order (cmp_rec), the employers split
- * over both cores by their number of records. */
+/* Each employer's counts and its records in output order (cmp_rec), from
+ * one reach into each record (gathered into struct rec_key): an
+ * employer's records lie anywhere in a national file, and every further
+ * pass over them in employer order cost a cache miss a record (about a
+ * second at 10 M rows).  The employers are split over both cores by their
+ * number of records. */
 struct sort_job {
     struct employer_sum *emps;
     size_t begin, end;
+    const struct profile *pf;
+    int pm; /* months of the period */
 };
+
+static void
+employer_counts(struct employer_sum *s, const struct tax_rec *t, const char *regname,
+                const struct profile *pf, int pm)
+{
+    /* (one file's records share one copy of a name: no look at the text
+     * when it is the one already taken) */
+    if (regname[0] == '\0' && t->emp_name != s->name && t->emp_name[0] &&
+        (s->name[0] == '\0' || strcmp(t->emp_name, s->name) < 0))
+        s->name = t->emp_name; /* smallest declared name: order-free */
+    s->taxed++;
+    switch (t->status) {
+    case ST_ENROLLED: s->enrolled++; break;
+    case ST_PARTIAL: s->partial++; break;
+    case ST_NOT_ENROLLED:
+        s->not_enrolled++;
+        s->unenrolled_income += t->taxable_income;
+        s->est_arrears += employers_arrears(t, pf, s->wage_region, pm);
+        if (t->flags & RF_DEDUCTED_NOT_ENROLLED)
+            s->deducted_not_enrolled++;
+        break;
+    case ST_COVERED_ELSEWHERE: s->covered_elsewhere++; break;
+    case ST_REVIEW: s->review++; break;
+    default: break;
+    }
+}
 
 static void *
 sort_job(void *arg)
@@ -135,14 +167,16 @@ sort_job(void *arg)
 
     for (size_t k = j->begin; k < j->end; k++) {
         struct employer_sum *s = &j->emps[k];
-        if (s->nrecs < 2)
-            continue;
+        const char *regname = s->name;
         keys = xgrow(keys, &cap, s->nrecs, sizeof *keys);
         for (size_t i = 0; i < s->nrecs; i++) {
             const struct tax_rec *t = &g_ds->tax[s->recs[i]];
+            employer_counts(s, t, regname, j->pf, j->pm);
             keys[i] = (struct rec_key){t->name, records_person_id(&t->ids, NULL), s->recs[i],
                                        t->file, t->line, rankst[t->status]};
         }
+        if (s->nrecs < 2)
+            continue;
         qsort(keys, s->nrecs, sizeof *keys, cmp_rec);
         for (size_t i = 0; i < s->nrecs; i++)
             s->recs[i] = keys[i].idx;
@@ -152,7 +186,7 @@ sort_job(void *arg)
 }
 
 static void
-sort_records(struct result *r)
+count_and_sort(struct result *r, const struct profile *pf, int pm)
 {
     size_t total = 0, half = 0, k = 0;
     pthread_t th;
@@ -161,7 +195,7 @@ sort_records(struct result *r)
         total += r->emps[i].nrecs;
     while (k < r->nemps && half < total / 2)
         half += r->emps[k++].nrecs;
-    struct sort_job a = {r->emps, 0, k}, b = {r->emps, k, r->nemps};
+    struct sort_job a = {r->emps, 0, k, pf, pm}, b = {r->emps, k, r->nemps, pf, pm};
     if (total >= 8192 && pthread_create(&th, NULL, sort_job, &b) == 0) {
         sort_job(&a);
         pthread_join(th, NULL);
@@ -169,6 +203,17 @@ sort_records(struct result *r)
         a.end = r->nemps;
         sort_job(&a);
     }
+}
+
+/* Append the records recs[from .. from + n) to a list. */
+static void
+append(size_t **list, size_t *n, size_t *cap, const size_t *recs, size_t count)
+{
+    if (count == 0)
+        return;
+    *list = xgrow(*list, cap, *n + count, sizeof **list);
+    memcpy(*list + *n, recs, count * sizeof *recs);
+    *n += count;
 }
 
 void
@@ -247,32 +292,10 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
     for (size_t k = 0; k < r->nemps; k++)
         r->emps[k].has_si = ds->tax[r->emps[k].recs[0]].emp_has_si;
     free(en);
+    g_ds = ds;
+    count_and_sort(r, pf, pm);
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
-        const char *regname = s->name;
-        for (size_t j = 0; j < s->nrecs; j++) {
-            const struct tax_rec *t = &ds->tax[s->recs[j]];
-            /* (one file's records share one copy of a name: no look at
-             * the text when it is the one already taken) */
-            if (regname[0] == '\0' && t->emp_name != s->name && t->emp_name[0] &&
-                (s->name[0] == '\0' || strcmp(t->emp_name, s->name) < 0))
-                s->name = t->emp_name; /* smallest declared name: order-free */
-            s->taxed++;
-            switch (t->status) {
-            case ST_ENROLLED: s->enrolled++; break;
-            case ST_PARTIAL: s->partial++; break;
-            case ST_NOT_ENROLLED:
-                s->not_enrolled++;
-                s->unenrolled_income += t->taxable_income;
-                s->est_arrears += employers_arrears(t, pf, s->wage_region, pm);
-                if (t->flags & RF_DEDUCTED_NOT_ENROLLED)
-                    s->deducted_not_enrolled++;
-                break;
-            case ST_COVERED_ELSEWHERE: s->covered_elsewhere++; break;
-            case ST_REVIEW: s->review++; break;
-            default: break;
-            }
-        }
         s->coverage_pct = s->taxed ? 100.0 * s->enrolled / s->taxed : 0.0;
         if (s->not_enrolled >= (uint32_t)(min_missing > 0 ? min_missing : 1)) {
             s->listed = true;
@@ -285,38 +308,26 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
     }
     if (r->nemps > 1) /* r->emps is NULL without tax records: no qsort(NULL) */
         qsort(r->emps, r->nemps, sizeof *r->emps, cmp_emp);
-    g_ds = ds;
-    sort_records(r);
+    /* The lists from each employer's counts: its records are in status
+     * order (cmp_rec: NOT_ENROLLED, PARTIAL, REVIEW, COVERED_ELSEWHERE,
+     * ENROLLED), so every status is one run of them. */
     size_t cape = 0, capr = 0;
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
+        size_t review0 = s->not_enrolled + s->partial;
         if (s->listed) {
             s->rank = (int)++r->nlisted;
             r->by_finding[s->finding]++;
-            for (size_t j = 0; j < s->nrecs; j++)
-                if (ds->tax[s->recs[j]].status != ST_ENROLLED) {
-                    r->employees = xgrow(r->employees, &cape, r->nemployees + 1,
-                                         sizeof *r->employees);
-                    r->employees[r->nemployees++] = s->recs[j];
-                }
+            append(&r->employees, &r->nemployees, &cape, s->recs, s->nrecs - s->enrolled);
         }
-        for (size_t j = 0; j < s->nrecs; j++)
-            if (ds->tax[s->recs[j]].status == ST_REVIEW) {
-                r->review = xgrow(r->review, &capr, r->nreview + 1, sizeof *r->review);
-                r->review[r->nreview++] = s->recs[j];
-            }
+        append(&r->review, &r->nreview, &capr, s->recs + review0, s->review);
     }
     /* REVIEW records of employers not listed follow the listed ones. */
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
-        if (s->listed)
-            continue;
-        for (size_t j = 0; j < s->nrecs; j++)
-            if (ds->tax[s->recs[j]].status == ST_REVIEW) {
-                r->employees = xgrow(r->employees, &cape, r->nemployees + 1,
-                                     sizeof *r->employees);
-                r->employees[r->nemployees++] = s->recs[j];
-            }
+        if (!s->listed)
+            append(&r->employees, &r->nemployees, &cape,
+                   s->recs + s->not_enrolled + s->partial, s->review);
     }
     HASH_ITER(hh, reg, e, tmp) { HASH_DEL(reg, e); free(e); }
 }
