@@ -301,6 +301,30 @@ test_r3_name(void **state)
     fx_free(&f);
 }
 
+/* The name rules take a person's whole entity at the employer, every
+ * record of it, even one under another name: here the person's second
+ * span is filed as "Nguyen Van Anh".  The entity's name is its record with
+ * diacritics ("Nguyễn Văn An"), which the tax record has, so R3 matches it
+ * and both spans count (twelve months, not six). */
+static void
+test_r3_whole_entity(void **state)
+{
+    struct fx f;
+    size_t a;
+
+    fx_init(&f);
+    a = add_tax(&f, EA, "Nguy\xe1\xbb\x85n V\xc4\x83n An", IDK_TAXCODE, "8011111111");
+    add_si(&f, EA, "Nguyen Van Anh", IDK_SI, "0111111111", M(2025, 7), M(2025, 12));
+    add_si(&f, EA, "Nguy\xe1\xbb\x85n V\xc4\x83n An", IDK_SI, "0111111111", M(2025, 1),
+           M(2025, 6));
+    /* someone else at the employer, of another name */
+    add_si(&f, EA, "Tr\xe1\xba\xa7n B\xc3\xacnh", IDK_SI, "0122222222", M(2025, 1), MONTH_OPEN);
+    fx_run(&f);
+    assert_decision(T(f, a), ST_ENROLLED, RS_NONE, RULE_R3_NAME, 'C');
+    assert_int_equal(T(f, a)->covered_months, 12);
+    fx_free(&f);
+}
+
 static void
 test_tone_variants(void **state)
 {
@@ -1167,6 +1191,7 @@ main(void)
         cmocka_unit_test(test_r1_crosswalk_chain),
         cmocka_unit_test(test_r2_name_dob),
         cmocka_unit_test(test_r3_name),
+        cmocka_unit_test(test_r3_whole_entity),
         cmocka_unit_test(test_tone_variants),
         cmocka_unit_test(test_folded_key),
         cmocka_unit_test(test_ambiguous_two_si),
