@@ -277,14 +277,33 @@ covering(const struct dataset *ds, const uint32_t *next, uint32_t head, int m)
     return NULL;
 }
 
+/* A chain of one span when no input is a change report (most chains of a
+ * national run): the months of p it covers, by arithmetic, with the span
+ * in *s; -1 for any other chain, which the month by month walk takes. */
+static int
+one_span(const struct dataset *ds, const uint32_t *next, uint32_t head,
+         const struct period *p, const struct si_rec **s)
+{
+    if (ds->ndecrease != 0 || head == CHAIN_END || next[head] != CHAIN_END)
+        return -1;
+    *s = &ds->si[head];
+    int from = (*s)->from_month > p->first ? (*s)->from_month : p->first;
+    int to = (*s)->to_month < p->last ? (*s)->to_month : p->last;
+    return to >= from ? to - from + 1 : 0;
+}
+
 /* Months of p covered by the union of spans in a chain (or one entity),
  * less the months its decrease rows take away. */
 static int
 covered(const struct dataset *ds, const uint32_t *next, uint32_t head,
         const struct period *p)
 {
-    int n = 0;
+    const struct si_rec *one;
+    int n = one_span(ds, next, head, p, &one);
 
+    if (n >= 0)
+        return n;
+    n = 0;
     for (int m = p->first; m <= p->last; m++)
         n += covering(ds, next, head, m) != NULL;
     return n;
@@ -298,7 +317,13 @@ base_sum(const struct dataset *ds, const uint32_t *next, uint32_t head,
          const struct period *p, bool *known)
 {
     int64_t sum = 0;
+    const struct si_rec *one;
+    int n = one_span(ds, next, head, p, &one);
 
+    if (n >= 0) {
+        *known = n > 0 && one->salary > 0;
+        return *known ? one->salary * n : 0;
+    }
     *known = false;
     for (int m = p->first; m <= p->last; m++) {
         int64_t best = 0;

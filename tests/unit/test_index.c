@@ -507,11 +507,11 @@ static void
 test_bulk_against_plain(void **state)
 {
     enum { NTAX = 6000, NSI = 9000, NEMP = 3000, NPOOL = 4000 };
-    static char codes[NEMP][11];
+    static char codes[NEMP][24];
     struct dataset ds;
     struct index ix;
     uint64_t seed = 7;
-    char v[16];
+    char v[32];
 
     dataset_init(&ds);
     for (int e = 0; e < NEMP; e++)
