@@ -120,6 +120,10 @@ index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
  * plus a buffer of the largest bucket, where one radix sort of everything
  * takes two arrays of the entries (at 10 M tax + 14.5 M SI rows, 390 MB
  * less at the peak of a run).  Stable: equal keys keep record order. */
+/* The low digit of a key: an identifier's or a code's last characters,
+ * spread evenly over the buckets. */
+#define LOW_DIGIT(k) ((unsigned)((k) & (RADIX_SIZE - 1)))
+
 struct buckets {
     struct id_entry *e;
     size_t start[RADIX_SIZE + 1]; /* bucket b is e[start[b] .. start[b + 1]) */
@@ -212,10 +216,6 @@ run_conflicts(const struct dataset *ds, const struct id_entry *run, size_t n)
     }
     return false;
 }
-
-/* The low digit of an identifier key: its last characters, spread evenly
- * over the buckets. */
-#define LOW_DIGIT(k) ((unsigned)((k) & (RADIX_SIZE - 1)))
 
 /* Person clusters over all records (see the file comment), one kind of
  * identifier at a time (equal keys of two kinds never join).  The entries
@@ -410,6 +410,47 @@ index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
         qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
 }
 
+void
+index_group_codes(struct index_entry *e, size_t n, index_code_fn code, const void *ctx)
+{
+    struct buckets b;
+    size_t big = 0, unp;
+
+    memset(b.pos, 0, sizeof b.pos);
+    for (size_t i = 0; i < n; i++) {
+        e[i].key = index_pack_emp(code(ctx, e[i].owner));
+        b.pos[LOW_DIGIT(e[i].key)]++;
+    }
+    for (unsigned d = 0; d < RADIX_SIZE; d++)
+        if (b.pos[d] > big)
+            big = b.pos[d];
+    buckets_start(&b);
+    /* in place (American flag): every swap puts one entry in its bucket */
+    b.e = e;
+    for (unsigned d = 0; d < RADIX_SIZE; d++)
+        while (b.pos[d] < b.start[d + 1]) {
+            unsigned to = LOW_DIGIT(e[b.pos[d]].key);
+            if (to == d) {
+                b.pos[d]++;
+                continue;
+            }
+            struct id_entry x = e[b.pos[to]];
+            e[b.pos[to]++] = e[b.pos[d]];
+            e[b.pos[d]] = x;
+        }
+    struct id_entry *tmp = xmalloc((big ? big : 1) * sizeof *tmp);
+    buckets_sort(&b, tmp);
+    free(tmp);
+    /* codes that do not pack close the last bucket (the largest key), by text */
+    size_t last = b.start[RADIX_SIZE - 1];
+    for (unp = n; unp > last && e[unp - 1].key == EMP_UNPACKED; unp--)
+        ;
+    g_codes.code = code;
+    g_codes.ctx = ctx;
+    if (n - unp > 1)
+        qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
+}
+
 const char *
 index_tax_emp(const void *ds, uint32_t i)
 {
@@ -565,12 +606,12 @@ ep_find(const struct index *ix, uint64_t k)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ix->ep_keys[mid] < k)
+        if (ix->ep[mid].key < k)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < ix->nep && ix->ep_keys[lo] == k ? ix->ep_head[lo] : CHAIN_END;
+    return lo < ix->nep && ix->ep[lo].key == k ? ix->ep[lo].owner : CHAIN_END;
 }
 
 void
@@ -582,53 +623,40 @@ index_build(struct index *ix, struct dataset *ds)
     cluster(ix, ds);
     number_employers(ix, ds);
 
-    /* chains by employer and by person: heads and tails in arrays indexed
-     * by employer number and by person (a record number), records appended
-     * in record order */
+    /* chains by employer and by person: heads in arrays indexed by
+     * employer number and by person (a record number), the records taken
+     * last to first and each put at the front of its chains, so a chain is
+     * in record order without an array of tails */
     ix->next_emp = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_emp);
     ix->next_ep = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_ep);
     ix->next_p = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_p);
     ix->p_head = xmalloc((ix->nnodes ? ix->nnodes : 1) * sizeof *ix->p_head);
-    uint32_t *emp_tail = xmalloc((ix->nemp_ids ? ix->nemp_ids : 1) * sizeof *emp_tail);
-    uint32_t *p_tail = xmalloc((ix->nnodes ? ix->nnodes : 1) * sizeof *p_tail);
     for (i = 0; i < ix->nnodes; i++)
         ix->p_head[i] = CHAIN_END;
-    for (i = 0; i < ds->nsi; i++) {
-        struct si_rec *s = &ds->si[i];
-        uint32_t si = (uint32_t)i;
+    for (i = ds->nsi; i-- > 0;) {
+        const struct si_rec *s = &ds->si[i];
         ix->next_emp[i] = ix->next_ep[i] = ix->next_p[i] = CHAIN_END;
         if (s->emp_id == UINT32_MAX)
             continue;
-        struct emp_slot *e = &ix->emps[s->emp_id];
-        if (e->si_head == CHAIN_END)
-            e->si_head = si;
-        else
-            ix->next_emp[emp_tail[s->emp_id]] = si;
-        emp_tail[s->emp_id] = si;
+        ix->next_emp[i] = ix->emps[s->emp_id].si_head;
+        ix->emps[s->emp_id].si_head = (uint32_t)i;
         if (s->person == PERSON_NONE)
             continue;
-        if (ix->p_head[s->person] == CHAIN_END)
-            ix->p_head[s->person] = si;
-        else
-            ix->next_p[p_tail[s->person]] = si;
-        p_tail[s->person] = si;
+        ix->next_p[i] = ix->p_head[s->person];
+        ix->p_head[s->person] = (uint32_t)i;
     }
-    free(emp_tail);
-    free(p_tail);
     /* (employer, person) chains: runs of equal keys, the sort being stable
-     * keeps each run in record order */
-    struct id_entry *ep = sorted_pairs(ds->nsi, ix->nemp_ids, si_pair, ds, &n);
-    ix->ep_keys = xmalloc((n ? n : 1) * sizeof *ix->ep_keys);
-    ix->ep_head = xmalloc((n ? n : 1) * sizeof *ix->ep_head);
+     * keeps each run in record order; the pairs' array then holds one
+     * entry a run, its head (written over the runs already read) */
+    ix->ep = sorted_pairs(ds->nsi, ix->nemp_ids, si_pair, ds, &n);
     for (i = 0; i < n;) {
         size_t j = i + 1;
-        ix->ep_keys[ix->nep] = ep[i].key;
-        ix->ep_head[ix->nep++] = ep[i].owner;
-        for (; j < n && ep[j].key == ep[i].key; j++)
-            ix->next_ep[ep[j - 1].owner] = ep[j].owner;
+        for (; j < n && ix->ep[j].key == ix->ep[i].key; j++)
+            ix->next_ep[ix->ep[j - 1].owner] = ix->ep[j].owner;
+        ix->ep[ix->nep++] = ix->ep[i];
         i = j;
     }
-    free(ep);
+    ix->ep = xrealloc(ix->ep, (ix->nep ? ix->nep : 1) * sizeof *ix->ep);
 }
 
 void
@@ -637,8 +665,7 @@ index_free(struct index *ix)
     free(ix->parent);
     free(ix->emps);
     free(ix->p_head);
-    free(ix->ep_keys);
-    free(ix->ep_head);
+    free(ix->ep);
     free(ix->next_emp);
     free(ix->next_ep);
     free(ix->next_p);
@@ -656,10 +683,10 @@ index_emp_person_heads(const struct index *ix, const struct dataset *ds, uint32_
     struct id_entry *e = sorted_pairs(ds->ntax, ix->nemp_ids, tax_pair, &tp, &n);
     /* both sides sorted: one walk, in memory order */
     for (size_t i = 0; i < n; i++) {
-        while (j < ix->nep && ix->ep_keys[j] < e[i].key)
+        while (j < ix->nep && ix->ep[j].key < e[i].key)
             j++;
-        if (j < ix->nep && ix->ep_keys[j] == e[i].key)
-            out[e[i].owner] = ix->ep_head[j];
+        if (j < ix->nep && ix->ep[j].key == e[i].key)
+            out[e[i].owner] = ix->ep[j].owner;
     }
     free(e);
 }

@@ -25,21 +25,22 @@ struct emp_slot {
     uint32_t si_head;         /* first SI record, CHAIN_END if none */
 };
 
-struct index {
-    uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers
-                                                  (freed once persons are set) */
-    struct emp_slot *emps; size_t nemp_ids;    /* by employer number, in code order */
-    uint32_t *p_head;                          /* person -> first SI record */
-    uint64_t *ep_keys; uint32_t *ep_head; size_t nep; /* (employer << 32 | person),
-                                                          sorted -> first SI record */
-    uint32_t *next_emp, *next_ep, *next_p;     /* per SI record */
-};
-
 /* A 64-bit key and the record it belongs to. */
 struct index_entry {
     uint64_t key;
     uint32_t owner;   /* a record number */
 };
+
+struct index {
+    uint32_t *parent; size_t nnodes, capnodes; /* union-find over record numbers
+                                                  (freed once persons are set) */
+    struct emp_slot *emps; size_t nemp_ids;    /* by employer number, in code order */
+    uint32_t *p_head;                          /* person -> first SI record */
+    struct index_entry *ep; size_t nep;        /* (employer << 32 | person), sorted,
+                                                  owner: its first SI record */
+    uint32_t *next_emp, *next_ep, *next_p;     /* per SI record */
+};
+
 /* Stable LSD radix sort of a[0..n) by key. */
 void index_radix_sort(struct index_entry *a, size_t n);
 /* The same with a caller's buffer of n entries. */
@@ -52,6 +53,10 @@ void index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *
 typedef const char *(*index_code_fn)(const void *ctx, uint32_t owner);
 void index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
                       index_code_fn code, const void *ctx);
+/* The same runs of one code each, but in no particular order between codes,
+ * sorted in place (a buffer of one bucket, about n / 2048 entries, instead
+ * of n): for grouping alone. */
+void index_group_codes(struct index_entry *e, size_t n, index_code_fn code, const void *ctx);
 /* The code callback for tax records (ctx: the dataset). */
 const char *index_tax_emp(const void *ds, uint32_t i);
 /* The end of the run of one code that starts at e[i]. */

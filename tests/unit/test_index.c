@@ -580,11 +580,63 @@ test_bulk_against_plain(void **state)
     dataset_free(&ds);
 }
 
+/* Grouping alone: every code one run, each entry once, whatever the order
+ * between codes; over 2048 codes and big buckets, codes that do not pack
+ * (letters, 16 digits) grouped by text too. */
+static void
+test_group_codes(void **state)
+{
+    enum { N = 20000, NCODES = 3000 };
+    static char codes[NCODES][24];
+    static const char *of[N];
+    static struct index_entry e[N];
+    static unsigned char seen[NCODES];
+    static unsigned char got[N];
+    uint64_t seed = 11;
+
+    for (int c = 0; c < NCODES; c++) {
+        if (c % 97 == 0)
+            snprintf(codes[c], sizeof codes[c], "A-%d", c); /* does not pack */
+        else if (c % 89 == 0)
+            snprintf(codes[c], sizeof codes[c], "12345678901234%02d", c % 100); /* 16 digits */
+        else
+            snprintf(codes[c], sizeof codes[c], "01%08d", c % 2 ? c * 2048 : c * 7919);
+    }
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        of[i] = codes[(seed >> 33) % NCODES];
+        e[i].owner = (uint32_t)i;
+    }
+    index_group_codes(e, N, code_of, of);
+    memset(seen, 0, sizeof seen);
+    memset(got, 0, sizeof got);
+    size_t runs = 0;
+    for (size_t i = 0, j; i < N; i = j) {
+        j = index_code_run(e, N, i, code_of, of);
+        size_t c = (size_t)(of[e[i].owner] - codes[0]) / sizeof codes[0];
+        assert_false(seen[c]); /* one run a code */
+        seen[c] = 1;
+        runs++;
+        for (size_t k = i; k < j; k++) {
+            assert_string_equal(of[e[k].owner], of[e[i].owner]);
+            assert_false(got[e[k].owner]);
+            got[e[k].owner] = 1;
+        }
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < N; i++)
+        assert_true(got[i]);
+    for (int c = 0; c < NCODES; c++)
+        distinct += seen[c];
+    assert_int_equal(runs, distinct);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sort_codes),
+        cmocka_unit_test(test_group_codes),
         cmocka_unit_test(test_clusters),
         cmocka_unit_test(test_clusters_order),
         cmocka_unit_test(test_chains),
