@@ -8,15 +8,16 @@
 #     deterministic for these inputs: fails when it grows past BOUND_REC;
 #   peak RSS per tax row (machine-dependent, so a looser bound, BOUND_RSS;
 #     0 skips it: `make asan` does, ASan's shadow memory is not ours).
-# Measured 2026-12-04 on the 2-core Debian 12 VM: 139 bytes/record (257
+# Measured 2026-12-04 on the 2-core Debian 12 VM: 112 bytes/record (257
 # before records were packed and identifiers became keys, 197 before names
-# were shared per file and held by one pointer), 631-671 bytes of peak RSS
-# per tax row; the bounds are 1.25 and about 1.4 times those.
+# were shared per file and held by one pointer, 139 before two identifiers
+# were held inline), 592 bytes of peak RSS per tax row (631-671 before);
+# the bounds are 1.25 and 1.4 times those.
 set -u
 BIN=${1:?usage: tests/bench/guard.sh BIN [PYTHON]}
 PY=${2:-/usr/bin/python3}
-BOUND_REC=${BOUND_REC:-174}
-BOUND_RSS=${BOUND_RSS:-940}
+BOUND_REC=${BOUND_REC:-140}
+BOUND_RSS=${BOUND_RSS:-830}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
