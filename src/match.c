@@ -465,6 +465,8 @@ set_match(struct tax_rec *t, rec_rule r, char conf, bool folded)
         t->flags |= RF_FOLDED_NAME;
 }
 
+#define NAME_FILTER_MAX 16
+
 /* Whether folded name f is one of folds[0..n) (names are shared per file:
  * the pointer first). */
 static bool
@@ -493,11 +495,13 @@ name_rules(struct mstate *ms, const uint32_t *si, size_t nsi, const size_t *tax,
     /* Only the entities that hold a record of a name some tax record here
      * has (folded) can end in a group with a tax record: the others (of a
      * person: SI records without an identifier are always built) are not
-     * built, since an entity's representative is one of its records.  At 10 M rows nearly
-     * every employer has a record left for these rules, and building every
-     * entity of every employer cost about two seconds.  Explain's notes
-     * count every entity: all are built when tracing. */
-    bool every = ms->o->trace != NULL;
+     * built, since an entity's representative is one of its records.  At
+     * 10 M rows nearly every employer has a record left for these rules,
+     * and building every entity of every employer cost about two seconds.  The filter compares
+     * names pairwise, so it is for the common case of a few records left
+     * and a few persons of their names (NAME_FILTER_MAX); past that, and
+     * when tracing (explain's notes count every entity), all are built. */
+    bool every = ms->o->trace != NULL || ntax > NAME_FILTER_MAX;
     const char **folds = every ? NULL : arena_alloc(&tmp, ntax * sizeof *folds);
     uint32_t *cand = NULL;
     size_t ncand = 0, capcand = 0;
@@ -510,6 +514,10 @@ name_rules(struct mstate *ms, const uint32_t *si, size_t nsi, const size_t *tax,
         size_t c = 0;
         while (c < ncand && cand[c] != s->person)
             c++;
+        if (c == ncand && ncand == NAME_FILTER_MAX) {
+            every = true; /* many of these names: build them all */
+            break;
+        }
         if (c == ncand) {
             cand = xgrow(cand, &capcand, ncand + 1, sizeof *cand);
             cand[ncand++] = s->person;

@@ -325,6 +325,44 @@ test_r3_whole_entity(void **state)
     fx_free(&f);
 }
 
+/* Past a few records left at an employer, or a few persons of their
+ * names, the name rules build every entity there: the same decisions.
+ * 20 records left at EA, each with its one SI person of that name; at EB
+ * a record left with 20 SI persons of its name (ambiguous), and one with a
+ * single person of its name, filed after those 20. */
+static void
+test_name_rules_many(void **state)
+{
+    struct fx f;
+    size_t a[20], b, c;
+    char name[32], id[16];
+
+    fx_init(&f);
+    for (int k = 0; k < 20; k++) {
+        snprintf(name, sizeof name, "Nguyen Van %c%c", 'A' + k, 'a' + k);
+        snprintf(id, sizeof id, "80100000%02d", k);
+        a[k] = add_tax(&f, EA, name, IDK_TAXCODE, id);
+        snprintf(id, sizeof id, "01100000%02d", k);
+        add_si(&f, EA, name, IDK_SI, id, M(2025, 1), MONTH_OPEN);
+    }
+    b = add_tax(&f, EB, "Tran Van Binh", IDK_TAXCODE, "8020000000");
+    c = add_tax(&f, EB, "Le Thi Hoa", IDK_TAXCODE, "8020000001");
+    for (int k = 0; k < 20; k++) {
+        snprintf(id, sizeof id, "01200000%02d", k);
+        add_si(&f, EB, "Tran Van Binh", IDK_SI, id, M(2025, 1), MONTH_OPEN);
+    }
+    add_si(&f, EB, "Le Thi Hoa", IDK_SI, "0130000000", M(2025, 1), MONTH_OPEN);
+    fx_run(&f);
+    for (int k = 0; k < 20; k++) {
+        assert_decision(T(f, a[k]), ST_ENROLLED, RS_NONE, RULE_R3_NAME, 'C');
+        assert_int_equal(T(f, a[k])->covered_months, 12);
+    }
+    assert_int_equal(T(f, b)->status, ST_REVIEW);
+    assert_int_equal(T(f, b)->reason, RS_AMBIGUOUS_NAME);
+    assert_decision(T(f, c), ST_ENROLLED, RS_NONE, RULE_R3_NAME, 'C');
+    fx_free(&f);
+}
+
 static void
 test_tone_variants(void **state)
 {
@@ -1192,6 +1230,7 @@ main(void)
         cmocka_unit_test(test_r2_name_dob),
         cmocka_unit_test(test_r3_name),
         cmocka_unit_test(test_r3_whole_entity),
+        cmocka_unit_test(test_name_rules_many),
         cmocka_unit_test(test_tone_variants),
         cmocka_unit_test(test_folded_key),
         cmocka_unit_test(test_ambiguous_two_si),
