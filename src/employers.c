@@ -205,7 +205,7 @@ count_and_sort(struct result *r, const struct profile *pf, int pm)
     }
 }
 
-/* Append the records recs[from .. from + n) to a list. */
+/* Append recs[0 .. count) to a growable list. */
 static void
 append(size_t **list, size_t *n, size_t *cap, const size_t *recs, size_t count)
 {

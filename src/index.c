@@ -390,19 +390,15 @@ cmp_unpacked(const void *pa, const void *pb)
     return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
 }
 
-void
-index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
-                 index_code_fn code, const void *ctx)
+/* Entries from e[from] on sorted by key end in the codes that do not pack
+ * (EMP_UNPACKED, the largest key): those put in order of their text. */
+static void
+sort_unpacked(struct index_entry *e, size_t n, size_t from, index_code_fn code,
+              const void *ctx)
 {
     size_t unp = n;
 
-    for (size_t i = 0; i < n; i++)
-        e[i].key = index_pack_emp(code(ctx, e[i].owner));
-    if (tmp)
-        index_radix_sort_with(e, n, tmp);
-    else
-        index_radix_sort(e, n);
-    while (unp > 0 && e[unp - 1].key == EMP_UNPACKED)
+    while (unp > from && e[unp - 1].key == EMP_UNPACKED)
         unp--;
     g_codes.code = code;
     g_codes.ctx = ctx;
@@ -411,10 +407,23 @@ index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
 }
 
 void
+index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
+                 index_code_fn code, const void *ctx)
+{
+    for (size_t i = 0; i < n; i++)
+        e[i].key = index_pack_emp(code(ctx, e[i].owner));
+    if (tmp)
+        index_radix_sort_with(e, n, tmp);
+    else
+        index_radix_sort(e, n);
+    sort_unpacked(e, n, 0, code, ctx);
+}
+
+void
 index_group_codes(struct index_entry *e, size_t n, index_code_fn code, const void *ctx)
 {
     struct buckets b;
-    size_t big = 0, unp;
+    size_t big = 0;
 
     memset(b.pos, 0, sizeof b.pos);
     for (size_t i = 0; i < n; i++) {
@@ -441,14 +450,8 @@ index_group_codes(struct index_entry *e, size_t n, index_code_fn code, const voi
     struct id_entry *tmp = xmalloc((big ? big : 1) * sizeof *tmp);
     buckets_sort(&b, tmp);
     free(tmp);
-    /* codes that do not pack close the last bucket (the largest key), by text */
-    size_t last = b.start[RADIX_SIZE - 1];
-    for (unp = n; unp > last && e[unp - 1].key == EMP_UNPACKED; unp--)
-        ;
-    g_codes.code = code;
-    g_codes.ctx = ctx;
-    if (n - unp > 1)
-        qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
+    /* codes that do not pack close the last bucket (the largest key) */
+    sort_unpacked(e, n, b.start[RADIX_SIZE - 1], code, ctx);
 }
 
 const char *

@@ -497,10 +497,11 @@ name_rules(struct mstate *ms, const uint32_t *si, size_t nsi, const size_t *tax,
      * person: SI records without an identifier are always built) are not
      * built, since an entity's representative is one of its records.  At
      * 10 M rows nearly every employer has a record left for these rules,
-     * and building every entity of every employer cost about two seconds.  The filter compares
-     * names pairwise, so it is for the common case of a few records left
-     * and a few persons of their names (NAME_FILTER_MAX); past that, and
-     * when tracing (explain's notes count every entity), all are built. */
+     * and building every entity of every employer cost about two seconds.
+     * The filter compares names pairwise, so it is for the common case of
+     * a few records left and a few persons of their names
+     * (NAME_FILTER_MAX); past that, and when tracing (explain's notes count
+     * every entity), all are built. */
     bool every = ms->o->trace != NULL || ntax > NAME_FILTER_MAX;
     const char **folds = every ? NULL : arena_alloc(&tmp, ntax * sizeof *folds);
     uint32_t *cand = NULL;
