@@ -335,7 +335,7 @@ test_name_rules_many(void **state)
 {
     struct fx f;
     size_t a[20], b, c;
-    char name[32], id[16];
+    char name[48], id[32];
 
     fx_init(&f);
     for (int k = 0; k < 20; k++) {
