@@ -19,7 +19,7 @@
  * run (on the bench's national shape 1 M tax rows hold 160 k distinct
  * names, 38 MB of strings for 2.44 M records); names are not re-read from
  * the file on demand (no late materialization), so the records of 20 M +
- * 18 M rows take about 4 GB (docs/architecture.md, "Speed and memory").
+ * 18 M rows take 3.7 GiB (docs/architecture.md, "Speed and memory").
  */
 #ifndef SIRECON_RECORDS_H
 #define SIRECON_RECORDS_H
