@@ -7,7 +7,7 @@
  * (index.h) point into them and must be rebuilt if an array grows.
  *
  * Record layout (a national run holds tens of millions): a fixed struct of
- * 104 bytes (tax and SI), no padding; identifiers as 64-bit keys
+ * 104 bytes (tax: no padding; SI: 6 bytes of it); identifiers as 64-bit keys
  * (ids_key), two of them inline (struct person_ids: a record with three
  * kinds or more points to all of them in the arena), amounts and months as
  * integers, file and line as numbers.
