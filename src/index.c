@@ -51,8 +51,6 @@ unite(struct index *ix, uint32_t a, uint32_t b)
 }
 
 #define id_entry index_entry
-#define radix_sort index_radix_sort
-#define radix_sort_with index_radix_sort_with
 
 /* LSD radix sort by key, 11 bits a pass (six digits); every digit's counts
  * come from one read of the entries, and digits where every key is the same
@@ -62,12 +60,14 @@ unite(struct index *ix, uint32_t a, uint32_t b)
 #define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
 #define RADIX_SIZE (1u << RADIX_BITS)
 
+static void radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp);
+
 void
 index_radix_sort(struct index_entry *a, size_t n)
 {
     struct id_entry *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
 
-    index_radix_sort_with(a, n, tmp);
+    radix_sort_with(a, n, tmp);
     free(tmp);
 }
 
@@ -104,8 +104,8 @@ radix_core(struct id_entry *a, size_t n, struct id_entry *tmp, size_t (*cnt)[RAD
         memcpy(a, src, n * sizeof *a);
 }
 
-void
-index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
+static void
+radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
 {
     size_t (*cnt)[RADIX_SIZE] = xmalloc(RADIX_DIGITS * sizeof *cnt);
 
@@ -236,17 +236,10 @@ cluster(struct index *ix, struct dataset *ds)
         ix->parent[i] = (uint32_t)i;
     /* one read of every record's identifiers: the buckets of every kind */
     for (i = 0; i < nown; i++) {
-        const struct person_ids *p = owner_ids(ds, (uint32_t)i);
-        if (p->k[0] == IDS_MORE) {
-            const struct person_ids_all *all = (const void *)(uintptr_t)p->k[1];
-            for (int k = 0; k < IDK_COUNT; k++)
-                if (all->id[k] != 0)
-                    cnt[k][LOW_DIGIT(all->id[k])]++;
-            continue;
-        }
-        for (int j = 0; j < 2; j++)
-            if (p->k[j] != 0)
-                cnt[p->k[j] >> 61][LOW_DIGIT(p->k[j])]++;
+        uint64_t keys[IDK_COUNT];
+        int nk = ids_list(owner_ids(ds, (uint32_t)i), keys);
+        for (int j = 0; j < nk; j++)
+            cnt[ids_key_kind(keys[j])][LOW_DIGIT(keys[j])]++;
     }
     for (int k = 0; k < IDK_COUNT; k++) {
         size_t n = 0;
@@ -413,7 +406,7 @@ index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
     for (size_t i = 0; i < n; i++)
         e[i].key = index_pack_emp(code(ctx, e[i].owner));
     if (tmp)
-        index_radix_sort_with(e, n, tmp);
+        radix_sort_with(e, n, tmp);
     else
         index_radix_sort(e, n);
     sort_unpacked(e, n, 0, code, ctx);

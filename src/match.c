@@ -118,21 +118,6 @@ note(const struct mstate *ms, const struct tax_rec *t, match_note_kind k, uint32
 
 static const struct dataset *g_sort_ds; /* qsort has no context argument */
 
-/* Identifiers compared kind by kind as ids_key_cmp() orders them; two
- * equal packed forms are equal without unpacking. */
-static int
-ids_cmp(const struct person_ids *a, const struct person_ids *b)
-{
-    int c;
-
-    if (a->k[0] == b->k[0] && a->k[1] == b->k[1])
-        return 0;
-    for (int k = 0; k < IDK_COUNT; k++)
-        if ((c = ids_key_cmp(ids_get(a, (id_kind)k), ids_get(b, (id_kind)k))) != 0)
-            return c;
-    return 0;
-}
-
 /* Canonical order of tax records: content first, position last.  Within
  * one person, employer and year the record kept when they are merged comes
  * first: a 05-1 row before a 05-2 one, then the larger income. */
@@ -872,6 +857,14 @@ status_job(void *arg)
     return NULL;
 }
 
+/* Whether the name rules look at SI record s: R1 left it unclaimed, at an
+ * employer (emp_left: by number, of nemp) where a tax record is left. */
+static bool
+for_name_rules(const struct si_rec *s, const uint8_t *emp_left, size_t nemp)
+{
+    return !s->matched && s->emp_id < nemp && emp_left[s->emp_id];
+}
+
 sirecon_status
 match_run(struct dataset *ds, const struct match_opts *o, const struct profile *pf,
           struct diag *d)
@@ -1002,50 +995,39 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     if (nleft > 1) /* left is NULL when R1 matched everything */
         qsort(left, nleft, sizeof *left, cmp_rank);
     /* The SI records the name rules look at: unclaimed by R1, at an
-     * employer with a tax record left, grouped by employer in record order
-     * (the order of its chain), from one read of the SI records in memory
-     * order: walking every such employer's chain cost a cache miss a
-     * record, over nearly all SI records at 10 M rows. */
-    size_t nun = 0;
-    uint8_t *emp_left = xcalloc(ms.ix.nemp_ids ? ms.ix.nemp_ids : 1, 1);
+     * employer with a tax record left, counted per employer and then placed
+     * by employer in record order (the order of its chain): one read of the
+     * SI records in memory order, where walking every such employer's chain
+     * cost a cache miss a record, over nearly all SI records at 10 M rows.
+     * Employer e's records end up at un_si[un_at[e] .. un_at[e + 1]). */
+    size_t nemp = ms.ix.nemp_ids;
+    uint8_t *emp_left = xcalloc(nemp ? nemp : 1, 1);
+    uint32_t *un_at = xcalloc(nemp + 2, sizeof *un_at);
     for (i = 0; i < nleft; i++)
-        if (ds->tax[left[i]].emp_id < ms.ix.nemp_ids)
+        if (ds->tax[left[i]].emp_id < nemp)
             emp_left[ds->tax[left[i]].emp_id] = 1;
     for (i = 0; i < ds->nsi; i++)
-        nun += !ds->si[i].matched && ds->si[i].emp_id < ms.ix.nemp_ids &&
-               emp_left[ds->si[i].emp_id];
-    struct index_entry *un = xmalloc((nun ? nun : 1) * sizeof *un);
-    nun = 0;
+        if (for_name_rules(&ds->si[i], emp_left, nemp))
+            un_at[ds->si[i].emp_id + 2]++;
+    for (size_t e = 2; e < nemp + 2; e++)
+        un_at[e] += un_at[e - 1];
+    uint32_t *un_si = xmalloc((un_at[nemp + 1] ? un_at[nemp + 1] : 1) * sizeof *un_si);
     for (i = 0; i < ds->nsi; i++)
-        if (!ds->si[i].matched && ds->si[i].emp_id < ms.ix.nemp_ids &&
-            emp_left[ds->si[i].emp_id]) {
-            un[nun].key = ds->si[i].emp_id;
-            un[nun++].owner = (uint32_t)i;
-        }
+        if (for_name_rules(&ds->si[i], emp_left, nemp))
+            un_si[un_at[ds->si[i].emp_id + 1]++] = (uint32_t)i;
     free(emp_left);
-    index_radix_sort(un, nun); /* stable: record order within an employer */
-    uint32_t *un_si = xmalloc((nun ? nun : 1) * sizeof *un_si);
-    for (i = 0; i < nun; i++)
-        un_si[i] = un[i].owner;
     for (i = 0; i < nleft;) {
         uint32_t emp_id = ds->tax[left[i]].emp_id; /* one per block code */
-        size_t j = i + 1, lo = 0, hi = nun;
+        size_t j = i + 1;
         while (j < nleft && ds->tax[left[j]].emp_id == emp_id)
             j++;
-        while (lo < hi) { /* the employer's first unclaimed SI record */
-            size_t mid = lo + (hi - lo) / 2;
-            if (un[mid].key < emp_id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (hi = lo; hi < nun && un[hi].key == emp_id; hi++)
-            ;
+        size_t lo = emp_id < nemp ? un_at[emp_id] : 0;
+        size_t hi = emp_id < nemp ? un_at[emp_id + 1] : 0;
         name_rules(&ms, un_si + lo, hi - lo, left + i, j - i, &ent_next, &ent_next_cap, &ents,
                    &capents, name_head);
         i = j;
     }
-    free(un);
+    free(un_at);
     free(un_si);
     free(left);
     /* statuses: each record from its own chain, read-only on everything

@@ -302,6 +302,37 @@ ids_pack(arena *a, const struct person_ids_all *all, struct person_ids *out)
         }
 }
 
+int
+ids_list(const struct person_ids *p, uint64_t out[IDK_COUNT])
+{
+    int n = 0;
+
+    if (p->k[0] == IDS_MORE) {
+        const struct person_ids_all *all = (const void *)(uintptr_t)p->k[1];
+        for (int k = 0; k < IDK_COUNT; k++)
+            if (all->id[k] != 0)
+                out[n++] = all->id[k];
+        return n;
+    }
+    for (int j = 0; j < 2; j++)
+        if (p->k[j] != 0)
+            out[n++] = p->k[j];
+    return n;
+}
+
+int
+ids_cmp(const struct person_ids *a, const struct person_ids *b)
+{
+    int c;
+
+    if (a->k[0] == b->k[0] && a->k[1] == b->k[1])
+        return 0; /* the same packed form: equal without unpacking */
+    for (int k = 0; k < IDK_COUNT; k++)
+        if ((c = ids_key_cmp(ids_get(a, (id_kind)k), ids_get(b, (id_kind)k))) != 0)
+            return c;
+    return 0;
+}
+
 void
 ids_unpack(const struct person_ids *p, struct person_ids_all *all)
 {

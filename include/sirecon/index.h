@@ -43,8 +43,6 @@ struct index {
 
 /* Stable LSD radix sort of a[0..n) by key. */
 void index_radix_sort(struct index_entry *a, size_t n);
-/* The same with a caller's buffer of n entries. */
-void index_radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp);
 
 /* Records grouped by employer code: e[0..n) hold owners; their keys are
  * set to the packed codes and the entries sorted so that each code is one

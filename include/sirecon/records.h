@@ -164,6 +164,10 @@ ids_any(const struct person_ids *p)
     return p->k[0] != 0 || p->k[1] != 0;
 }
 
+/* The keys p holds, lowest kind first, into out; returns how many. */
+int ids_list(const struct person_ids *p, uint64_t out[IDK_COUNT]);
+/* Kind by kind as ids_key_cmp() orders keys (<0, 0, >0). */
+int ids_cmp(const struct person_ids *a, const struct person_ids *b);
 /* all packed into out (three kinds or more: a copy in a's arena). */
 void ids_pack(arena *a, const struct person_ids_all *all, struct person_ids *out);
 /* Every key of p, by kind. */

@@ -488,15 +488,10 @@ test_three_kinds(void **state)
  * in record order.  Half the identifiers end in the same low bits (one big
  * bucket: the radix path), half are spread (small buckets: insertion);
  * over 2048 employers, so the pairs' buckets take more than one employer. */
-struct keyed {
-    uint64_t key;
-    uint32_t owner;
-};
-
 static int
-cmp_keyed(const void *pa, const void *pb)
+cmp_key_owner(const void *pa, const void *pb)
 {
-    const struct keyed *a = pa, *b = pb;
+    const struct index_entry *a = pa, *b = pb;
 
     if (a->key != b->key)
         return a->key < b->key ? -1 : 1;
@@ -532,13 +527,13 @@ test_bulk_against_plain(void **state)
     assert_true(ix.nemp_ids > 2048);
 
     size_t n = NTAX + NSI;
-    struct keyed *k = malloc(n * sizeof *k);
+    struct index_entry *k = malloc(n * sizeof *k);
     assert_non_null(k);
     for (size_t i = 0; i < n; i++) {
         k[i].key = i < NTAX ? ids_get(&ds.tax[i].ids, IDK_PERSONAL) : ids_get(&ds.si[i - NTAX].ids, IDK_PERSONAL);
         k[i].owner = (uint32_t)i;
     }
-    qsort(k, n, sizeof *k, cmp_keyed);
+    qsort(k, n, sizeof *k, cmp_key_owner);
     for (size_t i = 0, first = 0; i < n; i++) {
         if (i > 0 && k[i].key != k[i - 1].key)
             first = i;
@@ -551,7 +546,7 @@ test_bulk_against_plain(void **state)
         k[i].key = ((uint64_t)ds.si[i].emp_id << 32) | ds.si[i].person;
         k[i].owner = (uint32_t)i;
     }
-    qsort(k, NSI, sizeof *k, cmp_keyed);
+    qsort(k, NSI, sizeof *k, cmp_key_owner);
     for (size_t i = 0; i < NSI;) {
         size_t j = i;
         uint32_t at = index_emp_person_si_by_id(&ix, ds.si[k[i].owner].emp_id,

@@ -239,6 +239,19 @@ test_ids_pack(void **state)
             assert_true(ids_get(&p, (id_kind)k) == all.id[k]);
         ids_unpack(&p, &back);
         assert_memory_equal(&back, &all, sizeof all);
+        /* the keys it holds, lowest kind first */
+        uint64_t keys[IDK_COUNT];
+        int nk = ids_list(&p, keys), j = 0;
+        assert_int_equal(nk, n);
+        for (int k = 0; k < IDK_COUNT; k++)
+            if (all.id[k] != 0)
+                assert_true(keys[j++] == all.id[k]);
+        /* compared kind by kind: equal to itself, and against no identifier
+         * at all as its lowest kind's key is against none */
+        struct person_ids none = {{0, 0}};
+        assert_int_equal(ids_cmp(&p, &p), 0);
+        if (n > 0)
+            assert_int_equal(ids_cmp(&p, &none) > 0, ids_key_cmp(keys[0], 0) > 0);
     }
     arena_free(&a);
 }
