@@ -437,16 +437,24 @@ ids_person(id_column col, const char *in, size_t n, char out[IDS_MAX],
     return k;
 }
 
-/* The century/sex digit of a domestic 12-digit personal ID, or -1. */
+/* The century/sex digit of a domestic 12-digit personal ID, or -1 when the
+ * value is not one: 12 digits, a province of birth registration 001..096
+ * and a century digit 0..5 (1900s to 2100s).  An anonymised or made-up
+ * value ("000000000001") carries no birth year or sex. */
 static int
 cccd_century_digit(const char *pid)
 {
-    if (pid == NULL || pid[0] != '0')
+    int prov;
+
+    if (pid == NULL)
         return -1;
     for (int i = 0; i < 12; i++)
         if (!is_digit((unsigned char)pid[i]))
             return -1;
     if (pid[12] != '\0' || pid[3] > '5')
+        return -1;
+    prov = (pid[0] - '0') * 100 + (pid[1] - '0') * 10 + (pid[2] - '0');
+    if (prov < 1 || prov > 96)
         return -1;
     return pid[3] - '0';
 }

@@ -79,10 +79,12 @@ id_kind ids_person(id_column col, const char *in, size_t n, char out[IDS_MAX],
                    unsigned *flags);
 
 /* Birth year encoded in a 12-digit personal ID (century digit + 2 digits),
- * or 0 when the ID is not one. */
+ * or 0 when the ID is not a domestic CCCD (province 001-096, century digit
+ * 0-5). */
 int ids_cccd_birth_year(const char *pid);
 
-/* Sex encoded in a 12-digit personal ID: 1 male, 2 female, 0 unknown. */
+/* Sex encoded in a 12-digit personal ID: 1 male, 2 female, 0 unknown
+ * (also when the ID is not a domestic CCCD, as above). */
 int ids_cccd_sex(const char *pid);
 
 /*

@@ -358,6 +358,40 @@ test_cccd_birth_year_and_sex(void **state)
     assert_int_equal(ids_cccd_sex(NULL), 0);
 }
 
+/* Issue 19: a birth year (and sex) only from a domestic CCCD, whose first
+ * three digits are a province 001-096; an anonymised 000000000001 in an HTKK
+ * declaration once made a 2025 employee born in 1900. */
+static void
+test_cccd_birth_year_needs_province(void **state)
+{
+    static const struct {
+        const char *pid;
+        int year, sex;
+    } t[] = {
+        { "000000000001", 0, 0 },    /* anonymised: province 000 */
+        { "000085001234", 0, 0 },    /* province 000, digits that look right */
+        { "000185001234", 0, 0 },
+        { "097085001234", 0, 0 },    /* province 097: past the last code */
+        { "099185001234", 0, 0 },
+        { "001085001234", 1985, 1 }, /* the first province (Hà Nội) */
+        { "096185001234", 1985, 2 }, /* the last (Cà Mau) */
+        { "034085001111", 1985, 1 },
+        { "079300001234", 2000, 2 },
+        { "034687001234", 0, 0 },    /* a province, but century digit 6 */
+        { "034987001234", 0, 0 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < N_OF(t); i++) {
+        if (ids_cccd_birth_year(t[i].pid) != t[i].year)
+            fail_msg("birth year of %s: got %d, want %d", t[i].pid,
+                     ids_cccd_birth_year(t[i].pid), t[i].year);
+        if (ids_cccd_sex(t[i].pid) != t[i].sex)
+            fail_msg("sex of %s: got %d, want %d", t[i].pid, ids_cccd_sex(t[i].pid),
+                     t[i].sex);
+    }
+}
+
 static void
 test_kind_names(void **state)
 {
@@ -447,6 +481,7 @@ main(void)
         cmocka_unit_test(test_person_table),
         cmocka_unit_test(test_twelve_digits_by_column),
         cmocka_unit_test(test_cccd_birth_year_and_sex),
+        cmocka_unit_test(test_cccd_birth_year_needs_province),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_mask),
     };
