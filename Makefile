@@ -16,11 +16,36 @@ endif
 ifdef WERROR
 WARN    += -Werror
 endif
-PKGS    := xlsxwriter libutf8proc inih zlib nettle minizip expat
-PKG_CF  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LD  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CF  := $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude $(PKG_CF) $(CFLAGS)
-LIBS    := $(PKG_LD) -lcsv -lfreexl -lpthread -lm
+# The libraries found through pkg-config, as module:Debian-package, and the
+# headers of the ones that have no .pc file.
+PKG_DEBS := xlsxwriter:libxlsxwriter-dev libutf8proc:libutf8proc-dev \
+            inih:libinih-dev zlib:zlib1g-dev nettle:nettle-dev \
+            minizip:libminizip-dev expat:libexpat1-dev
+HDR_DEBS := csv.h:libcsv-dev uthash.h:uthash-dev freexl.h:libfreexl-dev
+PKGS     := $(foreach p,$(PKG_DEBS),$(firstword $(subst :, ,$(p))))
+deb_of    = $(foreach p,$(2),$(if $(filter $(1):%,$(p)),$(lastword $(subst :, ,$(p)))))
+
+# The flags are asked of pkg-config lazily, the first time a compile or link
+# command needs them (so after `deps` has installed the packages), and once.
+# A missing .pc module or header stops the build with the Debian package to
+# install; clean, help and deps never ask.
+PKG_MISSING = $(shell command -v pkg-config >/dev/null 2>&1 || { echo pkg-config; exit; }; \
+                for m in $(PKGS); do pkg-config --exists $$m || echo $$m; done)
+HDR_MISSING = $(shell for h in $(foreach p,$(HDR_DEBS),$(firstword $(subst :, ,$(p)))); do \
+                printf '\043include <%s>\n' $$h | $(CC) -E -x c - >/dev/null 2>&1 || echo $$h; done)
+debs_of   = $(strip $(foreach x,$(1),$(call deb_of,$(x),$(2))))
+define pkg_check
+$(eval _pm := $(PKG_MISSING))$(eval _hm := $(HDR_MISSING))
+$(if $(filter pkg-config,$(_pm)),$(error pkg-config not found: install the Debian package pkg-config (make deps)))
+$(if $(_pm),$(error pkg-config cannot find $(foreach m,$(_pm),$(m).pc); install the Debian package(s) $(call debs_of,$(_pm),$(PKG_DEBS)): run make deps (or apt-get install -y $(call debs_of,$(_pm),$(PKG_DEBS)))))
+$(if $(_hm),$(error $(CC) cannot find $(foreach h,$(_hm),<$(h)>); install the Debian package(s) $(call debs_of,$(_hm),$(HDR_DEBS)): run make deps (or apt-get install -y $(call debs_of,$(_hm),$(HDR_DEBS)))))
+endef
+pkg_check_once = $(if $(_pkg_checked),,$(eval _pkg_checked := 1)$(pkg_check))
+pkg_flags = $(strip $(pkg_check_once)$(shell pkg-config $(1) $(PKGS) || echo PKG-CONFIG-FAILED))
+PKG_CF   = $(eval PKG_CF := $$(call pkg_flags,--cflags))$(if $(filter PKG-CONFIG-FAILED,$(PKG_CF)),$(error pkg-config --cflags $(PKGS) failed (see its message above)))$(PKG_CF)
+PKG_LD   = $(eval PKG_LD := $$(call pkg_flags,--libs))$(if $(filter PKG-CONFIG-FAILED,$(PKG_LD)),$(error pkg-config --libs $(PKGS) failed (see its message above)))$(PKG_LD)
+ALL_CF   = $(WARN) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Iinclude $(PKG_CF) $(CFLAGS)
+LIBS     = $(PKG_LD) -lcsv -lfreexl -lpthread -lm
 
 SRCS     := $(sort $(wildcard src/*.c))
 LIB_SRCS := $(SRCS)
@@ -39,8 +64,24 @@ Q := @
 endif
 
 .PHONY: all deps demo check check-only unit e2e explain formats xlsx-check print-check truth determinism safety manlint asan valgrind \
-        fuzz bench bench-national bench-guard install uninstall clean help
+        fuzz bench bench-national bench-guard install uninstall clean help build-after-deps
+.DEFAULT_GOAL := all
 
+deps: ## check build/test packages, install missing ones (apt-get)
+	@sh scripts/deps.sh
+
+# The goals that build (BUILD_GOALS, or none: `all`) run `deps` first, then
+# do their work, and any other goals named with them, in a second make
+# (SIRECON_INNER=1), which asks pkg-config only once the packages are there:
+# so each passes on its first run on a machine without them.
+BUILD_GOALS := all demo check asan valgrind fuzz bench bench-national bench-guard install
+GOALS       := $(or $(MAKECMDGOALS),all)
+ifneq ($(if $(SIRECON_INNER),,$(filter $(BUILD_GOALS),$(GOALS))),)
+$(filter-out deps,$(GOALS)): build-after-deps
+	@:
+build-after-deps: deps
+	@$(MAKE) --no-print-directory SIRECON_INNER=1 $(filter-out deps,$(MAKECMDGOALS))
+else
 all: $(BIN)
 
 $(BUILD)/obj/%.o: src/%.c
@@ -70,18 +111,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsirecon-test.a
 
 -include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
-deps: ## check build/test packages, install missing ones (apt-get)
-	@sh scripts/deps.sh
-
-demo: deps $(BIN) ## reconcile the bundled sample and print where the report is
+demo: $(BIN) ## reconcile the bundled sample and print where the report is
 	@rm -rf $(BUILD)/demo
 	@$(BIN) reconcile -t fixtures/sample/tax.csv -s fixtures/sample/si.csv \
 	    -e fixtures/sample/employers.csv -o $(BUILD)/demo; rc=$$?; \
 	 if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	 echo "demo: exit $$rc; report in $(BUILD)/demo/report.xlsx (also employers.csv, employees.csv, run.json)"
 
-check: deps ## build and run every test (unit, e2e, workbook, man page)
-	@$(MAKE) --no-print-directory check-only
+check: check-only ## build and run every test (unit, e2e, workbook, man page)
 
 check-only: $(BIN) $(UNITS) unit e2e explain formats xlsx-check print-check truth determinism safety bench-guard manlint
 
@@ -117,7 +154,7 @@ safety: $(BIN) ## disk full, unwritable output, SIGKILL mid-write, permissions
 manlint: ## mandoc -Tlint on the man page
 	@mandoc -Tlint -W warning man/sirecon.1 && echo "man: mandoc -Tlint clean"
 
-asan: deps ## the whole suite under ASan+UBSan
+asan: ## the whole suite under ASan+UBSan
 	@$(MAKE) --no-print-directory BUILD=build/asan WERROR=1 GUARD_RSS=0 \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" check-only
@@ -138,7 +175,7 @@ $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
 
 
 FUZZERS := fuzz_table fuzz_values fuzz_xlsx fuzz_xls fuzz_htkk fuzz_stream
-fuzz: deps $(FUZZERS:%=$(BUILD)/fuzz/%) ## libFuzzer on the readers and the normalizers (FUZZ_SECONDS each)
+fuzz: $(FUZZERS:%=$(BUILD)/fuzz/%) ## libFuzzer on the readers and the normalizers (FUZZ_SECONDS each)
 	@for f in $(FUZZERS); do \
 	    c=$${f#fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$c; \
 	    $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -dict=fuzz/dict.txt \
@@ -174,3 +211,4 @@ clean: ## remove build/
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/' | expand -t 14
+endif
