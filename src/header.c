@@ -1066,6 +1066,7 @@ enum {
     SH_NAME = 128,   /* two or more words of letters */
     SH_ZEROS = 256,  /* ends in 000 */
     SH_LETTERS = 512, /* holds a letter */
+    SH_YEAR = 1024,  /* a year, 1900-2099, alone */
 };
 
 static unsigned short
@@ -1142,6 +1143,8 @@ cell_shape(const char *s, size_t n)
             sh |= SH_TAXCODE;
         if (n >= 4 && memcmp(s + n - 3, "000", 3) == 0)
             sh |= SH_ZEROS;
+        if (n == 4 && (memcmp(s, "19", 2) == 0 || memcmp(s, "20", 2) == 0))
+            sh |= SH_YEAR;
     } else if (letters > 0 && letters <= 2 && digits >= 6 && digits + letters == n &&
                isalpha((unsigned char)s[0])) {
         sh |= SH_IDLIKE; /* B1234567 */
@@ -1165,7 +1168,7 @@ cell_shape(const char *s, size_t n)
 }
 
 struct colstat {
-    int n, pid12, idlike, taxcode, money, date, month, name, zeros, distinct, letters;
+    int n, pid12, idlike, taxcode, money, date, month, name, zeros, distinct, letters, year;
 };
 
 /* Shapes of the values of column c in the data rows below header row
@@ -1205,6 +1208,7 @@ col_stat(struct ctx *cx, int last, int skip_row, int c, struct colstat *st)
         st->name += (sh & SH_NAME) != 0;
         st->zeros += (sh & SH_ZEROS) != 0;
         st->letters += (sh & SH_LETTERS) != 0;
+        st->year += (sh & SH_YEAR) != 0;
         const char *v = row->cells[c].s;
         size_t vn = row->cells[c].n;
         values_trim(&v, &vn);
@@ -1246,6 +1250,32 @@ content_refuses(int f, const struct colstat *st)
         return 2 * st->idlike < st->n;
     if (f == F_FULL_NAME || f == F_EMPLOYER_NAME)
         return 5 * st->letters < st->n;
+    return false;
+}
+
+/* A label read by meaning is a guess until the column's content agrees
+ * with the field's value type (docs/inputs.md, "By meaning"): a year
+ * column holds years, a name column words, an amount column no names or
+ * personal IDs, a month column months.  One value decides (official forms
+ * carry three rows); a year or name column with no value at all (a column
+ * of zeros under "Trong đó …") does not agree either. */
+static bool
+meaning_disagrees(int f, const struct colstat *st)
+{
+    if (f == F_TAX_YEAR)
+        return st->n == 0 || st->year < st->n;
+    if (f == F_FULL_NAME || f == F_EMPLOYER_NAME)
+        return st->n == 0 || 2 * st->letters < st->n;
+    if (st->n == 0)
+        return false;
+    if (is_money_field(f))
+        return 2 * st->letters >= st->n || 2 * st->pid12 > st->n;
+    if (f == F_FROM_MONTH || f == F_TO_MONTH)
+        return 2 * (st->month + st->date) < st->n;
+    if (f == F_BIRTH_DATE)
+        return 2 * (st->month + st->date + st->year) < st->n;
+    if (f == F_INCOME_MONTHS)
+        return st->letters > 0 || st->idlike > 0 || st->money > 0;
     return false;
 }
 
@@ -1344,7 +1374,8 @@ content_pass(struct ctx *cx, struct cand *cd)
         if (cd->col[f] < 0 || cd->how[f] == HOW_CONTENT)
             continue;
         col_stat(cx, last, skip, cd->col[f], &st);
-        if (content_refuses(f, &st)) {
+        if (content_refuses(f, &st) ||
+            (cd->how[f] == HOW_MEANING && meaning_disagrees(f, &st))) {
             cd->refused[f] = cd->col[f];
             cd->col[f] = cd->alt[f];
             cd->alt[f] = -1;
@@ -2073,6 +2104,14 @@ fill_map(struct ctx *cx, const struct cand *cd, struct header_map *m)
     if (m->last + 1 < cx->nrows && row_is_colnum(&cx->rows[m->last + 1], w))
         m->colnum_row = m->last + 1;
     scan_title(cx->kind, cx->rows, m->first, m);
+    /* a title-block value is not overridden by a column read by meaning */
+    for (int f = 0; f < F_COUNT; f++)
+        if (m->title[f] != NULL && m->col[f] >= 0 && m->how[f] == HOW_MEANING) {
+            m->refused[f] = m->col[f];
+            m->col[f] = -1;
+            free(m->label[f]);
+            m->label[f] = NULL;
+        }
     /* 05-2 has a non-resident column and no insurance column (docs/inputs.md, "Fields") */
     if (cx->kind == KIND_TAX && m->schedule == 0) {
         if (m->col[F_NON_RESIDENT] >= 0 && m->col[F_INSURANCE_DEDUCTION] < 0)

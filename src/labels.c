@@ -17,6 +17,7 @@
  * number, phone, bank account, a dependant's data) make the label known
  * but fieldless.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 #include "sirecon/labels.h"
@@ -61,23 +62,27 @@ static const struct phrase phrases[] = {
     {KT | KS | KI, F_ID_NUMBER, 3, "national identity"}, {KT | KS | KI, F_ID_NUMBER, 3, "ddcn"}, {KT | KS | KI, F_ID_NUMBER, 3, "nhan dang"},
     {KT | KS | KI, F_ID_NUMBER, 3, "identification number"}, {KT | KS | KI, F_ID_NUMBER, 3, "identification"},
     /* tax codes: the person's or the employer's by the owner */
-    {KALL, P_TAXCODE, 3, "ma so thue"}, {KALL, P_TAXCODE, 3, "mst"},
-    {KALL, P_TAXCODE, 3, "ma thue"}, {KALL, P_TAXCODE, 3, "tax code"},
+    {KALL, P_TAXCODE, 3, "mã số thuế"}, {KALL, P_TAXCODE, 3, "mst"},
+    {KALL, P_TAXCODE, 3, "mã thuế"}, {KALL, P_TAXCODE, 3, "tax code"},
     {KALL, P_TAXCODE, 3, "tax id"}, {KALL, P_TAXCODE, 3, "tax number"},
     {KALL, P_TAXCODE, 3, "taxpayer id"}, {KALL, P_TAXCODE, 3, "tin"},
     {KALL, P_TAXCODE, 3, "tax identification number"}, {KALL, P_TAXCODE, 3, "taxcode"},
     {KALL, P_TAXCODE, 3, "mst cn"}, {KALL, P_TAXCODE, 3, "mstcn"}, {KALL, P_TAXCODE, 3, "mst nld"},
     {KALL, P_TAXCODE, 3, "mst dn"}, {KALL, P_TAXCODE, 3, "mstdn"},
+    {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "pit code"}, {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "pit id"},
+    {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "pit number"}, {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "pit no"},
+    {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "personal income tax code"},
+    {KT | KS | KI, F_EMPLOYEE_TAX_ID, 3, "pit tax code"},
     {KT | KS | KE, F_EMPLOYER_TAX_ID, 3, "ma so doanh nghiep"},
     {KT | KS | KE, F_EMPLOYER_TAX_ID, 3, "ma doanh nghiep"},
     {KT | KS | KE, F_EMPLOYER_TAX_ID, 3, "ma so dn"}, {KT | KS | KE, F_EMPLOYER_TAX_ID, 3, "ma dn"},
     /* the SI number */
-    {KT | KS | KI, F_SI_NUMBER, 3, "ma so bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "so so bhxh"},
-    {KT | KS | KI, F_SI_NUMBER, 3, "ma bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "so bhxh"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "maso bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "mã số bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "số sổ bhxh"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "mã bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "số bhxh"},
     {KT | KS | KI, F_SI_NUMBER, 3, "ms bhxh"}, {KT | KS | KI, F_SI_NUMBER, 3, "msbhxh"},
     {KS | KI, F_SI_NUMBER, 2, "so so"},
-    {KT | KS | KI, F_SI_NUMBER, 3, "ma so bao hiem"}, {KT | KS | KI, F_SI_NUMBER, 3, "so so bao hiem"},
-    {KT | KS | KI, F_SI_NUMBER, 3, "ma bao hiem"}, {KT | KS | KI, F_SI_NUMBER, 3, "so bao hiem xa hoi"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "mã số bảo hiểm"}, {KT | KS | KI, F_SI_NUMBER, 3, "số sổ bảo hiểm"},
+    {KT | KS | KI, F_SI_NUMBER, 3, "mã bảo hiểm"}, {KT | KS | KI, F_SI_NUMBER, 3, "so bao hiem xa hoi"},
     {KT | KS | KI, F_SI_NUMBER, 3, "social insurance number"},
     {KT | KS | KI, F_SI_NUMBER, 3, "social insurance no"}, {KT | KS | KI, F_SI_NUMBER, 3, "social insurance code"},
     {KT | KS | KI, F_SI_NUMBER, 3, "social insurance id"}, {KT | KS | KI, F_SI_NUMBER, 3, "si number"},
@@ -90,39 +95,39 @@ static const struct phrase phrases[] = {
     {KT | KS | KI, F_SI_NUMBER, 3, "social insurance book"}, {KT | KS | KI, F_SI_NUMBER, 3, "so so bao hiem xa hoi"},
     {KS | KI, F_SI_NUMBER, 1, "bhxh"}, {KS | KI, F_SI_NUMBER, 1, "social insurance"},
     /* names */
-    {KALL, P_NAME, 3, "ho va ten"}, {KALL, P_NAME, 3, "ho ten"}, {KALL, P_NAME, 3, "full name"},
-    {KALL, P_NAME, 3, "fullname"}, {KALL, P_NAME, 2, "ten"}, {KALL, P_NAME, 2, "name"},
-    {KALL, P_NAME, 2, "ten day du"}, {KALL, P_NAME, 3, "ho ten day du"},
+    {KALL, P_NAME, 3, "họ và tên"}, {KALL, P_NAME, 3, "họ tên"}, {KALL, P_NAME, 3, "full name"},
+    {KALL, P_NAME, 3, "fullname"}, {KALL, P_NAME, 2, "tên"}, {KALL, P_NAME, 2, "name"},
+    {KALL, P_NAME, 2, "tên đầy đủ"}, {KALL, P_NAME, 3, "họ tên đầy đủ"},
     /* a column headed by who is listed holds their names (alone only) */
     {KT | KS | KI, F_FULL_NAME, 1, "nguoi lao dong"}, {KT | KS | KI, F_FULL_NAME, 1, "nhan vien"},
     {KT | KS | KI, F_FULL_NAME, 1, "employee"}, {KT | KS | KI, F_FULL_NAME, 1, "ca nhan"},
     {KT | KS | KI, F_FULL_NAME, 1, "nguoi tham gia"}, {KT | KS | KI, F_FULL_NAME, 1, "participant"},
-    {KT | KS | KE, F_EMPLOYER_NAME, 2, "don vi"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "doanh nghiep"},
+    {KT | KS | KE, F_EMPLOYER_NAME, 2, "đơn vị"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "doanh nghiep"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "cong ty"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "employer"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "company"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "to chuc tra thu nhap"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "nguoi nop thue"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "organisation"}, {KT | KS | KE, F_EMPLOYER_NAME, 2, "organization"},
     {KT | KS | KE, F_EMPLOYER_NAME, 2, "to chuc"},
     /* dates and periods */
-    {KT | KS | KI, F_BIRTH_DATE, 3, "ngay sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "nam sinh"},
-    {KT | KS | KI, F_BIRTH_DATE, 3, "ngay thang nam sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "thang nam sinh"},
+    {KT | KS | KI, F_BIRTH_DATE, 3, "ngày sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "năm sinh"},
+    {KT | KS | KI, F_BIRTH_DATE, 3, "ngày tháng năm sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "tháng năm sinh"},
     {KT | KS | KI, F_BIRTH_DATE, 3, "sinh"}, {KT | KS | KI, F_BIRTH_DATE, 3, "date of birth"},
     {KT | KS | KI, F_BIRTH_DATE, 3, "birth date"}, {KT | KS | KI, F_BIRTH_DATE, 3, "birthdate"},
     {KT | KS | KI, F_BIRTH_DATE, 3, "birth"}, {KT | KS | KI, F_BIRTH_DATE, 3, "dob"},
     {KT | KS | KI, F_BIRTH_DATE, 3, "birthday"}, {KT | KS | KI, F_BIRTH_DATE, 3, "born"},
-    {KT, F_TAX_YEAR, 3, "nam quyet toan"}, {KT, F_TAX_YEAR, 3, "ky tinh thue"},
-    {KT, F_TAX_YEAR, 3, "nam tinh thue"}, {KT, F_TAX_YEAR, 3, "ky quyet toan"},
+    {KT, F_TAX_YEAR, 3, "năm quyết toán"}, {KT, F_TAX_YEAR, 3, "kỳ tính thuế"},
+    {KT, F_TAX_YEAR, 3, "năm tính thuế"}, {KT, F_TAX_YEAR, 3, "kỳ quyết toán"},
     {KT, F_TAX_YEAR, 3, "tax year"}, {KT, F_TAX_YEAR, 3, "fiscal year"},
     {KT, F_TAX_YEAR, 3, "settlement year"}, {KT, F_TAX_YEAR, 3, "assessment year"},
-    {KT, F_TAX_YEAR, 3, "tax period"}, {KT, F_TAX_YEAR, 3, "ky thue"},
-    {KT, F_TAX_YEAR, 2, "nam"}, {KT, F_TAX_YEAR, 2, "year"}, {KT, F_TAX_YEAR, 2, "period"},
-    {KT, F_TAX_YEAR, 2, "ky"},
-    {KT, F_INCOME_MONTHS, 3, "so thang"}, {KT, F_INCOME_MONTHS, 3, "so thang co thu nhap"},
-    {KT, F_INCOME_MONTHS, 3, "so thang lam viec"}, {KT, F_INCOME_MONTHS, 3, "thang lam viec"},
+    {KT, F_TAX_YEAR, 3, "tax period"}, {KT, F_TAX_YEAR, 3, "kỳ thuế"},
+    {KT, F_TAX_YEAR, 2, "năm"}, {KT, F_TAX_YEAR, 2, "year"}, {KT, F_TAX_YEAR, 2, "period"},
+    {KT, F_TAX_YEAR, 2, "kỳ"},
+    {KT, F_INCOME_MONTHS, 3, "số tháng"}, {KT, F_INCOME_MONTHS, 3, "số tháng có thu nhập"},
+    {KT, F_INCOME_MONTHS, 3, "số tháng làm việc"}, {KT, F_INCOME_MONTHS, 3, "tháng làm việc"},
     {KT, F_INCOME_MONTHS, 3, "income months"}, {KT, F_INCOME_MONTHS, 3, "months worked"},
     {KT, F_INCOME_MONTHS, 3, "months of income"}, {KT, F_INCOME_MONTHS, 3, "number of months"},
-    {KT, F_INCOME_MONTHS, 2, "months"}, {KT, F_INCOME_MONTHS, 3, "thang co thu nhap"},
-    {KT, F_INCOME_MONTHS, 3, "thang nhan thu nhap"},
+    {KT, F_INCOME_MONTHS, 2, "months"}, {KT, F_INCOME_MONTHS, 3, "tháng có thu nhập"},
+    {KT, F_INCOME_MONTHS, 3, "tháng nhận thu nhập"},
     /* tax amounts */
     {KT, F_TAXABLE_INCOME, 3, "thu nhap chiu thue"}, {KT, F_TAXABLE_INCOME, 3, "tnct"},
     {KT, F_TAXABLE_INCOME, 3, "taxable income"}, {KT, F_TAXABLE_INCOME, 3, "chiu thue"},
@@ -153,39 +158,41 @@ static const struct phrase phrases[] = {
     {KT, F_NON_RESIDENT, 3, "khong cu tru"}, {KT, F_NON_RESIDENT, 3, "non resident"},
     {KT, F_NON_RESIDENT, 3, "nonresident"},
     /* SI spans */
-    {KS | KE, F_UNIT_CODE, 3, "ma don vi"}, {KS | KE, F_UNIT_CODE, 3, "ma dv"},
-    {KS | KE, F_UNIT_CODE, 3, "ma dvi"}, {KS | KE, F_UNIT_CODE, 3, "ma so don vi"},
+    {KS | KE, F_UNIT_CODE, 3, "mã đơn vị"}, {KS | KE, F_UNIT_CODE, 3, "ma dv"},
+    {KS | KE, F_UNIT_CODE, 3, "ma dvi"}, {KS | KE, F_UNIT_CODE, 3, "mã số đơn vị"},
     {KS | KE, F_UNIT_CODE, 3, "unit code"}, {KS | KE, F_UNIT_CODE, 3, "unit id"},
     {KS | KE, F_UNIT_CODE, 3, "unit"}, {KS | KE, F_UNIT_CODE, 3, "ma co quan"},
-    {KS, F_SALARY, 3, "muc luong"}, {KS, F_SALARY, 3, "tien luong"}, {KS, F_SALARY, 3, "luong"},
-    {KS, F_SALARY, 3, "he so luong"}, {KS, F_SALARY, 3, "muc dong"}, {KS, F_SALARY, 3, "salary"},
+    {KS, F_SALARY, 3, "mức lương"}, {KS, F_SALARY, 3, "tiền lương"}, {KS, F_SALARY, 3, "lương"},
+    {KS, F_SALARY, 3, "hệ số lương"}, {KS, F_SALARY, 3, "mức đóng"}, {KS, F_SALARY, 3, "salary"},
     {KS, F_SALARY, 3, "wage"}, {KS, F_SALARY, 3, "wages"}, {KS, F_SALARY, 3, "contribution base"},
     {KS, F_SALARY, 3, "insured salary"}, {KS, F_SALARY, 2, "pay"}, {KS, F_SALARY, 2, "base"},
-    {KS, F_FROM_MONTH, 3, "tu thang"}, {KS, F_FROM_MONTH, 3, "thang bat dau"},
-    {KS, F_FROM_MONTH, 3, "bat dau"}, {KS, F_FROM_MONTH, 3, "tu ngay"},
+    {KS, F_FROM_MONTH, 3, "từ tháng"}, {KS, F_FROM_MONTH, 3, "tháng bắt đầu"},
+    {KS, F_FROM_MONTH, 3, "bat dau"}, {KS, F_FROM_MONTH, 3, "từ ngày"},
     {KS, F_FROM_MONTH, 3, "from month"}, {KS, F_FROM_MONTH, 3, "start month"},
     {KS, F_FROM_MONTH, 3, "start"}, {KS, F_FROM_MONTH, 3, "from"}, {KS, F_FROM_MONTH, 3, "begin"},
     {KS, F_FROM_MONTH, 3, "effective from"}, {KS, F_FROM_MONTH, 3, "valid from"},
-    {KS, F_FROM_MONTH, 3, "hieu luc tu"}, {KS, F_FROM_MONTH, 2, "tu"},
-    {KS, F_TO_MONTH, 3, "den thang"}, {KS, F_TO_MONTH, 3, "thang ket thuc"},
-    {KS, F_TO_MONTH, 3, "ket thuc"}, {KS, F_TO_MONTH, 3, "den ngay"},
+    {KS, F_FROM_MONTH, 3, "hiệu lực từ"}, {KS, F_FROM_MONTH, 2, "từ"},
+    {KS, F_TO_MONTH, 3, "đến tháng"}, {KS, F_TO_MONTH, 3, "tháng kết thúc"},
+    {KS, F_TO_MONTH, 3, "ket thuc"}, {KS, F_TO_MONTH, 3, "đến ngày"},
     {KS, F_TO_MONTH, 3, "to month"}, {KS, F_TO_MONTH, 3, "end month"}, {KS, F_TO_MONTH, 3, "end"},
     {KS, F_TO_MONTH, 3, "until"}, {KS, F_TO_MONTH, 3, "effective to"}, {KS, F_TO_MONTH, 3, "valid to"},
-    {KS, F_TO_MONTH, 3, "hieu luc den"}, {KS, F_TO_MONTH, 2, "den"}, {KS, F_TO_MONTH, 2, "to"},
-    {KS, F_PLAN_CODE, 3, "phuong an"}, {KS, F_PLAN_CODE, 3, "ma phuong an"}, {KS, F_PLAN_CODE, 2, "pa"},
+    {KS, F_TO_MONTH, 3, "hiệu lực đến"}, {KS, F_TO_MONTH, 2, "đến"}, {KS, F_TO_MONTH, 2, "to"},
+    {KS, F_PLAN_CODE, 3, "phương án"}, {KS, F_PLAN_CODE, 3, "mã phương án"}, {KS, F_PLAN_CODE, 2, "pa"},
     {KS, F_PLAN_CODE, 3, "plan"}, {KS, F_PLAN_CODE, 3, "plan code"},
     {KS, F_CHANGE_TYPE, 3, "phan loai"}, {KS, F_CHANGE_TYPE, 3, "loai bien dong"},
     {KS, F_CHANGE_TYPE, 3, "bien dong"}, {KS, F_CHANGE_TYPE, 3, "tang giam"},
     {KS, F_CHANGE_TYPE, 3, "loai tang giam"}, {KS, F_CHANGE_TYPE, 3, "change type"},
     {KS, F_CHANGE_TYPE, 3, "movement"}, {KS, F_CHANGE_TYPE, 2, "change"},
+    {KS, F_CHANGE_TYPE, 3, "loại khai báo"}, {KS, F_CHANGE_TYPE, 3, "loai khai bao"},
+    {KS, F_CHANGE_TYPE, 3, "declaration type"},
     /* the registry */
-    {KE, F_AREA, 3, "dia ban"}, {KE, F_AREA, 3, "xa phuong"}, {KE, F_AREA, 3, "phuong xa"},
-    {KE, F_AREA, 2, "xa"}, {KE, F_AREA, 2, "phuong"}, {KE, F_AREA, 2, "huyen"},
+    {KE, F_AREA, 3, "dia ban"}, {KE, F_AREA, 3, "xã phường"}, {KE, F_AREA, 3, "phường xã"},
+    {KE, F_AREA, 2, "xã"}, {KE, F_AREA, 2, "phường"}, {KE, F_AREA, 2, "huyen"},
     {KE, F_AREA, 2, "quan huyen"}, {KE, F_AREA, 3, "khu vuc"}, {KE, F_AREA, 3, "area"},
     {KE, F_AREA, 3, "district"}, {KE, F_AREA, 3, "commune"}, {KE, F_AREA, 3, "ward"},
-    {KE, F_WAGE_REGION, 3, "vung"}, {KE, F_WAGE_REGION, 3, "vung luong"}, {KE, F_WAGE_REGION, 3, "region"},
+    {KE, F_WAGE_REGION, 3, "vùng"}, {KE, F_WAGE_REGION, 3, "vùng lương"}, {KE, F_WAGE_REGION, 3, "region"},
     {KE, F_WAGE_REGION, 3, "wage region"}, {KE, F_WAGE_REGION, 3, "vung ltt"},
-    {KE, F_ADDRESS, 3, "dia chi"}, {KE, F_ADDRESS, 3, "address"}, {KE, F_ADDRESS, 3, "tru so"},
+    {KE, F_ADDRESS, 3, "địa chỉ"}, {KE, F_ADDRESS, 3, "address"}, {KE, F_ADDRESS, 3, "tru so"},
 };
 
 /* Phrases that remove one field from a label's readings wherever they
@@ -209,7 +216,8 @@ static const struct veto vetoes[] = {
     {F_INSURANCE_DEDUCTION, "thue"},
     {F_TAX_WITHHELD, "phai nop"}, {F_TAX_WITHHELD, "nop thua"}, {F_TAX_WITHHELD, "hoan"},
     {F_TAX_WITHHELD, "refund"}, {F_TAX_WITHHELD, "payable"}, {F_TAX_WITHHELD, "bao hiem"},
-    {F_TAX_WITHHELD, "insurance"}, {F_TAX_WITHHELD, "gia canh"},
+    {F_TAX_WITHHELD, "insurance"}, {F_TAX_WITHHELD, "gia canh"}, {F_TAX_WITHHELD, "code"},
+    {F_TAX_WITHHELD, "id"}, {F_CHANGE_TYPE, "ma"}, {F_CHANGE_TYPE, "code"},
     {F_INCOME_MONTHS, "giam tru"}, {F_INCOME_MONTHS, "bao hiem"}, {F_INCOME_MONTHS, "bhxh"},
     {F_INCOME_MONTHS, "dong"}, {F_INCOME_MONTHS, "insurance"},
     {F_TAX_YEAR, "sinh"}, {F_TAX_YEAR, "birth"}, {F_TAX_YEAR, "cap"}, {F_TAX_YEAR, "so nam"},
@@ -299,12 +307,15 @@ static const char *const owner_person[] = {
 
 struct toks {
     const char *w[TOK_MAX];
+    const unsigned char *m[TOK_MAX]; /* the diacritics of w's letters, or NULL */
     unsigned char len[TOK_MAX];
     int n;
 };
 
+/* Split a folded label into words; marks (or NULL) are its diacritics,
+ * byte for byte (names_fold_words_marked). */
 static void
-tokenize(char *buf, struct toks *t)
+tokenize(char *buf, const unsigned char *marks, struct toks *t)
 {
     char *p = buf;
 
@@ -314,15 +325,39 @@ tokenize(char *buf, struct toks *t)
         while (*q && *q != ' ')
             q++;
         t->w[t->n] = p;
+        t->m[t->n] = marks ? marks + (p - buf) : NULL;
         t->len[t->n] = (unsigned char)(q - p > 255 ? 255 : q - p);
         t->n++;
         p = *q ? q + 1 : q;
     }
 }
 
-/* Position of the words of phrase ph in t[from..to), or -1; *nw its words. */
+/* Whether two words of the same folded letters carry the same diacritics:
+ * each letter its modifier (ă â ê ô ơ ư đ), the word one tone wherever it
+ * sits ("uỷ" and "ủy", "hoà" and "hòa" are one word). */
+static bool
+same_marks(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    int ta = 0, tb = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if ((a[i] & NAMES_MARK_MODIFIER) != (b[i] & NAMES_MARK_MODIFIER))
+            return false;
+        if (ta == 0)
+            ta = a[i] >> 3;
+        if (tb == 0)
+            tb = b[i] >> 3;
+    }
+    return ta == tb;
+}
+
+/* Position of the words of phrase ph in t[from..to), or -1; *nw its words.
+ * With pm (the phrase's diacritics, for a phrase written with them, matched
+ * against a label written with them) each word must carry the phrase's
+ * diacritics too: "năm" is not the "Nam" of "Việt Nam". */
 static int
-find_phrase(const struct toks *t, int from, int to, const char *ph, int *nw)
+find_phrase_m(const struct toks *t, int from, int to, const char *ph,
+              const unsigned char *pm, int *nw)
 {
     const char *pw[PH_TOK];
     size_t pl[PH_TOK];
@@ -339,12 +374,41 @@ find_phrase(const struct toks *t, int from, int to, const char *ph, int *nw)
         *nw = k;
     for (int i = from; i + k <= to; i++) {
         int j = 0;
-        while (j < k && t->len[i + j] == pl[j] && memcmp(t->w[i + j], pw[j], pl[j]) == 0)
+        while (j < k && t->len[i + j] == pl[j] && memcmp(t->w[i + j], pw[j], pl[j]) == 0 &&
+               (pm == NULL || t->m[i + j] == NULL ||
+                same_marks(t->m[i + j], pm + (pw[j] - ph), pl[j])))
             j++;
         if (j == k)
             return i;
     }
     return -1;
+}
+
+static int
+find_phrase(const struct toks *t, int from, int to, const char *ph, int *nw)
+{
+    return find_phrase_m(t, from, to, ph, NULL, nw);
+}
+
+/* The phrase table folded once (its Vietnamese may carry diacritics):
+ * read-only after, so loader threads may classify at once. */
+#define PH_FOLD 64
+static struct {
+    char fold[PH_FOLD];
+    unsigned char marks[PH_FOLD];
+    bool accented;
+} ph_prep[NELEM(phrases)];
+static pthread_once_t ph_once = PTHREAD_ONCE_INIT;
+
+static void
+ph_prep_init(void)
+{
+    for (size_t i = 0; i < NELEM(phrases); i++) {
+        names_fold_words_marked(phrases[i].words, strlen(phrases[i].words), ph_prep[i].fold,
+                                ph_prep[i].marks, PH_FOLD);
+        for (size_t k = 0; k < PH_FOLD && !ph_prep[i].accented; k++)
+            ph_prep[i].accented = ph_prep[i].marks[k] != 0;
+    }
 }
 
 /* The head of the label: its words outside parentheses, up to a
@@ -384,6 +448,7 @@ split_label(const struct toks *t, struct split *sp)
         if (depth > 0) {
             if (!qcond && sp->qual.n < TOK_MAX) {
                 sp->qual.w[sp->qual.n] = t->w[i];
+                sp->qual.m[sp->qual.n] = t->m[i];
                 sp->qual.len[sp->qual.n++] = t->len[i];
             }
             continue;
@@ -396,6 +461,7 @@ split_label(const struct toks *t, struct split *sp)
         if (sp->head.n == 0 && t->w[i][0] >= '0' && t->w[i][0] <= '9')
             continue;
         sp->head.w[sp->head.n] = t->w[i];
+        sp->head.m[sp->head.n] = t->m[i];
         sp->head.len[sp->head.n++] = t->len[i];
     }
     if (sp->head.n == 0) /* the whole label in parentheses */
@@ -475,19 +541,25 @@ int
 labels_classify(file_kind kind, const char *s, size_t n, int *score)
 {
     char buf[LBL_MAX];
+    unsigned char marks[LBL_MAX];
     struct toks t;
     struct split sp;
     unsigned km;
     int best = LABELS_UNKNOWN, bw = 0, bn = 0, bpos = 0, opos = -1;
-    const struct phrase *bph = NULL;
+    bool accented = false;
 
     if (score)
         *score = 0;
     if ((unsigned)kind >= KIND_COUNT || s == NULL)
         return LABELS_UNKNOWN;
+    pthread_once(&ph_once, ph_prep_init);
     km = 1u << kind;
-    names_fold_words(s, n, buf, sizeof buf);
-    tokenize(buf, &t);
+    size_t len = names_fold_words_marked(s, n, buf, marks, sizeof buf);
+    for (size_t i = 0; i < len && !accented; i++)
+        accented = marks[i] != 0;
+    /* a label typed without diacritics is read folded; one written with
+     * them is read with them (docs/inputs.md, "Diacritics carry meaning") */
+    tokenize(buf, accented ? marks : NULL, &t);
     split_label(&t, &sp);
     if (sp.head.n == 0)
         return LABELS_UNKNOWN;
@@ -496,7 +568,8 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
         int nw, p, f;
         if (!(ph->kinds & km))
             continue;
-        p = find_phrase(&sp.head, 0, sp.head.n, ph->words, &nw);
+        p = find_phrase_m(&sp.head, 0, sp.head.n, ph_prep[i].fold,
+                          ph_prep[i].accented ? ph_prep[i].marks : NULL, &nw);
         if (p < 0)
             continue;
         if (ph->field == F_FULL_NAME && ph->weight == 1 && nw != sp.head.n)
@@ -511,10 +584,8 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
             bw = ph->weight;
             bn = nw;
             bpos = p;
-            bph = ph;
         }
     }
-    (void)bph;
     /* "Ngày cấp CCCD", "Loại giấy tờ", "Mã số thuế người phụ thuộc": known,
      * no field.  An other phrase wins when it starts before the best field
      * phrase, or at it and longer; a dependant's data always. */
@@ -525,7 +596,11 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
         if (best == LABELS_UNKNOWN || p < bpos || (p == bpos && nw > bn))
             opos = p;
     }
-    if (opos >= 0 || find_phrase(&sp.head, 0, sp.head.n, "phu thuoc", NULL) >= 0 ||
+    /* "Trong đó: …" (of which): a part of an amount the form also gives
+     * whole; sirecon reads the wholes, never a part */
+    if (opos >= 0 || find_phrase(&sp.head, 0, sp.head.n, "trong do", NULL) >= 0 ||
+        find_phrase(&sp.head, 0, sp.head.n, "of which", NULL) >= 0 ||
+        find_phrase(&sp.head, 0, sp.head.n, "phu thuoc", NULL) >= 0 ||
         find_phrase(&sp.head, 0, sp.head.n, "npt", NULL) >= 0 ||
         find_phrase(&sp.head, 0, sp.head.n, "dependant", NULL) >= 0 ||
         find_phrase(&sp.head, 0, sp.head.n, "dependent", NULL) >= 0)
@@ -552,7 +627,7 @@ labels_not_person_id(const char *s, size_t n)
     struct split sp;
 
     names_fold_words(s, n, buf, sizeof buf);
-    tokenize(buf, &t);
+    tokenize(buf, NULL, &t);
     split_label(&t, &sp);
     for (size_t i = 0; i < NELEM(others); i++) {
         int p = others[i].not_id ? find_phrase(&sp.head, 0, sp.head.n, others[i].words, NULL)

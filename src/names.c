@@ -104,6 +104,31 @@ names_fold_label(const char *s, size_t n, char *out, size_t outsz)
 size_t
 names_fold_words(const char *s, size_t n, char *out, size_t outsz)
 {
+    return names_fold_words_marked(s, n, out, NULL, outsz);
+}
+
+/* The diacritic of a combining mark, as names_fold_words_marked records
+ * it: the letter's modifier in the low 3 bits, its tone above them. */
+static unsigned char
+mark_code(cp_t m)
+{
+    switch (m) {
+    case 0x306: return NAMES_MARK_BREVE;
+    case 0x302: return NAMES_MARK_CIRCUMFLEX;
+    case 0x31B: return NAMES_MARK_HORN;
+    case 0x300: return 1 << 3; /* grave: huyền */
+    case 0x301: return 2 << 3; /* acute: sắc */
+    case 0x309: return 3 << 3; /* hook above: hỏi */
+    case 0x303: return 4 << 3; /* tilde: ngã */
+    case 0x323: return 5 << 3; /* dot below: nặng */
+    default: return 0;
+    }
+}
+
+size_t
+names_fold_words_marked(const char *s, size_t n, char *out, unsigned char *marks,
+                        size_t outsz)
+{
     size_t i = 0, len = 0;
     cp_t c, prev = 0, dec[8];
     utf8proc_ssize_t k, j;
@@ -112,6 +137,8 @@ names_fold_words(const char *s, size_t n, char *out, size_t outsz)
                              out[len++] = ' '; } while (0)
     if (outsz == 0)
         return 0;
+    if (marks)
+        memset(marks, 0, outsz);
     while (i < n && len + 2 < outsz) {
         i += next_cp(s + i, n - i, &c);
         if (c < 0x80) {
@@ -127,19 +154,30 @@ names_fold_words(const char *s, size_t n, char *out, size_t outsz)
                 PUT_SPACE();
             }
         } else if (c == 0x110 || c == 0x111) { /* Đ đ */
+            if (marks)
+                marks[len] = NAMES_MARK_STROKE;
             out[len++] = 'd';
         } else {
             k = utf8proc_decompose_char(c, dec, 8, UTF8PROC_DECOMPOSE, NULL);
             if (k > 8)
                 k = 0;
             bool any = false;
+            unsigned char mk = 0;
+            for (j = 0; j < k; j++)
+                mk |= mark_code(dec[j]);
             for (j = 0; j < k && len + 1 < outsz; j++)
                 if (is_ascii_alnum(dec[j])) {
+                    if (marks)
+                        marks[len] = mk;
                     out[len++] = ascii_lower(dec[j]);
                     any = true;
                 }
-            if (!any && utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
+            if (!any && utf8proc_category(c) == UTF8PROC_CATEGORY_MN) {
+                if (marks && len > 0 && out[len - 1] != ' ')
+                    marks[len - 1] |= mk; /* a combining mark after its letter (NFD) */
+            } else if (!any) {
                 PUT_SPACE(); /* a non-letter: NBSP, dashes, quotes */
+            }
         }
         prev = c;
     }

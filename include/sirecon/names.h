@@ -53,5 +53,16 @@ size_t names_fold_label(const char *s, size_t n, char *out, size_t outsz);
  * and brackets/parentheses kept as "(" and ")" tokens: for reading a
  * label by its words (labels.c). */
 size_t names_fold_words(const char *s, size_t n, char *out, size_t outsz);
+/* names_fold_words, and for each byte written to out the diacritics its
+ * letter carried (marks[], outsz bytes, 0 for none): a modifier in the low
+ * three bits (NAMES_MARK_*), the tone (1 grave … 5 dot below) in bits 3-5.
+ * "năm" and "Nam" fold alike; their marks tell them apart (labels.c). */
+#define NAMES_MARK_BREVE 1      /* ă */
+#define NAMES_MARK_CIRCUMFLEX 2 /* â ê ô */
+#define NAMES_MARK_HORN 3       /* ơ ư */
+#define NAMES_MARK_STROKE 4     /* đ */
+#define NAMES_MARK_MODIFIER 7   /* mask of the modifier bits */
+size_t names_fold_words_marked(const char *s, size_t n, char *out, unsigned char *marks,
+                               size_t outsz);
 
 #endif

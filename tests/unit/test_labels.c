@@ -227,6 +227,56 @@ test_corpus(void **state)
     assert_int_equal(bad, 0);
 }
 
+
+/* Diacritics carry meaning: a label written with them is read with them
+ * ("Việt Nam" holds no "năm", "Số lượng" no "lương"); one typed without
+ * them is read folded.  The long non-field labels of the official forms
+ * (every "Trong đó …", the currency line, "Giới tính") feed no field. */
+static void
+test_diacritics_and_poison(void **state)
+{
+    static const struct lcase c[] = {
+        {KIND_TAX, "Trong đó: TNCT từ phí mua BH nhân thọ, BH không bắt buộc khác của DN BH "
+                   "không thành lập tại Việt Nam cho người lao động", OTHER},
+        {KIND_TAX, "Trong đó: Số thuế từ phí mua BH nhân thọ, BH không bắt buộc khác của DN "
+                   "BH không thành lập tại Việt Nam cho người lao động", OTHER},
+        {KIND_TAX, "Trong đó: TNCT tại tổ chức trước khi điều chuyển (trường hợp có đánh dấu "
+                   "vào chỉ tiêu [04] tại Tờ khai 05/QTT-TNCN)", OTHER},
+        {KIND_TAX, "Trong đó: số thuế đã khấu trừ tại tổ chức trước khi điều chuyển", OTHER},
+        {KIND_TAX, "Thu nhập chịu thuế (TNCT) Trong đó: thu nhập chịu thuế được miễn theo "
+                   "Hiệp định", OTHER},
+        {KIND_TAX, "Đơn vị tiền: Đồng Việt Nam", OTHER},
+        {KIND_TAX, "Thu nhập tính thuế", OTHER},
+        {KIND_SI, "Giới tính", OTHER},
+        {KIND_TAX, "Quê quán Nam Định", OTHER},
+        {KIND_TAX, "Năm", F_TAX_YEAR},
+        {KIND_TAX, "Nam", F_TAX_YEAR},             /* typed without diacritics */
+        {KIND_TAX, "Năm quyết toán", F_TAX_YEAR},
+        {KIND_TAX, "Nam quyet toan", F_TAX_YEAR},
+        {KIND_TAX, "NĂM QUYẾT TOÁN", F_TAX_YEAR},
+        {KIND_SI, "Số lượng", UNKNOWN},            /* quantity, not "lương" (salary) */
+        {KIND_SI, "Luong", F_SALARY},
+        {KIND_SI, "Mức lương", F_SALARY},
+        {KIND_SI, "Tự nguyện", UNKNOWN},           /* not "từ" (from) */
+        {KIND_SI, "Từ tháng", F_FROM_MONTH},
+        {KIND_SI, "Đến tháng", F_TO_MONTH},
+        {KIND_SI, "Tên", F_FULL_NAME},
+        {KIND_SI, "Tiền", UNKNOWN},
+        /* old and new tone placement are one word */
+        {KIND_SI, "Họ và tên", F_FULL_NAME},
+        {KIND_TAX, "Kỳ tính thuế", F_TAX_YEAR},
+        /* the SI software's field codes and English labels */
+        {KIND_SI, "TenLoaiKhaiBao", F_CHANGE_TYPE},
+        {KIND_SI, "Loại khai báo", F_CHANGE_TYPE},
+        {KIND_SI, "Mã loại khai báo", OTHER},
+        {KIND_SI, "MasoBHXH", F_SI_NUMBER},
+        {KIND_TAX, "PIT code", F_EMPLOYEE_TAX_ID},
+        {KIND_TAX, "Employee PIT code", F_EMPLOYEE_TAX_ID},
+    };
+    (void)state;
+    run(c, N_OF(c));
+}
+
 int
 main(void)
 {
@@ -238,6 +288,7 @@ main(void)
         cmocka_unit_test(test_scores),
         cmocka_unit_test(test_not_person_id),
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_diacritics_and_poison),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -239,6 +239,35 @@ test_fold_label(void **state)
     assert_string_equal(buf, "maso");
 }
 
+/* names_fold_words_marked: the fold of names_fold_words, and each letter's
+ * diacritics beside it, precomposed (NFC) or not (NFD). */
+static void
+test_fold_marks(void **state)
+{
+    char a[64], b[64];
+    unsigned char ma[64], mb[64];
+    (void)state;
+
+    size_t na = names_fold_words_marked("Năm", strlen("Năm"), a, ma, sizeof a);
+    size_t nb = names_fold_words_marked("Nam", 3, b, mb, sizeof b);
+    assert_int_equal(na, 3);
+    assert_int_equal(nb, 3);
+    assert_string_equal(a, b);
+    assert_int_equal(ma[1], NAMES_MARK_BREVE);
+    assert_int_equal(mb[1], 0);
+    /* "ệ" in NFD: e, dot below, circumflex */
+    na = names_fold_words_marked("Vi\x65\xcc\xa3\xcc\x82t", 8, a, ma, sizeof a);
+    assert_string_equal(a, "viet");
+    assert_int_equal(ma[2], NAMES_MARK_CIRCUMFLEX | (5 << 3));
+    /* đ, and the fold is names_fold_words' */
+    na = names_fold_words_marked("Đến (tháng)", strlen("Đến (tháng)"), a, ma, sizeof a);
+    names_fold_words("Đến (tháng)", strlen("Đến (tháng)"), b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(ma[0], NAMES_MARK_STROKE);
+    assert_int_equal(ma[1], NAMES_MARK_CIRCUMFLEX | (2 << 3));
+    assert_int_equal(ma[4], 0); /* the "(" token */
+}
+
 int
 main(void)
 {
@@ -250,6 +279,7 @@ main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_fold_label),
+        cmocka_unit_test(test_fold_marks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
