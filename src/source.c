@@ -400,9 +400,8 @@ source_open_stream(struct source *s, const char *path, enc_id forced, bool strea
     }
     if (htkk_sniff(s->raw, s->rawn)) {
         /* an HTKK declaration: its persons as CSV rows, lines mapped back */
-        struct htkk_info info;
         rc = htkk_to_csv((const char *)s->raw, s->rawn, &s->conv, &s->textn, &s->line_map,
-                         &s->nline_map, &info, d);
+                         &s->nline_map, &s->htkk, d);
         if (rc != SIRECON_OK) {
             snprintf(d->file, sizeof d->file, "%s", path);
             return rc;

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include "sirecon/common.h"
 #include "sirecon/encoding.h"
+#include "sirecon/htkk.h"
 
 struct source {
     const char *path;      /* as given */
@@ -36,6 +37,8 @@ struct source {
     uint32_t *line_map;    /* text line k -> the input's line line_map[k-1]
                               (HTKK XML: a person's element), NULL: the same */
     size_t nline_map;
+    struct htkk_info htkk; /* HTKK XML (enc ENC_HTKK_XML): the declaration's
+                              header and appendices; zero otherwise */
 };
 
 /* Open and decode path.  forced != ENC_UNKNOWN skips detection.

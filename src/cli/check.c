@@ -1,7 +1,9 @@
 /*
  * check.c - `sirecon check FILE...`: how each file would be read (kind,
  * encoding, header, columns and how they were recognised, rows loaded,
- * skipped and rejected, ID repairs), without running anything else.
+ * skipped and rejected, ID repairs), without running anything else.  An
+ * HTKK XML declaration is described as a declaration (form, payer, year,
+ * appendices, elements ignored), not as the CSV text it is read through.
  * Exit 0 when every file is usable, 65 when one is not.
  */
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "sirecon/encoding.h"
 #include "sirecon/fields.h"
 #include "sirecon/header.h"
+#include "sirecon/htkk.h"
 #include "sirecon/source.h"
 
 static void
@@ -44,6 +47,110 @@ struct copts {
     const char *as, *encoding, *profile;
     double max_reject;
 };
+
+static const char *
+plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* The declaration behind an HTKK XML file: its header, its appendices and
+ * the elements sirecon skipped.  The file is read again for it (the loader
+ * keeps only records); standard input cannot be, and says so. */
+static void
+print_htkk(const char *path, enc_id forced)
+{
+    struct source src;
+    struct diag d = {0};
+    const struct htkk_info *in = &src.htkk;
+    static const char *const where[2] = {"05-1", "05-2"};
+
+    if (strcmp(path, "-") == 0) {
+        printf("  declaration: an HTKK XML declaration read from standard input; name "
+               "the file to see its form, payer and appendices\n");
+        return;
+    }
+    if (source_open(&src, path, forced, &d) != SIRECON_OK || src.enc != ENC_HTKK_XML) {
+        source_close(&src);
+        printf("  declaration: could not be read a second time (%s)\n",
+               d.msg[0] ? d.msg : "the file changed");
+        return;
+    }
+    printf("  form: %s%s%s (HTKK XML, %s%s)\n", in->form_name,
+           in->circular[0] ? ", Circular " : "", in->circular,
+           in->form[0] ? "maTKhai " : "no maTKhai", in->form);
+    printf("  payer: %s %s\n", in->payer_tax_id, in->payer_name);
+    printf("  year: %s\n", in->year);
+    printf("  appendices:\n");
+    for (int a = 0; a < 2; a++)
+        if (in->appendix[a])
+            printf("    %s/BK-QTT-TNCN: %llu %s\n", where[a],
+                   (unsigned long long)in->persons_by[a],
+                   plural(in->persons_by[a], "person", "persons"));
+    if (in->appendix[2])
+        printf("    05-3/BK-QTT-TNCN: %llu %s, not read (dependants are not earners)\n",
+               (unsigned long long)in->dependants,
+               plural(in->dependants, "dependant", "dependants"));
+    for (size_t i = 0; i < in->nign; i++) {
+        const struct htkk_ignored *g = &in->ign[i];
+        if (g->in_person)
+            printf("  ignored: <%s> in a person of %s: %llu (first at line %u)\n", g->name,
+                   where[g->appendix - 1], (unsigned long long)g->count, g->line);
+        else if (g->appendix)
+            printf("  ignored: <%s> in appendix %s, neither a person nor a total: %llu "
+                   "(first at line %u)\n", g->name, where[g->appendix - 1],
+                   (unsigned long long)g->count, g->line);
+        else
+            printf("  ignored: <%s>, an appendix sirecon does not read: %llu "
+                   "(first at line %u)\n", g->name, (unsigned long long)g->count, g->line);
+    }
+    uint64_t listed = 0;
+    for (size_t i = 0; i < in->nign; i++)
+        listed += in->ign[i].count;
+    if (in->ignored > listed)
+        printf("  ignored: %llu more elements of other names\n",
+               (unsigned long long)(in->ignored - listed));
+    source_close(&src);
+}
+
+/* How a text table was read: delimiter, header, columns, rows. */
+static void
+print_table(const struct input_file *f, const struct header_map *map)
+{
+    printf("  delimiter: %s\n", f->delimiter == '\t' ? "tab" : f->delimiter == ',' ? "comma"
+                               : f->delimiter == ';' ? "semicolon" : "pipe");
+    if (f->header_first == f->header_last)
+        printf("  header: line %d\n", f->header_first);
+    else
+        printf("  header: lines %d-%d\n", f->header_first, f->header_last);
+    printf("  columns:\n");
+    for (int fl = 0; fl < F_COUNT; fl++) {
+        if (map->col[fl] < 0)
+            continue;
+        printf("    %-20s <- column %d \"%s\"%s\n", fields_name((field_id)fl),
+               map->col[fl] + 1, map->label[fl] ? map->label[fl] : "",
+               map->how[fl] == HOW_MEANING ? " (by meaning)"
+               : map->how[fl] == HOW_CONTENT ? " (by content)" : "");
+        if (map->alt[fl] >= 0)
+            printf("    %-20s <- column %d \"%s\" (second column)\n",
+                   fields_name((field_id)fl), map->alt[fl] + 1,
+                   map->header_cells[map->alt[fl]]);
+    }
+    for (int fl = 0; fl < F_COUNT; fl++)
+        if (map->title[fl] && map->col[fl] < 0)
+            printf("    %-20s <- title block \"%s\"\n", fields_name((field_id)fl),
+                   fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
+                   fl == F_EMPLOYER_NAME ? map->title[fl] : "...");
+    if (map->schedule)
+        printf("  schedule: 05-%d\n", map->schedule);
+    printf("  rows: %llu data, %llu loaded, %llu skipped (blank %llu, column numbers %llu, "
+           "repeated header %llu, totals %llu, title or footer lines %llu), %llu rejected\n",
+           (unsigned long long)f->read, (unsigned long long)f->loaded,
+           (unsigned long long)f->skipped, (unsigned long long)f->skipped_by[1],
+           (unsigned long long)f->skipped_by[2], (unsigned long long)f->skipped_by[3],
+           (unsigned long long)f->skipped_by[4],
+           (unsigned long long)f->skipped_by[SKIP_NOTE], (unsigned long long)f->rejected);
+}
 
 /* 0, -1 after --help, or an exit code. */
 static int
@@ -139,41 +246,17 @@ cmd_check(int argc, char **argv)
             continue;
         }
         bool over = f->read > 0 && (double)f->rejected > o.max_reject * (double)f->read;
+        bool xml = strcmp(f->encoding, encoding_name(ENC_HTKK_XML)) == 0;
         printf("  kind: %s%s\n", fields_kind_name(f->kind), o.as ? " (forced)" : "");
         printf("  encoding: %s\n", f->encoding);
-        printf("  delimiter: %s\n", f->delimiter == '\t' ? "tab" : f->delimiter == ',' ? "comma"
-                                   : f->delimiter == ';' ? "semicolon" : "pipe");
-        if (f->header_first == f->header_last)
-            printf("  header: line %d\n", f->header_first);
-        else
-            printf("  header: lines %d-%d\n", f->header_first, f->header_last);
-        printf("  columns:\n");
-        for (int fl = 0; fl < F_COUNT; fl++) {
-            if (map.col[fl] < 0)
-                continue;
-            printf("    %-20s <- column %d \"%s\"%s\n", fields_name((field_id)fl),
-                   map.col[fl] + 1, map.label[fl] ? map.label[fl] : "",
-                   map.how[fl] == HOW_MEANING ? " (by meaning)"
-                   : map.how[fl] == HOW_CONTENT ? " (by content)" : "");
-            if (map.alt[fl] >= 0)
-                printf("    %-20s <- column %d \"%s\" (second column)\n",
-                       fields_name((field_id)fl), map.alt[fl] + 1,
-                       map.header_cells[map.alt[fl]]);
+        if (xml) {
+            print_htkk(files[i], o.encoding ? encoding_from_name(o.encoding) : ENC_UNKNOWN);
+            printf("  persons: %llu read, %llu loaded, %llu skipped, %llu rejected\n",
+                   (unsigned long long)f->read, (unsigned long long)f->loaded,
+                   (unsigned long long)f->skipped, (unsigned long long)f->rejected);
+        } else {
+            print_table(f, &map);
         }
-        for (int fl = 0; fl < F_COUNT; fl++)
-            if (map.title[fl] && map.col[fl] < 0)
-                printf("    %-20s <- title block \"%s\"\n", fields_name((field_id)fl),
-                       fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
-                       fl == F_EMPLOYER_NAME ? map.title[fl] : "...");
-        if (map.schedule)
-            printf("  schedule: 05-%d\n", map.schedule);
-        printf("  rows: %llu data, %llu loaded, %llu skipped (blank %llu, column numbers %llu, "
-               "repeated header %llu, totals %llu, title or footer lines %llu), %llu rejected\n",
-               (unsigned long long)f->read, (unsigned long long)f->loaded,
-               (unsigned long long)f->skipped, (unsigned long long)f->skipped_by[1],
-               (unsigned long long)f->skipped_by[2], (unsigned long long)f->skipped_by[3],
-               (unsigned long long)f->skipped_by[4],
-               (unsigned long long)f->skipped_by[SKIP_NOTE], (unsigned long long)f->rejected);
         for (size_t r = 0; r < ds.nrejects; r++) {
             size_t cnt = 0;
             bool seen = false;
