@@ -165,7 +165,7 @@ valgrind: $(BIN) $(UNITS) ## unit tests and e2e under valgrind
 	 SIRECON_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --child-silent-after-fork=yes" sh tests/explain/run.sh $(BIN) || fail=1; exit $$fail
 
 FUZZ_SECONDS ?= 20
-FUZZ_CF := -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \
+FUZZ_CF  = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CF) -g -O1 -DTESTING \
            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_LIB_SRCS := $(SRCS)
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(wildcard include/sirecon/*.h)
