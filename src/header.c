@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sirecon/header.h"
+#include "sirecon/forms.h"
 #include "sirecon/values.h"
 #include "sirecon/names.h"
 #include "sirecon/labels.h"
@@ -1680,7 +1681,8 @@ map_init(struct header_map *m)
 const char *
 header_how_name(int how)
 {
-    return how == HOW_MEANING ? "meaning" : how == HOW_CONTENT ? "content" : "alias";
+    return how == HOW_MEANING ? "meaning" : how == HOW_CONTENT ? "content"
+         : how == HOW_FORM ? "form" : "alias";
 }
 
 void
@@ -2188,6 +2190,103 @@ fail(struct ctx *cx, const struct cand *top, const char *file, struct diag *d)
                     kn, nmiss > 1 ? "s" : "", miss, cells);
 }
 
+/* ---- official forms ----------------------------------------------------- */
+
+/* The label of column c of a recognised form: its header cells top to
+ * bottom, a blank one under a merged parent taking the parent's (the
+ * nearest label to its left in that row, when a row below labels c). */
+static char *
+form_label(const struct hrow *rows, int first, int last, int c)
+{
+    char buf[3 * FOLD_MAX];
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int r = first; r <= last; r++) {
+        const struct hrow *row = &rows[r];
+        int cc = c;
+        bool below = false;
+        for (int q = r + 1; q <= last && !below; q++)
+            below = !cell_blank(&rows[q], (size_t)c);
+        while (below && cc > 0 && cell_blank(row, (size_t)cc))
+            cc--;
+        if (cell_blank(row, (size_t)cc) || (cc != c && !below))
+            continue;
+        const char *t = row->cells[cc].s;
+        size_t n = row->cells[cc].n;
+        values_trim(&t, &n);
+        if (len + n + 2 >= sizeof buf)
+            break;
+        if (len)
+            buf[len++] = ' ';
+        for (size_t i = 0; i < n; i++) { /* "Tiền lương/\nHệ số lương": one line */
+            char ch = t[i] == '\n' || t[i] == '\r' || t[i] == '\t' ? ' ' : t[i];
+            if (ch != ' ' || (len > 0 && buf[len - 1] != ' '))
+                buf[len++] = ch;
+        }
+        buf[len] = '\0';
+    }
+    return xstrdup(buf);
+}
+
+/* The header map of a file recognised as an official form: the form's own
+ * columns, the title block above its header, its schedule. */
+static void
+fill_from_form(file_kind kind, const struct hrow *rows, size_t nrows,
+               const struct form_match *fm, struct header_map *m)
+{
+    int w = 0;
+    char f[FOLD_MAX];
+
+    for (int r = fm->first; r <= fm->last; r++)
+        if ((int)rows[r].ncells > w)
+            w = (int)rows[r].ncells;
+    if (fm->colnum_row >= 0 && (int)rows[fm->colnum_row].ncells > w)
+        w = (int)rows[fm->colnum_row].ncells;
+    m->first = fm->first;
+    m->last = fm->last;
+    m->colnum_row = fm->colnum_row;
+    m->ncols = w;
+    m->catalogued = fm->def;
+    m->form = fm->def->code;
+    m->schedule = fm->def->schedule;
+    m->nform_missing = fm->nmissing;
+    memcpy(m->form_missing, fm->missing, sizeof m->form_missing);
+    m->nform_added = fm->nadded;
+    memcpy(m->form_added, fm->added, sizeof m->form_added);
+    m->header_cells = xcalloc((size_t)(w ? w : 1), sizeof *m->header_cells);
+    for (int c = 0; c < w; c++)
+        m->header_cells[c] = form_label(rows, fm->first, fm->last, c);
+    for (int k = 0; k < F_COUNT; k++) {
+        m->col[k] = fm->col[k];
+        m->how[k] = HOW_FORM;
+        if (fm->col[k] >= 0)
+            m->label[k] = xstrdup(m->header_cells[fm->col[k]]);
+    }
+    int levels = fm->last - fm->first + 1;
+    m->hdr_fold = xcalloc((size_t)(levels * (w ? w : 1)), sizeof *m->hdr_fold);
+    for (int l = 0; l < levels; l++) {
+        const struct hrow *row = &rows[fm->first + l];
+        for (int c = 0; c < w; c++) {
+            size_t k = 0;
+            if ((size_t)c < row->ncells && !cell_blank(row, (size_t)c)) {
+                const char *t = row->cells[c].s;
+                size_t n = row->cells[c].n;
+                values_trim(&t, &n);
+                if (!header_is_colnum_cell(t, n))
+                    k = header_fold(t, n, f, sizeof f);
+            }
+            f[k] = '\0';
+            m->hdr_fold[l * w + c] = xstrdup(f);
+        }
+    }
+    (void)nrows;
+    scan_title(kind, rows, m->first, m);
+    if (fm->def->schedule)
+        m->schedule = fm->def->schedule;
+    m->form = fm->def->code;
+}
+
 /* ---- the interface ------------------------------------------------------ */
 
 sirecon_status
@@ -2202,6 +2301,20 @@ header_detect(file_kind kind, const struct hrow *rows, size_t nrows,
     map_init(out);
     if ((unsigned)kind >= KIND_COUNT || (rows == NULL && nrows > 0))
         return diag_set(d, SIRECON_ERR_INTERNAL, file, 0, "header_detect: bad arguments");
+    {
+        struct form_match fm;
+        char name[128];
+        if (forms_recognise(rows, nrows, &fm)) {
+            if (fm.def->refuse != NULL)
+                return diag_set(d, SIRECON_ERR_DATA, file, 0,
+                                "this is form %s: %s; it is not read as an input",
+                                forms_name(fm.def, name, sizeof name), fm.def->refuse);
+            if (fm.def->kind == kind) {
+                fill_from_form(kind, rows, nrows, &fm, out);
+                return SIRECON_OK;
+            }
+        }
+    }
     ctx_init(&cx, kind, rows, nrows, extra, nextra);
     search(&cx, &best, &top);
     if (best.valid)
@@ -2218,6 +2331,10 @@ header_guess_kind(const struct hrow *rows, size_t nrows,
 {
     file_kind pick = KIND_COUNT;
     int score = -1;
+    struct form_match fm;
+
+    if (forms_recognise(rows, nrows, &fm))
+        return fm.def->kind; /* an official form, or one to refuse by name */
 
     /* kinds in order of preference, so a tie keeps the earlier one */
     for (int k = 0; k < KIND_COUNT; k++) {

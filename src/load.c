@@ -19,6 +19,7 @@
  * open-addressing table of cache-line buckets (tx_slot), asked for at the
  * start of the row (tx_prefetch) so their misses overlap.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1006,6 +1007,72 @@ note_columns(struct lstate *st)
     }
 }
 
+/* The employer a file names in its file name, when neither a column nor
+ * the title block names one (docs/inputs.md, "The employer"): one tax code
+ * with a valid check digit, alone between non-digits ("0185860735_D02-TS.csv",
+ * "0100233488 20250315 101010.xlsx", "0100233488-001 05-1.csv").  Two
+ * different codes name none. */
+static bool
+employer_from_name(const char *path, char out[IDS_MAX])
+{
+    const char *b = strrchr(path, '/');
+    bool found = false;
+
+    b = b ? b + 1 : path;
+    for (const char *p = b; *p;) {
+        if (!isdigit((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *q = p;
+        while (isdigit((unsigned char)*q))
+            q++;
+        size_t n = (size_t)(q - p);
+        if (n == 10 && q[0] == '-' && isdigit((unsigned char)q[1]) &&
+            isdigit((unsigned char)q[2]) && isdigit((unsigned char)q[3]) &&
+            !isdigit((unsigned char)q[4])) {
+            n = 14;
+            q += 4;
+        }
+        if ((n == 10 || n == 13 || n == 14) && ids_tax_check(p)) {
+            char buf[IDS_MAX];
+            unsigned fl = 0;
+            if (ids_employer(p, n, buf, &fl)) {
+                if (found && strcmp(buf, out) != 0)
+                    return false;
+                strcpy(out, buf);
+                found = true;
+            }
+        }
+        p = q;
+    }
+    return found;
+}
+
+/* A file whose rows name no employer (no column, no title-block value, for
+ * an SI list no unit code either) takes it from its file name; the header
+ * map records the source for `check`. */
+static void
+employer_fallback(struct lstate *st)
+{
+    struct header_map *m = &st->map;
+    char buf[IDS_MAX];
+
+    if (st->kind != KIND_TAX && st->kind != KIND_SI)
+        return;
+    if (m->col[F_EMPLOYER_TAX_ID] >= 0 ||
+        (m->title[F_EMPLOYER_TAX_ID] != NULL && m->title[F_EMPLOYER_TAX_ID][0]))
+        return;
+    if (st->kind == KIND_SI && (m->col[F_UNIT_CODE] >= 0 ||
+                                (m->title[F_UNIT_CODE] != NULL && m->title[F_UNIT_CODE][0])))
+        return;
+    if (!employer_from_name(st->path, buf))
+        return;
+    free(m->title[F_EMPLOYER_TAX_ID]);
+    m->title[F_EMPLOYER_TAX_ID] = xstrdup(buf);
+    m->emp_source = EMP_FROM_FILE_NAME;
+}
+
 /* The header is found among the held-back rows; replay the rest. */
 static sirecon_status
 find_header(struct lstate *st)
@@ -1038,6 +1105,7 @@ find_header(struct lstate *st)
     file_of(st)->header_first = (int)st->rows[st->map.first].line;
     file_of(st)->header_last = (int)st->rows[st->map.last].line;
     note_columns(st);
+    employer_fallback(st);
     if ((rc = apply_title(st, &st->map, true)) != SIRECON_OK)
         return rc;
     for (i = (size_t)st->map.last + 1; i < st->nrows; i++) {

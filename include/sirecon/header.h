@@ -21,6 +21,8 @@
 #define HEADER_MAX_SPAN 3
 #define HEADER_MAX_UNREAD 8
 
+struct form_def;
+
 struct hrow {
     const struct cellref *cells;
     size_t ncells;
@@ -50,16 +52,30 @@ struct header_map {
     int nunread;
     int refused[F_COUNT];    /* a column whose label named the field but whose
                                 content contradicted it, -1 none */
+    const struct form_def *catalogued; /* the official form the file was recognised
+                                as (forms.h), mapped by its definition; NULL when
+                                its columns were read by labels and content */
+    int form_missing[16], nform_missing; /* the form's columns the file lacks
+                                            (index into catalogued->cols; the
+                                            count may pass 16, the list stops) */
+    int form_added[16], nform_added;     /* the file's columns the form has not */
+    int emp_source;          /* where title[F_EMPLOYER_TAX_ID] came from: EMP_FROM_* */
 };
 
+/* Where a file's employer came from when no column names it. */
+enum { EMP_FROM_TITLE = 0, EMP_FROM_FILE_NAME, EMP_FROM_WORKBOOK };
+
 /* How a field's column was found. */
-enum { HOW_ALIAS = 0, HOW_MEANING, HOW_CONTENT };
-const char *header_how_name(int how); /* "alias", "meaning", "content" */
+enum { HOW_ALIAS = 0, HOW_MEANING, HOW_CONTENT, HOW_FORM };
+const char *header_how_name(int how); /* "alias", "meaning", "content", "form" */
 
 void header_map_free(struct header_map *m);
 
 /*
- * Detect the header of a file of kind among rows[0..nrows).  Fails with
+ * Detect the header of a file of kind among rows[0..nrows).  A file
+ * recognised as an official form (forms.h) is mapped by the form's
+ * definition; one recognised as a form that is no evidence (D03-TS, 05-3,
+ * TK1-TS) fails with SIRECON_ERR_DATA naming it.  Fails with
  * SIRECON_ERR_DATA when no row matches the required fields of the kind; the
  * message then names the kind, the missing field(s) and the header cells of
  * the best candidate row.  `file` is used only for the message.

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "sirecon/encoding.h"
 #include "sirecon/fields.h"
+#include "sirecon/forms.h"
 #include "sirecon/header.h"
 #include "sirecon/htkk.h"
 #include "sirecon/source.h"
@@ -123,6 +124,26 @@ print_table(const struct input_file *f, const struct header_map *map)
         printf("  header: line %d\n", f->header_first);
     else
         printf("  header: lines %d-%d\n", f->header_first, f->header_last);
+    if (map->catalogued != NULL) {
+        char name[128];
+        const struct form_def *fd = map->catalogued;
+        printf("  form: %s (official layout, mapped by its definition)\n",
+               forms_name(fd, name, sizeof name));
+        if (map->nform_missing > 0) {
+            printf("    columns of the form missing here:");
+            for (int k = 0; k < map->nform_missing && k < 16; k++) {
+                const struct form_col *fc = &fd->cols[map->form_missing[k]];
+                printf(" %s%s%s", fc->ind ? "[" : "", fc->ind ? fc->ind : fc->code,
+                       fc->ind ? "]" : "");
+            }
+            printf("%s\n", map->nform_missing > 16 ? " ..." : "");
+        }
+        for (int k = 0; k < map->nform_added && k < 16; k++)
+            printf("    column added to the form: column %d \"%s\"\n", map->form_added[k] + 1,
+                   map->header_cells[map->form_added[k]]);
+    } else if (map->form != NULL) {
+        printf("  form: %s (named in the title; columns read by their labels)\n", map->form);
+    }
     printf("  columns:\n");
     for (int fl = 0; fl < F_COUNT; fl++) {
         if (map->col[fl] < 0)
@@ -138,7 +159,9 @@ print_table(const struct input_file *f, const struct header_map *map)
     }
     for (int fl = 0; fl < F_COUNT; fl++)
         if (map->title[fl] && map->col[fl] < 0)
-            printf("    %-20s <- title block \"%s\"\n", fields_name((field_id)fl),
+            printf("    %-20s <- %s \"%s\"\n", fields_name((field_id)fl),
+                   fl == F_EMPLOYER_TAX_ID && map->emp_source == EMP_FROM_FILE_NAME
+                       ? "file name" : "title block",
                    fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
                    fl == F_EMPLOYER_NAME ? map->title[fl] : "...");
     if (map->schedule)
@@ -289,7 +312,12 @@ cmd_check(int argc, char **argv)
                    "identifiers but feeds no field; records that would be NOT_ENROLLED "
                    "go to REVIEW (UNREAD_ID_COLUMN)\n", f->unread_col[u] + 1,
                    f->unread_label[u]);
-        printf("  usable: %s\n", over ? "no (reject rate over --max-reject-rate)" : "yes");
+        /* a file none of whose rows loads is no use, whatever the rate */
+        bool none = f->loaded == 0;
+        printf("  usable: %s\n", none ? "no (no data row loads)"
+                                 : over ? "no (reject rate over --max-reject-rate)" : "yes");
+        if (none)
+            over = true;
         if (over && worst < 65)
             worst = 65;
         header_map_free(&map);
