@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "sirecon/header.h"
 #include "sirecon/forms.h"
 #include "sirecon/values.h"
@@ -1959,6 +1960,26 @@ title_cell(struct tctx *t, const struct hrow *row, size_t c)
         if ((ky || p != f) && strlen(p) >= 4 && isdigit((unsigned char)p[0]) &&
             (ky || p[4] == '\0'))
             title_set(t, F_TAX_YEAR, p, 4);
+    }
+
+    /* a form title ending in its year: "BẢNG KÊ … (Phụ lục 05-1/BK-QTT-TNCN)
+     * — NĂM 2025", as payroll software writes it; "năm" with its breve
+     * (a cell written with diacritics), "nam" only in a cell without any */
+    if (n > 9 && (strstr(f, "qtttncn") || strstr(f, "bktncn")) &&
+        isdigit((unsigned char)s[n - 1]) && isdigit((unsigned char)s[n - 4]) &&
+        isdigit((unsigned char)s[n - 2]) && isdigit((unsigned char)s[n - 3]) &&
+        (s[n - 4] == '1' || s[n - 4] == '2')) {
+        size_t e = n - 4;
+        bool plain = true;
+        for (size_t i = 0; i < n && plain; i++)
+            plain = (unsigned char)s[i] < 0x80;
+        while (e > 0 && s[e - 1] == ' ')
+            e--;
+        if ((e >= 4 && (memcmp(s + e - 4, "n\xc4\x83m", 4) == 0 ||
+                        memcmp(s + e - 4, "N\xc4\x82M", 4) == 0 ||
+                        memcmp(s + e - 4, "N\xc4\x83m", 4) == 0)) ||
+            (plain && e >= 3 && strncasecmp(s + e - 3, "nam", 3) == 0))
+            title_set(t, F_TAX_YEAR, s + n - 4, 4);
     }
 
     /* label: value pairs */
