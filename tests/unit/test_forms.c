@@ -130,46 +130,64 @@ test_copies_match_shared(void **state)
     }
 }
 
-static void
-check_form_at(const struct expect *e, const char *path, file_kind as)
-{
+/* One file read as `check` reads it. */
+struct inspected {
     struct dataset ds;
     struct header_map map;
     struct profile pf;
-    struct diag d = {0};
+    struct diag d;
+    sirecon_status st;
+};
+
+static void
+inspect(struct inspected *x, const char *path, file_kind as)
+{
+    memset(x, 0, sizeof *x);
+    profile_defaults(&x->pf);
+    dataset_init(&x->ds);
+    x->st = run_inspect_file(&x->ds, path, as, ENC_UNKNOWN, &x->pf, &x->map, &x->d);
+}
+
+static void
+inspected_free(struct inspected *x)
+{
+    header_map_free(&x->map);
+    dataset_free(&x->ds);
+    profile_free(&x->pf);
+}
+
+static void
+check_form_at(const struct expect *e, const char *path, file_kind as)
+{
+    struct inspected x;
     char name[128];
 
-    profile_defaults(&pf);
-    dataset_init(&ds);
-    memset(&map, 0, sizeof map);
-    sirecon_status st = run_inspect_file(&ds, path, as, ENC_UNKNOWN, &pf, &map, &d);
-    if (st != SIRECON_OK)
-        fail_msg("%s: %s", e->file, d.msg);
-    assert_int_equal(ds.files[0].kind, e->kind);
-    assert_non_null(map.catalogued);
-    assert_string_equal(forms_name(map.catalogued, name, sizeof name), e->form);
-    assert_int_equal(map.nform_missing, 0);
-    assert_int_equal(map.nform_added, 0);
+    inspect(&x, path, as);
+    if (x.st != SIRECON_OK)
+        fail_msg("%s: %s", e->file, x.d.msg);
+    assert_int_equal(x.ds.files[0].kind, e->kind);
+    assert_non_null(x.map.catalogued);
+    assert_string_equal(forms_name(x.map.catalogued, name, sizeof name), e->form);
+    assert_int_equal(x.map.nform_missing, 0);
+    assert_int_equal(x.map.nform_added, 0);
     for (int f = 0; f < F_COUNT; f++) {
-        if (map.col[f] + 1 != e->col[f])
+        if (x.map.col[f] + 1 != e->col[f])
             fail_msg("%s: %s read from column %d, the form says %d", e->file,
-                     fields_name((field_id)f), map.col[f] + 1, e->col[f]);
-        assert_int_equal(map.alt[f], -1);
+                     fields_name((field_id)f), x.map.col[f] + 1, e->col[f]);
+        assert_int_equal(x.map.alt[f], -1);
         if (e->title[f] != NULL) {
-            assert_non_null(map.title[f]);
-            assert_string_equal(map.title[f], e->title[f]);
+            assert_non_null(x.map.title[f]);
+            assert_string_equal(x.map.title[f], e->title[f]);
         }
     }
-    assert_int_equal(ds.files[0].nunread, 0);
-    assert_int_equal(ds.files[0].rejected, 0);
-    assert_int_equal(ds.files[0].loaded, e->loaded);
-    assert_int_equal(ds.files[0].read,
-                     ds.files[0].loaded + ds.files[0].skipped + ds.files[0].rejected);
+    assert_int_equal(x.ds.files[0].nunread, 0);
+    assert_int_equal(x.ds.files[0].rejected, 0);
+    assert_int_equal(x.ds.files[0].loaded, e->loaded);
+    assert_int_equal(x.ds.files[0].read,
+                     x.ds.files[0].loaded + x.ds.files[0].skipped + x.ds.files[0].rejected);
     if (e->schedule)
-        assert_int_equal(map.schedule, e->schedule);
-    header_map_free(&map);
-    dataset_free(&ds);
-    profile_free(&pf);
+        assert_int_equal(x.map.schedule, e->schedule);
+    inspected_free(&x);
 }
 
 static void
@@ -240,20 +258,12 @@ test_import_sheet_named(void **state)
     p = tmp_path("0185860736_D02-TS_TK1.csv");
     write_file(p, text, n);
     {
-        struct dataset ds;
-        struct header_map map;
-        struct profile pf;
-        struct diag d = {0};
-        profile_defaults(&pf);
-        dataset_init(&ds);
-        memset(&map, 0, sizeof map);
-        assert_int_equal(run_inspect_file(&ds, p, KIND_SI, ENC_UNKNOWN, &pf, &map, &d),
-                         SIRECON_OK);
-        assert_null(map.title[F_EMPLOYER_TAX_ID]);
-        assert_int_equal(ds.files[0].loaded, 0);
-        header_map_free(&map);
-        dataset_free(&ds);
-        profile_free(&pf);
+        struct inspected x;
+        inspect(&x, p, KIND_SI);
+        assert_int_equal(x.st, SIRECON_OK);
+        assert_null(x.map.title[F_EMPLOYER_TAX_ID]);
+        assert_int_equal(x.ds.files[0].loaded, 0);
+        inspected_free(&x);
     }
     unlink(p);
     free(text);
@@ -388,20 +398,12 @@ test_label_mutations(void **state)
         assert_non_null(text);
         text[n] = '\0';
         {
-            struct dataset ds;
-            struct header_map map;
-            struct profile pf;
-            struct diag d = {0};
-            profile_defaults(&pf);
-            dataset_init(&ds);
-            memset(&map, 0, sizeof map);
-            assert_int_equal(run_inspect_file(&ds, src, forms[i].kind, ENC_UNKNOWN, &pf, &map,
-                                              &d), SIRECON_OK);
-            lo = ds.files[0].header_first;
-            hi = ds.files[0].header_last;
-            header_map_free(&map);
-            dataset_free(&ds);
-            profile_free(&pf);
+            struct inspected x;
+            inspect(&x, src, forms[i].kind);
+            assert_int_equal(x.st, SIRECON_OK);
+            lo = x.ds.files[0].header_first;
+            hi = x.ds.files[0].header_last;
+            inspected_free(&x);
         }
         for (int how = 0; how < MUT_COUNT; how++) {
             char *m = mutate_form(text, lo, hi, how);
@@ -441,23 +443,14 @@ test_refused_forms(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         for (int guess = 0; guess < 2; guess++) {
-            struct dataset ds;
-            struct header_map map;
-            struct profile pf;
-            struct diag d = {0};
+            struct inspected x;
             const char *p = tmp_path("refused.csv");
             write_file(p, c[i].text, strlen(c[i].text));
-            profile_defaults(&pf);
-            dataset_init(&ds);
-            memset(&map, 0, sizeof map);
-            assert_int_equal(run_inspect_file(&ds, p, guess ? KIND_COUNT : c[i].kind,
-                                              ENC_UNKNOWN, &pf, &map, &d),
-                             SIRECON_ERR_DATA);
-            assert_non_null(strstr(d.msg, c[i].name));
-            assert_int_equal(ds.files[0].loaded, 0);
-            header_map_free(&map);
-            dataset_free(&ds);
-            profile_free(&pf);
+            inspect(&x, p, guess ? KIND_COUNT : c[i].kind);
+            assert_int_equal(x.st, SIRECON_ERR_DATA);
+            assert_non_null(strstr(x.d.msg, c[i].name));
+            assert_int_equal(x.ds.files[0].loaded, 0);
+            inspected_free(&x);
             unlink(p);
         }
     }
