@@ -2326,10 +2326,12 @@ header_detect(file_kind kind, const struct hrow *rows, size_t nrows,
         struct form_match fm;
         char name[128];
         if (forms_recognise(rows, nrows, &fm)) {
-            if (fm.def->refuse != NULL)
+            if (fm.def->refuse != NULL) {
+                out->catalogued = fm.def; /* a list, refused: not "no list" */
                 return diag_set(d, SIRECON_ERR_DATA, file, 0,
                                 "this is form %s: %s; it is not read as an input",
                                 forms_name(fm.def, name, sizeof name), fm.def->refuse);
+            }
             if (fm.def->kind == kind) {
                 fill_from_form(kind, rows, nrows, &fm, out);
                 return SIRECON_OK;
@@ -2610,8 +2612,26 @@ cell_is_total_phrase(const struct hrow *row, int c)
     return yes;
 }
 
+/* What a formula or lookup leaves in a row below the data when its inputs
+ * are empty: Excel's error values, a zero, a dash. */
+static bool
+cell_is_residue(const struct hrow *row, size_t c)
+{
+    static const char *const v[] = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?",
+                                    "#NUM!", "#NULL!", "0", "-"};
+    const char *s = row->cells[c].s;
+    size_t n = row->cells[c].n;
+
+    values_trim(&s, &n);
+    for (size_t i = 0; i < NELEM(v); i++)
+        if (n == strlen(v[i]) && memcmp(s, v[i], n) == 0)
+            return true;
+    return false;
+}
+
 /*
- * Row classes, in this order: blank; column numbers (as under the header);
+ * Row classes, in this order: blank (also a row of formula residue only);
+ * column numbers (as under the header);
  * the header again (every matched column equals the same header row, at
  * least one of them non-blank); totals.  A totals row is one where (a) one of
  * the first three cells, or the first non-empty cell, is a total word and is
@@ -2633,12 +2653,17 @@ header_classify(const struct header_map *m, const struct hrow *row)
     size_t c, first = row->ncells;
 
     for (c = 0; c < row->ncells; c++)
-        if (!cell_blank(row, c)) {
+        if (!cell_blank(row, c) && !cell_is_residue(row, c)) {
             first = c;
             break;
         }
     if (first == row->ncells)
-        return ROW_BLANK;
+        return ROW_BLANK; /* empty, or only formula residue ("#N/A", "0") */
+    for (c = 0; c < row->ncells; c++)
+        if (!cell_blank(row, c)) {
+            first = c;
+            break;
+        }
     if (row_is_colnum(row, m->ncols))
         return ROW_COLNUM;
 

@@ -894,6 +894,10 @@ test_classify(void **state)
     } cases[] = {
         {R(""), ROW_BLANK},
         {R(" ", "", "\t", "\xc2\xa0"), ROW_BLANK},
+        /* what a lookup or formula leaves in far columns below the data */
+        {R("", "", "", "", "", "", "", "", "", "", "", "", "#N/A"), ROW_BLANK},
+        {R("", "", "", "", "", "0", "", "", "", "", "", "-", "#REF!"), ROW_BLANK},
+        {R("", "Nguyễn Văn An", "", "", "", "0"), ROW_DATA},
         {R("[06]", "[07]", "[08]", "[08a]", "[09]", "[12]", "[13]", "[14]", "[17]", "[18]",
            "[19]", "[21]", "[22]"), ROW_COLNUM},
         {R("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), ROW_COLNUM},
