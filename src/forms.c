@@ -200,6 +200,7 @@ title_marks(const struct hrow *rows, int upto, const char **code, const char **b
             const struct form_def **refused)
 {
     char f[FOLD];
+    bool list = false; /* the title names a list form too ("D02-TS kèm TK1-TS") */
 
     *code = *basis = NULL;
     *refused = NULL;
@@ -220,8 +221,11 @@ title_marks(const struct hrow *rows, int upto, const char **code, const char **b
                 if (d->basis_mark && strstr(f, d->basis_mark) && *basis == NULL)
                     *basis = d->basis_mark;
             }
+            list |= strstr(f, "d02ts") != NULL || strstr(f, "d02lt") != NULL;
         }
     }
+    if (list || *code != NULL)
+        *refused = NULL; /* a refused form named beside an input form */
 }
 
 /* Whether a label word of the form heads column c in header rows lo..hi

@@ -441,6 +441,22 @@ test_refused_forms(void **state)
          "05-3/BK-QTT-TNCN", KIND_TAX},
     };
     (void)state;
+    /* a list whose title also names TK1-TS is read, not refused */
+    {
+        static const char ok[] =
+            ",,,,Mẫu D02-TS (kèm Mẫu TK1-TS),\n"
+            "Mã số thuế: 0100233488,,,,,\n"
+            "STT,Họ và tên,Mã số BHXH,Ngày sinh,Số CCCD,Từ tháng\n"
+            "1,Nguyễn Văn An,3401234567,15/03/1985,034085001111,01/2025\n";
+        struct inspected x;
+        const char *p = tmp_path("d02ts.csv");
+        write_file(p, ok, strlen(ok));
+        inspect(&x, p, KIND_SI);
+        assert_int_equal(x.st, SIRECON_OK);
+        assert_int_equal(x.ds.files[0].loaded, 1);
+        inspected_free(&x);
+        unlink(p);
+    }
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         for (int guess = 0; guess < 2; guess++) {
             struct inspected x;
