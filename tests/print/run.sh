@@ -7,7 +7,10 @@
 # labels with their values on the same line, every employer and every
 # employee row of the CSVs is on some page; openpyxl checks each sheet's
 # page setup (A4, fit to one page wide, footer with page numbers, header
-# row repeated on the tables).  Prints one line per case and
+# row repeated on the tables).  A provincial run (gen_province.py, ~150
+# input files), in both languages: page 1 holds the employers listed, the
+# total estimated arrears and the top employer, and at most five input
+# paths; the Input files sheet prints every relative path whole.  Prints one line per case and
 # "print: N passed, N failed".
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 PY=${2:-/usr/bin/python3}
@@ -58,6 +61,56 @@ PYEOF
 )
     if [ -z "$miss" ]; then ok "all_rows_printed_$lang"; else bad "all_rows_printed_$lang" "$miss"; fi
 done
+# ---- a provincial run (~150 input files): page 1 is the findings, not the
+# inputs.  Page 1 shows the employers listed, the total estimated arrears and
+# the top employer's tax code, and at most five input paths; every input
+# file's relative path is printed whole on the Input files sheet.
+"$PY" "$ROOT/tests/print/gen_province.py" "$work/prov" >/dev/null
+for lang in en vi; do
+    "$BIN" reconcile -q -t "$work/prov/tax" -s "$work/prov/si" -e "$work/prov/employers.csv" \
+        --lang $lang -o "$work/prov-$lang" >/dev/null 2>&1
+    cp "$work/prov-$lang/report.xlsx" "$work/prov-$lang.xlsx"
+done
+(cd "$work" && HOME="$work" soffice -env:UserInstallation="file://$work/lo" --headless \
+    --convert-to pdf --outdir "$work" prov-en.xlsx prov-vi.xlsx >/dev/null 2>&1)
+nfiles=$(($(ls "$work/prov/tax" "$work/prov/si" | grep -c '\.csv$') + 1))
+for lang in en vi; do
+    pdf="$work/prov-$lang.pdf"
+    if [ ! -s "$pdf" ]; then bad "province_pdf_$lang" "soffice made no PDF"; continue; fi
+    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+    pdftotext -layout -f 1 -l 1 "$pdf" "$work/pp1-$lang.txt"
+    pdftotext -raw "$pdf" "$work/pall-$lang.txt"
+    if [ $lang = en ]; then l2="Listed employers"; else l2="Số đơn vị được liệt kê"; fi
+    facts=$("$PY" - "$work/prov-$lang/employers.csv" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig')))
+print(len(rows), '{:,}'.format(sum(int(r['est_arrears']) for r in rows)),
+      rows[0]['employer_tax_id'] if rows else '-')
+PYEOF
+)
+    set -- $facts
+    n_emp=$1 total=$2 top=$3
+    npaths=$(grep -c '\.csv' "$work/pp1-$lang.txt")
+    why=""
+    [ "$n_emp" -gt 100 ] || why="$why only $n_emp employers listed;"
+    grep -q "$l2 .* $n_emp\$" "$work/pp1-$lang.txt" || why="$why no '$l2 ... $n_emp';"
+    grep -qF "$total" "$work/pp1-$lang.txt" || why="$why no total arrears $total;"
+    grep -qF "$top" "$work/pp1-$lang.txt" || why="$why no top employer $top;"
+    [ "$npaths" -le 5 ] || why="$why $npaths input paths;"
+    if [ -z "$why" ]; then ok "province_page1_$lang ($nfiles inputs, $pages pages)"
+    else bad "province_page1_$lang" "$why"; fi
+    # a wrapped path is whole once the line breaks are taken out
+    miss=$("$PY" - "$work/prov" "$work/pall-$lang.txt" <<'PYEOF'
+import os, re, sys
+text = re.sub(r'\s+', '', open(sys.argv[2], encoding='utf-8').read())
+names = os.listdir(sys.argv[1] + '/tax') + os.listdir(sys.argv[1] + '/si') + ['employers.csv']
+print(' '.join(n for n in names if n not in text))
+PYEOF
+)
+    if [ -z "$miss" ]; then ok "province_paths_whole_$lang"
+    else bad "province_paths_whole_$lang" "$miss"; fi
+done
+
 # page setup as a spreadsheet reads it
 out=$("$PY" - "$work/report-en.xlsx" <<'PYEOF'
 import sys, openpyxl
@@ -74,11 +127,13 @@ for ws in wb.worksheets:
         bad.append('%s: no page number in the footer' % ws.title)
     if ws.print_area is None:
         bad.append('%s: no print area' % ws.title)
-    if ws.title in ('Employers', 'Employees', 'Review', 'Rejects') and \
+    if ws.title in ('Employers', 'Employees', 'Review', 'Rejects', 'Input files') and \
             ws.print_title_rows not in ('1:1', '$1:$1'):
         bad.append('%s: header row not repeated (%s)' % (ws.title, ws.print_title_rows))
-    if ws.title == 'Employees' and ps.orientation != 'landscape':
-        bad.append('Employees: not landscape')
+    if ws.title in ('Employees', 'Input files') and ps.orientation != 'landscape':
+        bad.append('%s: not landscape' % ws.title)
+    if ws.title == 'Summary' and ps.orientation != 'portrait':
+        bad.append('Summary: not portrait')
 print('; '.join(bad))
 PYEOF
 )

@@ -29,6 +29,9 @@
 
 /* STATIC in report_xlsx.c, visible under -DTESTING. */
 size_t *report_xlsx_first_rows(const struct run_info *ri);
+const char *report_xlsx_rel_path(const char *const *argv, int argc, const char *path,
+                                 size_t *dirlen);
+int report_xlsx_text_lines(const char *s, double cw, double em);
 
 /* Everything a run_info points at, owned by one fixture. */
 struct fx {
@@ -347,7 +350,7 @@ test_split(void **state)
         assert_int_equal(run(PY " -c 'import openpyxl,sys; n=openpyxl.load_workbook(sys.argv[1],"
                              " read_only=True).sheetnames; want=[\"Summary\",\"Employers\","
                              "\"Employees\",\"Employees (2)\",\"Review\",\"Review (2)\","
-                             "\"Rejects\",\"Method\"]; sys.exit(0 if n==want else print(n) or 1)'"
+                             "\"Rejects\",\"Input files\",\"Method\"]; sys.exit(0 if n==want else print(n) or 1)'"
                              " '%s'", path), 0);
     }
     fixture_free(f);
@@ -370,6 +373,46 @@ test_empty(void **state)
         assert_int_equal(run(PY " " CHECKER " '%s' --lang vi --employers 0 --employees 0"
                              " --review 0 --rejects 0", path), 0);
     fixture_free(f);
+}
+
+/* Input files: a path relative to the folder given on the command line
+ * (the longest that holds it, "-tDIR" and "--tax=DIR" too), a file given
+ * by itself by its name, anything else as given. */
+static void
+test_rel_path(void **state)
+{
+    const char *argv[] = { "sirecon", "reconcile", "-t", "/data/tax", "-s", "/data/tax/si/",
+        "--employers=/etc/reg/employers.csv", "-t/x/y", "-o", "/out" };
+    int argc = (int)(sizeof argv / sizeof argv[0]);
+    size_t dl;
+
+    (void)state;
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "/data/tax/a b.csv", &dl), "a b.csv");
+    assert_int_equal(dl, strlen("/data/tax/"));
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "/data/tax/si/d02.csv", &dl),
+                        "d02.csv");
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "/etc/reg/employers.csv", &dl),
+                        "employers.csv");
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "/x/y/z.xlsx", &dl), "z.xlsx");
+    /* "/data/taxes" is not under "/data/tax" */
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "/data/taxes/q.csv", &dl),
+                        "/data/taxes/q.csv");
+    assert_int_equal(dl, 0);
+    assert_string_equal(report_xlsx_rel_path(argv, argc, "-", &dl), "-");
+    assert_string_equal(report_xlsx_rel_path(NULL, 0, "fixtures/t.csv", &dl), "fixtures/t.csv");
+}
+
+/* Row heights: lines of wrapped text, never fewer than it takes. */
+static void
+test_text_lines(void **state)
+{
+    (void)state;
+    assert_int_equal(report_xlsx_text_lines("", 10, 1.0), 1);
+    assert_int_equal(report_xlsx_text_lines("Rank", 10, 1.0), 1);
+    assert_int_equal(report_xlsx_text_lines("Deducted, not enrolled", 16, 1.1), 2);
+    assert_int_equal(report_xlsx_text_lines("Deducted, not enrolled", 13, 1.1), 3);
+    assert_int_equal(report_xlsx_text_lines("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 12, 1.0), 3);
+    assert_int_equal(report_xlsx_text_lines("Số nợ ước tính (VND)", 30, 1.0), 1);
 }
 
 /* Employer -> first row on Employees: exact code, 13-digit branch under
@@ -500,6 +543,8 @@ main(void)
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_first_rows),
+        cmocka_unit_test(test_rel_path),
+        cmocka_unit_test(test_text_lines),
         cmocka_unit_test(test_missing_dir),
         cmocka_unit_test(test_close_error),
         cmocka_unit_test(test_nonfinite),

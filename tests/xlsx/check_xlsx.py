@@ -6,10 +6,12 @@
 # headers, frozen panes at A2, autofilter over header and data, IDs stored as
 # text, money as numbers with a thousands format, dates as dates, emphasized
 # DEDUCTED_NOT_ENROLLED rows, hyperlinks from each employer to its first
-# employee row, chart parts, every method parameter, row counts.
+# employee row, chart parts, every method parameter, row counts, the
+# Input files sheet (relative paths, counts, checksums).
 #
 # usage: check_xlsx.py FILE --lang en|vi [--employers N] [--employees M]
-#                      [--review R] [--rejects K] [--created EPOCH] [--dump OUT]
+#                      [--review R] [--rejects K] [--inputs F] [--created EPOCH]
+#                      [--dump OUT]
 # Prints one line per failed check and exits 1, or "xlsx-check: OK FILE".
 # --dump writes a canonical text dump of every cell value and hyperlink, for
 # comparing two runs.
@@ -28,9 +30,9 @@ except ImportError:
     sys.exit(77)
 
 SHEETS = {
-    "en": ["Summary", "Employers", "Employees", "Review", "Rejects", "Method"],
+    "en": ["Summary", "Employers", "Employees", "Review", "Rejects", "Input files", "Method"],
     "vi": ["Tổng hợp", "Đơn vị", "Người lao động", "Cần xem xét", "Dòng bị loại",
-           "Phương pháp"],
+           "Tệp đầu vào", "Phương pháp"],
 }
 
 EMPLOYER_FIELDS = ["rank", "employer_tax_id", "employer_name", "area", "finding",
@@ -58,6 +60,8 @@ HEADERS = {
                       "Confidence", "Covered months", "Other employer tax code",
                       "Flags", "Source"],
         "rejects": ["File", "Line", "Kind", "Reason", "Column", "Detail"],
+        "inputs": ["File", "Kind", "Form", "Rows read", "Loaded", "Rejected",
+                   "SHA-256 (prefix)", "Encoding"],
     },
     "vi": {
         "employers": ["Hạng", "Mã số thuế đơn vị", "Tên đơn vị", "Địa bàn", "Kết luận",
@@ -74,6 +78,8 @@ HEADERS = {
                       "Độ tin cậy", "Số tháng tham gia", "MST đơn vị khác",
                       "Cờ cảnh báo", "Nguồn"],
         "rejects": ["Tệp", "Dòng", "Loại tệp", "Lý do", "Cột", "Chi tiết"],
+        "inputs": ["Tệp", "Loại tệp", "Mẫu biểu", "Số dòng đọc", "Đã nạp", "Bị loại",
+                   "SHA-256 (phần đầu)", "Bảng mã"],
     },
 }
 
@@ -273,6 +279,48 @@ def check_links(wb, emp_parts, employee_parts, emp_rows_by_sheet):
     return nlinks
 
 
+def check_inputs(ws, headers, want):
+    """The Input files sheet: the table (header, frozen, autofilter over its
+    rows only: notes follow a blank row), paths relative and wrapped, kinds
+    and hashes as text, counts as numbers."""
+    name = ws.title
+    got = [ws.cell(row=1, column=c + 1).value for c in range(len(headers))]
+    if got != headers:
+        fail("%s: header row %r, expected %r" % (name, got, headers))
+    if not all(ws.cell(row=1, column=c + 1).font.b for c in range(len(headers))):
+        fail("%s: header not bold" % name)
+    if ws.freeze_panes != "A2":
+        fail("%s: frozen pane %r, expected 'A2'" % (name, ws.freeze_panes))
+    r = 2
+    while ws.cell(row=r, column=1).value is not None:
+        r += 1
+    n = r - 2
+    want_ref = "A1:%s%d" % (get_column_letter(len(headers)), max(r - 1, 1))
+    if ws.auto_filter.ref != want_ref:
+        fail("%s: autofilter %r, expected %r" % (name, ws.auto_filter.ref, want_ref))
+    if want is not None and n != want:
+        fail("%s: %d files, expected %d" % (name, n, want))
+    for row in range(2, r):
+        path = ws.cell(row=row, column=1)
+        if not isinstance(path.value, str) or path.value.startswith("/"):
+            fail("%s!%s: path %r is not relative" % (name, path.coordinate, path.value))
+        if not path.alignment.wrap_text:
+            fail("%s!%s: path does not wrap" % (name, path.coordinate))
+        for c in (4, 5, 6):
+            cell = ws.cell(row=row, column=c)
+            if not isinstance(cell.value, (int, float)) or cell.number_format != "#,##0":
+                fail("%s!%s: count %r is not a number in '#,##0'"
+                     % (name, cell.coordinate, cell.value))
+        sha = ws.cell(row=row, column=7)
+        if sha.data_type != "s" or not re.fullmatch(r"[0-9a-f]{12}", sha.value or ""):
+            fail("%s!%s: sha256 prefix %r is not 12 hex digits as text"
+                 % (name, sha.coordinate, sha.value))
+    width = ws.column_dimensions["A"].width
+    longest = max([len(ws.cell(row=row, column=1).value or "") for row in range(2, r)] + [0])
+    if width is None or width < min(longest, 58):
+        fail("%s: path column %s wide for paths of %d characters" % (name, width, longest))
+
+
 def all_values(ws):
     for row in ws.iter_rows():
         for c in row:
@@ -302,6 +350,7 @@ def main():
     ap.add_argument("--employees", type=int)
     ap.add_argument("--review", type=int)
     ap.add_argument("--rejects", type=int)
+    ap.add_argument("--inputs", type=int, help="expected rows on Input files")
     ap.add_argument("--created", type=int, help="expected creation time (epoch)")
     ap.add_argument("--dump")
     a = ap.parse_args()
@@ -366,12 +415,16 @@ def main():
             fail("%s: estimated arrears not labelled as an estimate (%r)"
                  % (S[0], ESTIMATE_WORD[a.lang]))
 
-    # Method: every parameter and every rule
+    # Input files: one row per file, relative paths, counts as numbers
     if S[5] in names:
-        vals = {v for v in all_values(wb[S[5]]) if isinstance(v, str)}
+        check_inputs(wb[S[5]], H["inputs"], a.inputs)
+
+    # Method: every parameter and every rule
+    if S[6] in names:
+        vals = {v for v in all_values(wb[S[6]]) if isinstance(v, str)}
         for p in PARAMETERS + RULES:
             if p not in vals:
-                fail("%s: %s is not listed" % (S[5], p))
+                fail("%s: %s is not listed" % (S[6], p))
 
     if a.created is not None:
         want = datetime.datetime.fromtimestamp(a.created, datetime.timezone.utc).replace(tzinfo=None)

@@ -63,7 +63,7 @@ run() {
     mode=$(stat -c %a "$out/report.xlsx")
     if [ "$mode" = 600 ]; then ok "$name: report.xlsx mode 0600"
     else bad "$name: report.xlsx mode $mode, expected 600"; fi
-    counts=""
+    counts=" --inputs 3"
     [ -f "$out/employers.csv" ] && counts="$counts --employers $(csv_rows "$out/employers.csv")"
     [ -f "$out/employees.csv" ] && counts="$counts --employees $(csv_rows "$out/employees.csv")"
     [ -f "$out/rejects.csv" ] && counts="$counts --rejects $(csv_rows "$out/rejects.csv")"
