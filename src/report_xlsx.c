@@ -988,7 +988,7 @@ write_inputs(struct xw *w)
     {
         uint32_t r = t.row + 1;
         for (int f = 0; f < nfolders; f++) {
-            snprintf(buf, sizeof buf, "%s %.*s", i18n(l, "inputs.relative_to"),
+            snprintf(buf, sizeof buf, "%s: %.*s", i18n(l, "inputs.relative_to"),
                      (int)folder_len[f], folders[f]);
             sheet_str(&w->s, t.ws, r++, 0, buf, NULL, NULL);
         }
