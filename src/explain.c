@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "sirecon/explain.h"
 #include "sirecon/employers.h"
 #include "sirecon/i18n.h"
@@ -164,6 +165,26 @@ select_person(struct explain *x, size_t qi, const struct dataset *ds)
     arena_free(&a);
 }
 
+bool
+explain_same_file(const char *given, size_t n, const char *path)
+{
+    struct stat a, b;
+    char *g;
+    bool same;
+
+    if (strlen(path) == n && strncmp(path, given, n) == 0)
+        return true;
+    if (strcmp(path, "-") == 0 || (n == 1 && given[0] == '-'))
+        return false; /* standard input is no file to find again */
+    g = xmalloc(n + 1);
+    memcpy(g, given, n);
+    g[n] = '\0';
+    same = stat(g, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+    free(g);
+    return same;
+}
+
 static void
 select_row(struct explain *x, size_t qi, const struct dataset *ds)
 {
@@ -176,15 +197,23 @@ select_row(struct explain *x, size_t qi, const struct dataset *ds)
     line = strtoul(colon + 1, &end, 10);
     if (*end != '\0' || end == colon + 1)
         return;
-    for (size_t i = 0; i < ds->ntax; i++) {
+    /* the files it names, once each (a stat per file, not per record) */
+    unsigned char *named = xcalloc(ds->nfiles ? ds->nfiles : 1, 1);
+    bool any = false;
+    for (size_t f = 0; f < ds->nfiles; f++)
+        if (ds->files[f].kind == KIND_TAX &&
+            explain_same_file(v, (size_t)(colon - v), ds->files[f].path)) {
+            named[f] = 1;
+            any = true;
+        }
+    for (size_t i = 0; any && i < ds->ntax; i++) {
         const struct tax_rec *t = &ds->tax[i];
-        const char *path = ds->files[t->file].path;
-        if (t->line == line && strlen(path) == (size_t)(colon - v) &&
-            strncmp(path, v, (size_t)(colon - v)) == 0) {
+        if (t->line == line && named[t->file]) {
             add_rec(x, qi, i);
             add_person(x, qi, t->person);
         }
     }
+    free(named);
 }
 
 static void

@@ -13,14 +13,19 @@
 #include "sirecon/load.h"
 #include "sirecon/xlsx.h"
 
+/* maps: one per file, receiving its header map (run_file_usable names the
+ * column a reject came from) */
 static sirecon_status
 load_all(struct dataset *ds, char *const *paths, size_t n, file_kind kind,
-         const struct load_opts *lo, const struct run_opts *o, struct diag *d)
+         const struct load_opts *lo, const struct run_opts *o, struct header_map *maps,
+         struct diag *d)
 {
     for (size_t i = 0; i < n; i++) {
+        struct load_opts l = *lo;
+        l.keep_map = &maps[i];
         if (o->on_file)
             o->on_file(o->ctx, paths[i]);
-        sirecon_status rc = load_file(ds, paths[i], kind, lo, d);
+        sirecon_status rc = load_file(ds, paths[i], kind, &l, d);
         if (rc != SIRECON_OK)
             return rc;
     }
@@ -35,6 +40,7 @@ struct load_job {
     const char *path;
     file_kind kind;
     off_t size;
+    struct load_opts lo; /* the run's, keeping the header map in *lo.keep_map */
     struct dataset ds;
     struct diag d;
     sirecon_status st;
@@ -63,7 +69,7 @@ load_worker(void *arg)
         struct load_job *j = &q->jobs[k];
         if (q->o->on_file)
             q->o->on_file(q->o->ctx, j->path);
-        j->st = load_file(&j->ds, j->path, j->kind, q->lo, &j->d);
+        j->st = load_file(&j->ds, j->path, j->kind, &j->lo, &j->d);
     }
 }
 
@@ -103,7 +109,7 @@ may_fork(const char *path)
 
 static sirecon_status
 load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts *lo,
-           struct diag *d)
+           struct header_map *maps, struct diag *d)
 {
     struct load_queue q;
     sirecon_status st = SIRECON_OK;
@@ -123,6 +129,8 @@ load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts 
         j->path = i < o->ntax ? o->tax[i] : o->si[i - o->ntax];
         j->kind = i < o->ntax ? KIND_TAX : KIND_SI;
         j->size = stat(j->path, &sb) == 0 ? sb.st_size : 0;
+        j->lo = *lo;
+        j->lo.keep_map = &maps[i];
         dataset_init(&j->ds);
         q.order[i] = i;
     }
@@ -147,6 +155,161 @@ load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts 
     free(q.jobs);
     free(q.order);
     return st;
+}
+
+/* A header cell for a message: at most 40 bytes, cut at a UTF-8 boundary,
+ * line breaks as spaces. */
+static void
+cell_text(const char *s, char *out, size_t n)
+{
+    size_t len = s ? strlen(s) : 0, k = len < 40 ? len : 40;
+
+    if (k + 4 > n)
+        k = n > 4 ? n - 4 : 0;
+    if (k < len)
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--; /* not inside a character */
+    for (size_t i = 0; i < k; i++)
+        out[i] = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i];
+    out[k] = '\0';
+    if (k < len && n >= 4)
+        strcat(out, "...");
+}
+
+static const char *
+how_words(const struct header_map *map, int fl)
+{
+    if (map->catalogued != NULL)
+        return "by the form's definition";
+    switch (map->how[fl]) {
+    case HOW_MEANING: return "by meaning";
+    case HOW_CONTENT: return "by content";
+    case HOW_FORM: return "by the form's definition";
+    default: return "by its label";
+    }
+}
+
+/* Where the value of field fl came from in a file mapped by map, as the
+ * cause of n rejects (reason): "column 8 "Năm" was read as tax_year (by
+ * meaning)". */
+static void
+field_origin(const struct header_map *map, int fl, char *out, size_t n)
+{
+    char cell[64];
+
+    if (map == NULL || fl < 0 || fl >= F_COUNT) {
+        out[0] = '\0';
+    } else if (map->col[fl] >= 0) {
+        const char *label = map->col[fl] < map->ncols && map->header_cells
+                                ? map->header_cells[map->col[fl]] : map->label[fl];
+        cell_text(label, cell, sizeof cell);
+        snprintf(out, n, "column %d \"%s\" was read as %s (%s)", map->col[fl] + 1, cell,
+                 fields_name((field_id)fl), how_words(map, fl));
+    } else if (map->title[fl] != NULL) {
+        snprintf(out, n, "%s comes from the %s", fields_name((field_id)fl),
+                 fl == F_EMPLOYER_TAX_ID && map->emp_source == EMP_FROM_FILE_NAME
+                     ? "file name" : "title block");
+    } else {
+        snprintf(out, n, "no column was read as %s", fields_name((field_id)fl));
+    }
+}
+
+static int
+field_of(const char *name)
+{
+    for (int fl = 0; name != NULL && name[0] && fl < F_COUNT; fl++)
+        if (strcmp(fields_name((field_id)fl), name) == 0)
+            return fl;
+    return -1;
+}
+
+bool
+run_file_usable(const struct dataset *ds, size_t fi, const struct header_map *map,
+                const char *unit_code, double max_rate, char *why, size_t whylen)
+{
+    const struct input_file *f = &ds->files[fi];
+    struct { const char *reason, *column, *detail; uint64_t n; } by[32];
+    size_t nby = 0, top = 0;
+    char origin[192];
+
+    if (whylen > 0)
+        why[0] = '\0';
+    bool over = f->read > 0 && (double)f->rejected > max_rate * (double)f->read;
+    bool none = f->read > 0 && f->loaded == 0 && f->skipped_by[SKIP_OTHER_YEAR] == 0;
+    if (!over && !none)
+        return true;
+    if (f->rejected == 0) {
+        snprintf(why, whylen, "no data row loads");
+        return false;
+    }
+    /* the dominant reason (the first met on a tie: the rejects are sorted
+     * by line) */
+    for (size_t i = 0; i < ds->nrejects; i++) {
+        const struct reject *rj = &ds->rejects[i];
+        size_t k;
+        if (rj->file != fi)
+            continue;
+        for (k = 0; k < nby && strcmp(by[k].reason, rj->reason) != 0; k++)
+            ;
+        if (k == nby) {
+            if (nby == sizeof by / sizeof by[0])
+                continue;
+            by[nby].reason = rj->reason;
+            by[nby].column = rj->column;
+            by[nby].detail = rj->detail;
+            by[nby++].n = 0;
+        }
+        if (++by[k].n > by[top].n)
+            top = k;
+    }
+    if (nby == 0) { /* counted, yet not in ds->rejects: a caller's dataset */
+        snprintf(why, whylen, "%llu of %llu data rows rejected%s",
+                 (unsigned long long)f->rejected, (unsigned long long)f->read,
+                 over ? " (over --max-reject-rate)" : "");
+        return false;
+    }
+    const char *reason = by[top].reason;
+    int fl = field_of(by[top].column);
+    if (map != NULL && map->title[F_UNIT_CODE] != NULL && map->col[F_UNIT_CODE] < 0)
+        unit_code = map->title[F_UNIT_CODE];
+    if (strcmp(reason, "UNKNOWN_UNIT_CODE") == 0) {
+        if (ds->nemps == 0)
+            snprintf(origin, sizeof origin, "employer unknown: the file gives only SI unit "
+                     "code%s%s; pass the employer registry (-e)", unit_code ? " " : "s",
+                     unit_code ? unit_code : "");
+        else
+            snprintf(origin, sizeof origin, "employer unknown: SI unit code%s%s %s not in "
+                     "the employer registry (-e)", unit_code ? " " : "s",
+                     unit_code ? unit_code : "", unit_code ? "is" : "are");
+    } else if (strcmp(reason, "MISSING_EMPLOYER_TAX_ID") == 0 &&
+               (map == NULL || (map->col[F_EMPLOYER_TAX_ID] < 0 &&
+                                map->col[F_UNIT_CODE] < 0))) {
+        snprintf(origin, sizeof origin, "employer unknown: no column, title block or file "
+                 "name names the employer");
+    } else if (fl >= 0 && map != NULL) {
+        field_origin(map, fl, origin, sizeof origin);
+        if (strcmp(reason, "MISSING_EMPLOYER_TAX_ID") == 0)
+            snprintf(origin + strlen(origin), sizeof origin - strlen(origin),
+                     ", empty in these rows");
+    } else {
+        snprintf(origin, sizeof origin, "%s", by[top].detail ? by[top].detail : "");
+    }
+    int w;
+    if (strncmp(origin, "employer unknown", 16) == 0) /* the cause first */
+        w = snprintf(why, whylen, "%s%s; %llu of %llu data rows %s",
+                     over ? "" : "no data row loads: ", origin,
+                     (unsigned long long)by[top].n, (unsigned long long)f->read, reason);
+    else
+        w = snprintf(why, whylen, "%s%llu of %llu data rows %s: %s",
+                     over ? "" : "no data row loads: ",
+                     (unsigned long long)by[top].n, (unsigned long long)f->read, reason,
+                     origin);
+    if (w >= 0 && (size_t)w < whylen && f->rejected > by[top].n)
+        w += snprintf(why + w, whylen - (size_t)w, "; %llu more rejected for other reasons",
+                      (unsigned long long)(f->rejected - by[top].n));
+    if (over && w >= 0 && (size_t)w < whylen)
+        snprintf(why + w, whylen - (size_t)w, "; over --max-reject-rate %.2f", max_rate);
+    return false;
 }
 
 sirecon_status
@@ -254,27 +417,47 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     lo.progress = o->on_rows;
     lo.progress_ctx = o->ctx;
 
-    st = load_sides(ds, o, &lo, d);
+    /* every file's header map, for the cause of a file's rejects */
+    size_t nmaps = o->ntax + o->nsi + o->nemployers + o->nidentities;
+    struct header_map *maps = xcalloc(nmaps ? nmaps : 1, sizeof *maps);
+    const char **units = NULL;
+    for (size_t i = 0; i < nmaps; i++)
+        for (int fl = 0; fl < F_COUNT; fl++)
+            maps[i].col[fl] = maps[i].alt[fl] = maps[i].refused[fl] = -1;
+    st = load_sides(ds, o, &lo, maps, d);
     if (st == SIRECON_OK)
-        st = load_all(ds, o->employers, o->nemployers, KIND_EMPLOYERS, &lo, o, d);
+        st = load_all(ds, o->employers, o->nemployers, KIND_EMPLOYERS, &lo, o,
+                      maps + o->ntax + o->nsi, d);
     if (st == SIRECON_OK)
-        st = load_all(ds, o->identities, o->nidentities, KIND_IDENTITIES, &lo, o, d);
+        st = load_all(ds, o->identities, o->nidentities, KIND_IDENTITIES, &lo, o,
+                      maps + o->ntax + o->nsi + o->nemployers, d);
     if (st == SIRECON_OK && o->previous)
         st = employers_read_previous(o->previous, &r->prev, &r->nprev, d);
     if (st == SIRECON_OK) {
+        /* a unit code per file that may find no employer, for the message */
+        units = xcalloc(ds->nfiles ? ds->nfiles : 1, sizeof *units);
+        for (size_t i = 0; i < ds->nsi; i++)
+            if (ds->si[i].emp == NULL && units[ds->si[i].file] == NULL)
+                units[ds->si[i].file] = ds->si[i].unit_code;
         load_resolve_units(ds);
         dataset_sort_rejects(ds);
     }
-    /* reject rate per file */
+    /* the reject-rate policy, file by file */
     for (size_t i = 0; st == SIRECON_OK && i < ds->nfiles; i++) {
         const struct input_file *f = &ds->files[i];
-        if (f->read > 0 && (double)f->rejected > o->max_reject_rate * (double)f->read)
-            st = diag_set(d, SIRECON_ERR_DATA, f->path, 0,
-                          "%llu of %llu data rows rejected (over --max-reject-rate %.2f); "
-                          "is this the right file? see the rows with 'sirecon check'",
-                          (unsigned long long)f->rejected, (unsigned long long)f->read,
-                          o->max_reject_rate);
+        char why[512];
+        if (run_file_usable(ds, i, ds->nfiles == nmaps ? &maps[i] : NULL,
+                                        units[i], o->max_reject_rate, why, sizeof why))
+            continue;
+        bool employer = strncmp(why, "employer unknown", 16) == 0;
+        st = diag_set(d, SIRECON_ERR_DATA, f->path, 0, "%s%s", why,
+                      employer ? "" : "; is this the right file? see the rows with "
+                                      "'sirecon check'");
     }
+    for (size_t i = 0; i < nmaps; i++)
+        header_map_free(&maps[i]);
+    free(maps);
+    free(units);
     if (st == SIRECON_OK)
         st = settle_period(r, o, d);
     r->load_seconds = monotonic_seconds() - t0;

@@ -43,6 +43,11 @@ struct match_trace *explain_trace(struct explain *x);
 size_t explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l,
                      bool mask_ids);
 void explain_free(struct explain *x);
+/* Whether the n bytes of given (the FILE of --row FILE:LINE) name the
+ * input path, however either is written: the same text, or the same file
+ * (device and inode) reached relative, absolute or through a symlink. */
+bool explain_same_file(const char *given, size_t n, const char *path);
+
 /* Whether a --person value is an identifier (it holds a digit) rather
  * than a name. */
 bool explain_is_identifier(const char *s);

@@ -71,6 +71,25 @@ sirecon_status run_inspect_file(struct dataset *ds, const char *path, file_kind 
                                 enc_id encoding, const struct profile *pf,
                                 struct header_map *map, struct diag *d);
 
+/*
+ * Whether file fi of ds can be used: the one rule `reconcile` (run_load)
+ * and `check` apply to a file with data rows.  One none of whose rows
+ * loads is not (unless rows were skipped as outside --period: it then
+ * says nothing), nor one that rejects more than max_rate of the rows it
+ * read.  A file with no data row at all (empty, or a header alone) passes
+ * here: reconcile reads it as nothing; check calls it unusable itself.
+ * When not usable, why receives the cause, not the symptom: the dominant
+ * reject reason with the column it came from as map says it was found
+ * ("9 of 11 data rows BAD_YEAR: column 8 \"Năm\" was read as tax_year
+ * (by its label)"); for an SI file that names its employer only by a unit
+ * code (unit_code: one no employer was found for, or NULL) with no
+ * registry, or a file where no column, title block or file name names the
+ * employer, "employer unknown: ..." first.  map may be NULL (no column
+ * numbers then).  No personal identifier is ever written into why.
+ */
+bool run_file_usable(const struct dataset *ds, size_t fi, const struct header_map *map,
+                     const char *unit_code, double max_rate, char *why, size_t whylen);
+
 /* The invariants of a decided run (docs/architecture.md): every row read
  * is loaded, skipped or rejected; every tax row loaded is decided once;
  * employer totals add up.  A broken one is SIRECON_ERR_INTERNAL. */

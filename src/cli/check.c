@@ -15,6 +15,7 @@
 #include "sirecon/forms.h"
 #include "sirecon/header.h"
 #include "sirecon/htkk.h"
+#include "sirecon/ids.h"
 #include "sirecon/source.h"
 
 static void
@@ -268,7 +269,6 @@ cmd_check(int argc, char **argv)
             dataset_free(&ds);
             continue;
         }
-        bool over = f->read > 0 && (double)f->rejected > o.max_reject * (double)f->read;
         bool xml = strcmp(f->encoding, encoding_name(ENC_HTKK_XML)) == 0;
         printf("  kind: %s%s\n", fields_kind_name(f->kind), o.as ? " (forced)" : "");
         printf("  encoding: %s\n", f->encoding);
@@ -312,13 +312,39 @@ cmd_check(int argc, char **argv)
                    "identifiers but feeds no field; records that would be NOT_ENROLLED "
                    "go to REVIEW (UNREAD_ID_COLUMN)\n", f->unread_col[u] + 1,
                    f->unread_label[u]);
-        /* a file none of whose rows loads is no use, whatever the rate */
-        bool none = f->loaded == 0;
-        printf("  usable: %s\n", none ? "no (no data row loads)"
-                                 : over ? "no (reject rate over --max-reject-rate)" : "yes");
-        if (none)
-            over = true;
-        if (over && worst < 65)
+        /* SI rows that name their employer by a unit code only: reconcile
+         * finds it in the registry (-e), which check is not given */
+        uint64_t by_unit = 0;
+        const char *unit = NULL;
+        bool several = false;
+        for (size_t k = 0; k < ds.nsi; k++) {
+            const struct si_rec *s = &ds.si[k];
+            char buf[IDS_MAX];
+            unsigned fl = 0;
+            if (s->emp != NULL || s->unit_code == NULL || s->unit_code[0] == '\0' ||
+                (ids_employer(s->unit_code, strlen(s->unit_code), buf, &fl) &&
+                 !(fl & IDF_TAX_CHECK_DIGIT)))
+                continue; /* as load_resolve_units: a unit code that is a tax code */
+            if (unit == NULL)
+                unit = s->unit_code;
+            several |= strcmp(unit, s->unit_code) != 0;
+            by_unit++;
+        }
+        if (by_unit > 0)
+            printf("  note: %llu %s name the employer only by SI unit code %s%s; reconcile "
+                   "needs the employer registry (-e) for %s\n", (unsigned long long)by_unit,
+                   plural(by_unit, "row", "rows"), unit,
+                   several ? " and others" : "", plural(by_unit, "it", "them"));
+        /* the rule reconcile applies (run.c), with the same cause */
+        char why[512];
+        bool usable = run_file_usable(&ds, 0, &map, NULL, o.max_reject, why, sizeof why);
+        if (usable && f->read == 0) { /* a header alone: nothing to reconcile */
+            usable = false;
+            snprintf(why, sizeof why, "no data row loads");
+        }
+        printf("  usable: %s%s%s\n", usable ? "yes" : "no (", usable ? "" : why,
+               usable ? "" : ")");
+        if (!usable && worst < 65)
             worst = 65;
         header_map_free(&map);
         dataset_free(&ds);

@@ -143,12 +143,34 @@ not_found(const struct dataset *ds, const struct explain_query *q, size_t nth)
 {
     if (q->by == EXPLAIN_ROW) {
         const char *colon = strrchr(q->value, ':');
+        size_t n = (size_t)(colon - q->value);
         unsigned long line = strtoul(colon + 1, NULL, 10);
+        bool named = false;
+        for (size_t f = 0; f < ds->nfiles && !named; f++)
+            named = explain_same_file(q->value, n, ds->files[f].path);
+        if (!named) {
+            /* say which inputs there are: the path may be written otherwise */
+            char list[1024];
+            size_t k = 0, ntax = 0;
+            list[0] = '\0';
+            for (size_t f = 0; f < ds->nfiles; f++) {
+                if (ds->files[f].kind != KIND_TAX)
+                    continue;
+                if (ntax++ < 8 && k < sizeof list) {
+                    int w = snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "",
+                                     ds->files[f].path);
+                    k += w > 0 ? (size_t)w : 0;
+                }
+            }
+            if (ntax > 8 && k < sizeof list)
+                snprintf(list + k, sizeof list - k, " and %zu more", ntax - 8);
+            cli_msg("%s: %.*s is none of the inputs; the tax inputs are: %s", q->value,
+                    (int)n, q->value, ntax ? list : "(none)");
+            return;
+        }
         for (size_t i = 0; i < ds->nrejects; i++) {
             const struct reject *rj = &ds->rejects[i];
-            const char *path = ds->files[rj->file].path;
-            if (rj->line == line && strlen(path) == (size_t)(colon - q->value) &&
-                strncmp(path, q->value, (size_t)(colon - q->value)) == 0) {
+            if (rj->line == line && explain_same_file(q->value, n, ds->files[rj->file].path)) {
                 cli_msg("%s: rejected (%s%s%s), not a tax record; see rejects.csv", q->value,
                         rj->reason, rj->column[0] ? " in " : "", rj->column);
                 return;

@@ -19,7 +19,8 @@
 #include "run_files.h"
 #include "sirecon/explain.h"
 
-static char root[256], tax_path[300], si_path[300];
+static char root[256], tax_path[300], si_path[300], link_path[300];
+static const char *run_tax = tax_path, *run_si = si_path; /* as the run is given them */
 
 static int
 setup(void **state)
@@ -28,6 +29,7 @@ setup(void **state)
         return -1;
     snprintf(tax_path, sizeof tax_path, "%s/tax.csv", root);
     snprintf(si_path, sizeof si_path, "%s/si.csv", root);
+    snprintf(link_path, sizeof link_path, "%s/link.csv", root);
     put(tax_path, HDR_TAX
         "0100233488,Cty A,Nguyễn Văn An,,034085001111,,2025,,100000000,0,0,05-1\n"
         "0100233488,Cty A,Lê Văn Cường,,001088003333,,2025,12,90000000,9000000,0,05-1\n"
@@ -46,6 +48,7 @@ teardown(void **state)
 {
     unlink(tax_path);
     unlink(si_path);
+    unlink(link_path);
     rmdir(root);
     (void)state;
     return 0;
@@ -61,7 +64,7 @@ explain(const struct explain_query *q, size_t nq, bool json, lang l, bool mask,
     struct run_opts o;
     struct explain x;
     struct diag d = {0};
-    char *tax[] = {tax_path}, *si[] = {si_path};
+    char *tax[] = {(char *)run_tax}, *si[] = {(char *)run_si};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -204,6 +207,53 @@ test_not_found(void **state)
     free(s);
 }
 
+/* --row finds its file however the path is written: the run given
+ * relative paths, the query absolute (as employees.csv of a run given
+ * absolute paths prints it), with ./, through a symlink */
+static void
+test_row_path_forms(void **state)
+{
+    char cwd[1024], abs3[320], *s;
+    size_t missing;
+
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(symlink("tax.csv", link_path), 0);
+    assert_int_equal(chdir(root), 0);
+    run_tax = "tax.csv";
+    run_si = "si.csv";
+    snprintf(abs3, sizeof abs3, "%s:3", tax_path);
+    struct explain_query q[] = {
+        {EXPLAIN_ROW, abs3, NULL},
+        {EXPLAIN_ROW, "./tax.csv:2", NULL},
+        {EXPLAIN_ROW, "link.csv:4", NULL},
+        {EXPLAIN_ROW, "tax.csv:5", NULL},
+    };
+    s = explain(q, 4, false, LANG_EN, false, &missing);
+    assert_int_equal(missing, 0);
+    HAS(s, "Tax record tax.csv:3: Lê Văn Cường");
+    HAS(s, "Tax record tax.csv:2: Nguyễn Văn An");
+    HAS(s, "Tax record tax.csv:4: Phạm Văn Dũng");
+    HAS(s, "Tax record tax.csv:5: Hoàng Văn Em");
+    free(s);
+    /* the same file by name, or not */
+    assert_true(explain_same_file(tax_path, strlen(tax_path), "tax.csv"));
+    assert_true(explain_same_file("link.csv", 8, "tax.csv"));
+    assert_true(explain_same_file("tax.csv:9", 7, "./tax.csv"));
+    assert_false(explain_same_file("si.csv", 6, "tax.csv"));
+    assert_false(explain_same_file("nowhere.csv", 11, "tax.csv"));
+    assert_false(explain_same_file("-", 1, "tax.csv"));
+    assert_true(explain_same_file("-", 1, "-"));
+    /* an SI file is no tax input */
+    struct explain_query si_row[] = {{EXPLAIN_ROW, "si.csv:2", NULL}};
+    s = explain(si_row, 1, false, LANG_EN, false, &missing);
+    assert_int_equal(missing, 1);
+    free(s);
+    run_tax = tax_path;
+    run_si = si_path;
+    assert_int_equal(chdir(cwd), 0);
+    (void)state;
+}
+
 int
 main(void)
 {
@@ -213,6 +263,7 @@ main(void)
         cmocka_unit_test(test_name_at_employer_vi),
         cmocka_unit_test(test_employer_json_masked),
         cmocka_unit_test(test_not_found),
+        cmocka_unit_test(test_row_path_forms),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

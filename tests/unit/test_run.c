@@ -23,6 +23,7 @@
 
 static char root[256];
 static char tax_path[300], si_path[300], tax2_path[300], bad_path[300];
+static char year_path[300], units_path[300], noemp_path[300], hdr_path[300];
 
 static int
 setup(void **state)
@@ -33,6 +34,26 @@ setup(void **state)
     snprintf(tax2_path, sizeof tax2_path, "%s/tax2.csv", root);
     snprintf(si_path, sizeof si_path, "%s/si.csv", root);
     snprintf(bad_path, sizeof bad_path, "%s/bad.csv", root);
+    snprintf(year_path, sizeof year_path, "%s/quarter.csv", root);
+    snprintf(units_path, sizeof units_path, "%s/units.csv", root);
+    snprintf(noemp_path, sizeof noemp_path, "%s/noemp.csv", root);
+    snprintf(hdr_path, sizeof hdr_path, "%s/header_only.csv", root);
+    /* a quarterly declaration: its period column read as the tax year */
+    put(year_path, "Mã số thuế đơn vị,Tên đơn vị,Họ và tên,Mã số thuế cá nhân,Số CCCD,"
+        "Ngày sinh,Thu nhập chịu thuế,Kỳ tính thuế,Số tháng\n"
+        "0100233488,Cty A,Nguyễn Văn An,,034085001111,,100000000,Quý 4/2025,3\n"
+        "0100233488,Cty A,Trần Thị Bình,,034190002222,,90000000,Quý 4/2025,3\n"
+        "0100233488,Cty A,Lê Văn Cường,,001088003333,,80000000,Quý 4/2025,3\n");
+    /* an SI list naming its employer by the SI unit code only */
+    put(units_path, "Mã đơn vị,Họ và tên,Mã số BHXH,Số CCCD,Ngày sinh,Mức lương,Từ tháng,"
+        "Đến tháng\n"
+        "TB6913S,Nguyễn Văn An,3401234567,034085001111,,6000000,01/2025,\n"
+        "TB6913S,Trần Thị Bình,3401234568,034190002222,,6000000,01/2025,\n");
+    /* an SI list naming no employer at all */
+    put(noemp_path, "Họ và tên,Mã số BHXH,Số CCCD,Ngày sinh,Mức lương,Từ tháng,Đến tháng\n"
+        "Nguyễn Văn An,3401234567,034085001111,,6000000,01/2025,\n"
+        "Trần Thị Bình,3401234568,034190002222,,6000000,01/2025,\n");
+    put(hdr_path, HDR_SI);
     put(tax_path, HDR_TAX
         "0100233488-001,Cty A CN,Nguyễn Văn An,,034085001111,,2025,,100000000,0,0,05-1\n"
         "0100233488,Cty A,Lê Văn Cường,,001088003333,,2025,,90000000,9000000,0,05-1\n"
@@ -56,6 +77,10 @@ teardown(void **state)
 {
     unlink(tax_path);
     unlink(tax2_path);
+    unlink(year_path);
+    unlink(units_path);
+    unlink(noemp_path);
+    unlink(hdr_path);
     unlink(si_path);
     unlink(bad_path);
     rmdir(root);
@@ -165,7 +190,9 @@ test_period_and_policy(void **state)
     run_init(&r, &pf);
     opts(&o, bad, 1, si);
     assert_int_equal(run_load(&r, &o, &d), SIRECON_ERR_DATA);
-    assert_non_null(strstr(d.msg, "2 of 3 data rows rejected"));
+    assert_non_null(strstr(d.msg, "2 of 3 data rows BAD_AMOUNT: column 9 \"taxable_income\" "
+                               "was read as taxable_income (by its label); "
+                               "over --max-reject-rate 0.05"));
     assert_non_null(strstr(d.file, "bad.csv"));
     run_free(&r);
     run_init(&r, &pf);
@@ -258,6 +285,96 @@ test_inspect_file(void **state)
     profile_free(&pf);
 }
 
+/* run_load's message for tax and si, which must fail; NULL: si_path */
+static void
+load_fails(const char *tax_file, const char *si_file, char *msg, size_t n, char *file,
+           size_t fn)
+{
+    struct profile pf;
+    struct run r;
+    struct run_opts o;
+    struct diag d = {0};
+    char *tax[] = {(char *)tax_file}, *si[] = {(char *)(si_file ? si_file : si_path)};
+
+    profile_defaults(&pf);
+    run_init(&r, &pf);
+    opts(&o, tax, 1, si);
+    assert_int_equal(run_load(&r, &o, &d), SIRECON_ERR_DATA);
+    snprintf(msg, n, "%s", d.msg);
+    snprintf(file, fn, "%s", d.file);
+    run_free(&r);
+    profile_free(&pf);
+}
+
+/* what `check` says of path: run_file_usable on run_inspect_file's dataset */
+static bool
+inspect_usable(const char *path, double rate, char *why, size_t n)
+{
+    struct profile pf;
+    struct dataset ds;
+    struct header_map map;
+    struct diag d = {0};
+
+    profile_defaults(&pf);
+    dataset_init(&ds);
+    memset(&map, 0, sizeof map);
+    assert_int_equal(run_inspect_file(&ds, path, KIND_COUNT, ENC_UNKNOWN, &pf, &map, &d),
+                     SIRECON_OK);
+    bool ok = run_file_usable(&ds, 0, &map, NULL, rate, why, n);
+    header_map_free(&map);
+    dataset_free(&ds);
+    profile_free(&pf);
+    return ok;
+}
+
+#define NO_IDS(s) do { \
+        assert_null(strstr((s), "034085001111")); assert_null(strstr((s), "3401234567")); \
+    } while (0)
+
+static void
+test_reject_cause(void **state)
+{
+    char msg[1100], file[600], why[512];
+
+    /* the column misread as the year, named with its number, label and how */
+    load_fails(year_path, NULL, msg, sizeof msg, file, sizeof file);
+    assert_string_equal(file, year_path);
+    assert_non_null(strstr(msg, "3 of 3 data rows BAD_YEAR: column 8 \"Kỳ tính thuế\" was "
+                                "read as tax_year (by its label); over --max-reject-rate 0.05"));
+    assert_null(strstr(msg, "rejected (over"));
+    NO_IDS(msg);
+    /* check gives the same cause (the message begins with it) */
+    assert_false(inspect_usable(year_path, 0.05, why, sizeof why));
+    assert_true(strncmp(msg, why, strlen(why)) == 0);
+    /* under a rate that tolerates it, a file none of whose rows loads is
+     * still not usable, and says why */
+    assert_false(inspect_usable(year_path, 1.0, why, sizeof why));
+    assert_string_equal(why, "no data row loads: 3 of 3 data rows BAD_YEAR: column 8 "
+                             "\"Kỳ tính thuế\" was read as tax_year (by its label)");
+    /* unit codes and no registry: the employer, not "the right file?" */
+    load_fails(tax_path, units_path, msg, sizeof msg, file, sizeof file);
+    assert_string_equal(file, units_path);
+    assert_non_null(strstr(msg, "employer unknown: the file gives only SI unit code TB6913S; "
+                                "pass the employer registry (-e); 2 of 2 data rows "
+                                "UNKNOWN_UNIT_CODE"));
+    assert_null(strstr(msg, "right file"));
+    NO_IDS(msg);
+    /* no employer anywhere */
+    load_fails(tax_path, noemp_path, msg, sizeof msg, file, sizeof file);
+    assert_non_null(strstr(msg, "employer unknown: no column, title block or file name "
+                                "names the employer; 2 of 2 data rows MISSING_EMPLOYER_TAX_ID"));
+    NO_IDS(msg);
+    assert_false(inspect_usable(noemp_path, 0.05, why, sizeof why));
+    assert_true(strncmp(msg, why, strlen(why)) == 0);
+    /* the rate decides alike for check and reconcile */
+    assert_false(inspect_usable(bad_path, 0.05, why, sizeof why));
+    assert_true(inspect_usable(bad_path, 0.7, why, sizeof why));
+    assert_string_equal(why, "");
+    /* a header alone passes the rule (reconcile reads it as nothing) */
+    assert_true(inspect_usable(hdr_path, 0.05, why, sizeof why));
+    (void)state;
+}
+
 int
 main(void)
 {
@@ -266,6 +383,7 @@ main(void)
         cmocka_unit_test(test_period_and_policy),
         cmocka_unit_test(test_trace_changes_nothing),
         cmocka_unit_test(test_inspect_file),
+        cmocka_unit_test(test_reject_cause),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
