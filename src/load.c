@@ -29,6 +29,7 @@
 #include "sirecon/source.h"
 #include "sirecon/table.h"
 #include "sirecon/values.h"
+#include "sirecon/xlsx.h"
 
 #undef uthash_fatal
 #define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
@@ -1049,9 +1050,82 @@ employer_from_name(const char *path, char out[IDS_MAX])
     return found;
 }
 
+/* Rows of another sheet scanned for its title block. */
+struct wbscan {
+    file_kind kind;
+    int rows;
+    char *emp;        /* the employer a title names (xmalloc'd), or NULL */
+    bool conflict;    /* two sheets name different employers */
+};
+
+static int
+wbscan_row(void *ctx, const struct table_row *r)
+{
+    struct wbscan *w = ctx;
+    struct hrow h = {r->cells, r->ncells, r->line};
+    struct header_map vals;
+
+    memset(&vals, 0, sizeof vals);
+    if (header_title_row(w->kind, &h, &vals) && vals.title[F_EMPLOYER_TAX_ID] != NULL) {
+        char buf[IDS_MAX];
+        unsigned fl = 0;
+        const char *v = vals.title[F_EMPLOYER_TAX_ID];
+        if (ids_employer(v, strlen(v), buf, &fl)) {
+            if (w->emp == NULL)
+                w->emp = xstrdup(buf);
+            else if (strcmp(w->emp, buf) != 0)
+                w->conflict = true;
+        }
+    }
+    header_map_free(&vals);
+    return ++w->rows >= HEADER_SCAN_ROWS;
+}
+
+/* The employer the other sheets of this sheet's workbook name in their
+ * title blocks ("an employer named on one sheet applies to the workbook's
+ * other sheets"), when they name one and only one. */
+static bool
+employer_from_workbook(struct lstate *st, char out[IDS_MAX])
+{
+    char *base, *sheet, **names = NULL;
+    size_t count = 0;
+    struct source src;
+    struct diag d = {0};
+    struct wbscan w = {st->kind, 0, NULL, false};
+    bool found = false;
+
+    if (!source_sheet_path(st->path, &base, &sheet))
+        return false;
+    if (source_open(&src, st->path, ENC_UNKNOWN, &d) == SIRECON_OK &&
+        xlsx_sheet_names(src.raw, src.rawn, &names, &count, &d) == SIRECON_OK) {
+        for (size_t i = 0; i < count; i++) {
+            char *csv = NULL;
+            size_t n = 0;
+            if (strcmp(names[i], sheet) != 0 &&
+                xlsx_sheet_to_csv(src.raw, src.rawn, names[i], &csv, &n, &d) == SIRECON_OK) {
+                w.rows = 0;
+                table_parse(csv, n, ',', wbscan_row, &w, &d);
+            }
+            free(csv);
+            free(names[i]);
+        }
+    }
+    free(names);
+    source_close(&src);
+    if (w.emp != NULL && !w.conflict) {
+        strcpy(out, w.emp);
+        found = true;
+    }
+    free(w.emp);
+    free(base);
+    free(sheet);
+    return found;
+}
+
 /* A file whose rows name no employer (no column, no title-block value, for
- * an SI list no unit code either) takes it from its file name; the header
- * map records the source for `check`. */
+ * an SI list no unit code either) takes it from the other sheets of its
+ * workbook, else from its file name; the header map records the source for
+ * `check`. */
 static void
 employer_fallback(struct lstate *st)
 {
@@ -1066,11 +1140,14 @@ employer_fallback(struct lstate *st)
     if (st->kind == KIND_SI && (m->col[F_UNIT_CODE] >= 0 ||
                                 (m->title[F_UNIT_CODE] != NULL && m->title[F_UNIT_CODE][0])))
         return;
-    if (!employer_from_name(st->path, buf))
+    if (employer_from_workbook(st, buf))
+        m->emp_source = EMP_FROM_WORKBOOK;
+    else if (employer_from_name(st->path, buf))
+        m->emp_source = EMP_FROM_FILE_NAME;
+    else
         return;
     free(m->title[F_EMPLOYER_TAX_ID]);
     m->title[F_EMPLOYER_TAX_ID] = xstrdup(buf);
-    m->emp_source = EMP_FROM_FILE_NAME;
 }
 
 /* The header is found among the held-back rows; replay the rest. */
@@ -1090,6 +1167,7 @@ find_header(struct lstate *st)
         st->kind = header_guess_kind(h, st->nrows, st->o->aliases, st->o->naliases);
         if (st->kind == KIND_COUNT) {
             free(h);
+            file_of(st)->no_table = true;
             return diag_set(st->d, SIRECON_ERR_DATA, st->path, 0,
                             "cannot tell what kind of list this is (no header of a "
                             "tax, si, employers or identities file); use --as");
@@ -1099,8 +1177,10 @@ find_header(struct lstate *st)
     rc = header_detect(st->kind, h, st->nrows, st->o->aliases, st->o->naliases,
                        st->path, &st->map, st->d);
     free(h);
-    if (rc != SIRECON_OK)
+    if (rc != SIRECON_OK) {
+        file_of(st)->no_table = rc == SIRECON_ERR_DATA && st->map.catalogued == NULL;
         return rc;
+    }
     st->have_header = true;
     file_of(st)->header_first = (int)st->rows[st->map.first].line;
     file_of(st)->header_last = (int)st->rows[st->map.last].line;

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "sirecon/run.h"
+#include "sirecon/source.h"
 #include "sirecon/load.h"
 #include "sirecon/xlsx.h"
 
@@ -107,6 +108,37 @@ may_fork(const char *path)
     return xlsx_sniff(m, n) == XLSX_OLE; /* what source.c sends to xls.c */
 }
 
+/* A sheet of a workbook that holds no list (notes, lookups, parameters)
+ * is skipped, not an error, when another sheet of the same workbook holds
+ * one (docs/inputs.md, "Workbooks"); its file entry stays, with no row. */
+static void
+skip_sheets_without_list(struct load_job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *base, *sheet;
+        struct load_job *j = &jobs[i];
+        if (j->st != SIRECON_ERR_DATA || j->ds.nfiles == 0 || !j->ds.files[0].no_table ||
+            !source_sheet_path(j->path, &base, &sheet))
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            char *b2, *s2;
+            if (k == i || jobs[k].ds.nfiles == 0 || jobs[k].ds.files[0].no_table ||
+                !source_sheet_path(jobs[k].path, &b2, &s2))
+                continue;
+            bool same = strcmp(base, b2) == 0;
+            free(b2);
+            free(s2);
+            if (same) {
+                j->st = SIRECON_OK;
+                memset(&j->d, 0, sizeof j->d);
+                break;
+            }
+        }
+        free(base);
+        free(sheet);
+    }
+}
+
 static sirecon_status
 load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts *lo,
            struct header_map *maps, struct diag *d)
@@ -143,6 +175,7 @@ load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts 
     load_worker(&q);
     if (threaded)
         pthread_join(th, NULL);
+    skip_sheets_without_list(q.jobs, q.n);
     for (size_t i = 0; i < q.n; i++) {
         struct load_job *j = &q.jobs[i];
         if (st == SIRECON_OK && j->st != SIRECON_OK) {

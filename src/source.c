@@ -10,7 +10,9 @@
  * SOURCE_SLURP_MAX.  The SHA-256 of the stored bytes is computed on
  * the way (nettle).  UTF-8 needs no copy: text points into the mapping, past
  * a BOM.  Other encodings go through encoding_to_utf8().  A workbook (zip
- * or OLE magic, or an .xlsx name) goes through xlsx_to_csv() instead.
+ * or OLE magic, or an .xlsx name) goes through xlsx_sheet_to_csv() instead:
+ * its first sheet, or the one a "book.xlsx[Sheet]" path names (a workbook
+ * of several worksheets expands to one such path per sheet).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -67,6 +69,64 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+bool
+source_sheet_path(const char *path, char **base, char **sheet)
+{
+    const char *b = strstr(path, ".xlsx[");
+    size_t n = strlen(path);
+    struct stat st;
+
+    *base = *sheet = NULL;
+    if (b == NULL || n < 2 || path[n - 1] != ']' || stat(path, &st) == 0)
+        return false;
+    while (strstr(b + 1, ".xlsx[") != NULL) /* a folder named "x.xlsx[" */
+        b = strstr(b + 1, ".xlsx[");
+    size_t bn = (size_t)(b - path) + 5;
+    *base = xmalloc(bn + 1);
+    memcpy(*base, path, bn);
+    (*base)[bn] = '\0';
+    *sheet = xmalloc(n - bn - 1);
+    memcpy(*sheet, path + bn + 1, n - bn - 2);
+    (*sheet)[n - bn - 2] = '\0';
+    return true;
+}
+
+static sirecon_status load_bytes(struct source *s, struct diag *d);
+
+/* Add path to the list, or, for a workbook of two worksheets or more, one
+ * "path[Sheet]" entry per worksheet (docs/inputs.md, "Workbooks"): every
+ * sheet that holds a list is read; Excel forbids "[", "]" and ":" in a
+ * sheet's name, so the form is unambiguous and FILE:LINE still parses. */
+static void
+push_input(const char *path, char ***v, size_t *n, size_t *cap)
+{
+    struct source s;
+    struct diag d = {0};
+    char **names = NULL;
+    size_t count = 0;
+
+    memset(&s, 0, sizeof s);
+    s.path = path;
+    if (has_suffix(path, ".xlsx") && load_bytes(&s, &d) == SIRECON_OK && s.bs == NULL &&
+        xlsx_sniff(s.raw, s.rawn) == XLSX_ZIP &&
+        xlsx_sheet_names(s.raw, s.rawn, &names, &count, &d) == SIRECON_OK && count > 1) {
+        for (size_t i = 0; i < count; i++) {
+            size_t len = strlen(path) + strlen(names[i]) + 3;
+            char *p = xmalloc(len);
+            snprintf(p, len, "%s[%s]", path, names[i]);
+            *v = xgrow(*v, cap, *n + 1, sizeof **v);
+            (*v)[(*n)++] = p;
+        }
+    } else {
+        *v = xgrow(*v, cap, *n + 1, sizeof **v);
+        (*v)[(*n)++] = xstrdup(path);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    source_close(&s);
+}
+
 sirecon_status
 source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d)
 {
@@ -76,8 +136,12 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
     size_t first = *n;
 
     if (strcmp(arg, "-") == 0 || stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        *v = xgrow(*v, cap, *n + 1, sizeof **v);
-        (*v)[(*n)++] = xstrdup(arg);
+        if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISREG(st.st_mode))
+            push_input(arg, v, n, cap);
+        else {
+            *v = xgrow(*v, cap, *n + 1, sizeof **v);
+            (*v)[(*n)++] = xstrdup(arg);
+        }
         return SIRECON_OK;
     }
     if ((dir = opendir(arg)) == NULL)
@@ -103,6 +167,18 @@ source_expand(const char *arg, char ***v, size_t *n, size_t *cap, struct diag *d
         return diag_set(d, SIRECON_ERR_NOINPUT, arg, 0,
                         "directory holds no .csv/.tsv/.txt(.gz), .xlsx, .xls or .xml file");
     qsort(*v + first, *n - first, sizeof **v, cmp_str);
+    /* workbooks of several sheets: a sheet each, in workbook order */
+    {
+        size_t end = *n;
+        char **files = xmalloc((end - first) * sizeof *files);
+        memcpy(files, *v + first, (end - first) * sizeof *files);
+        *n = first;
+        for (size_t i = 0; i < end - first; i++) {
+            push_input(files[i], v, n, cap);
+            free(files[i]);
+        }
+        free(files);
+    }
     return SIRECON_OK;
 }
 
@@ -367,7 +443,11 @@ source_open_stream(struct source *s, const char *path, enc_id forced, bool strea
 
     memset(s, 0, sizeof *s);
     s->path = path;
-    if ((rc = load_bytes(s, d)) != SIRECON_OK)
+    if (source_sheet_path(path, &s->base, &s->sheet))
+        s->path = s->base; /* "book.xlsx[05-2]": the workbook's bytes */
+    rc = load_bytes(s, d);
+    s->path = path;
+    if (rc != SIRECON_OK)
         return rc;
     if (s->bs != NULL) {
         /* more than the prefix is coming: UTF-8 text streams through
@@ -428,7 +508,7 @@ source_open_stream(struct source *s, const char *path, enc_id forced, bool strea
     if (xlsx_sniff(s->raw, s->rawn) != XLSX_NONE || has_suffix(path, ".xlsx")) {
         /* a workbook (also one named .csv, or on stdin): its first sheet as
          * CSV text, already UTF-8; --encoding does not apply */
-        rc = xlsx_to_csv(s->raw, s->rawn, &s->conv, &s->textn, d);
+        rc = xlsx_sheet_to_csv(s->raw, s->rawn, s->sheet, &s->conv, &s->textn, d);
         if (rc != SIRECON_OK) {
             snprintf(d->file, sizeof d->file, "%s", path);
             return rc;
@@ -476,6 +556,8 @@ source_close(struct source *s)
     }
     free(s->conv);
     free(s->line_map);
+    free(s->base);
+    free(s->sheet);
     bs_close(s->bs);
     memset(s, 0, sizeof *s);
 }

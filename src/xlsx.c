@@ -259,11 +259,18 @@ too_big:
 
 /* ---- workbook.xml and its relationships ----------------------------------- */
 
+/* A <sheet> of xl/workbook.xml, in workbook order. */
+struct wsheet {
+    char *name;         /* as Excel shows it on its tab */
+    char *rid;          /* its r:id */
+    char *part;         /* its part, from the rels */
+    char *type;         /* its relationship type */
+};
+
 struct wb {
     struct xctx x;
-    char *rid;          /* r:id of the first <sheet> */
-    char *sheet;        /* its part, from the rels */
-    char *sheet_type;   /* its relationship type */
+    struct wsheet *sh;
+    size_t nsh, cap;
     char *sst;          /* the shared-strings part, if any */
 };
 
@@ -271,13 +278,16 @@ static void XMLCALL
 wb_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
     struct wb *w = ud;
-    const char *id;
+    const char *id, *nm;
 
-    if (w->rid == NULL && strcmp(local(name), "sheet") == 0) {
-        if ((id = attr(a, "id")) == NULL)
+    if (strcmp(local(name), "sheet") == 0) {
+        if ((id = attr(a, "id")) == NULL) {
             xfail(&w->x, 0, XLSX_BAD "a <sheet> in xl/workbook.xml has no r:id");
-        else
-            w->rid = xstrdup(id);
+            return;
+        }
+        nm = attr(a, "name");
+        w->sh = xgrow(w->sh, &w->cap, w->nsh + 1, sizeof *w->sh);
+        w->sh[w->nsh++] = (struct wsheet){xstrdup(nm ? nm : ""), xstrdup(id), NULL, NULL};
     }
 }
 
@@ -338,12 +348,14 @@ rels_start(void *ud, const XML_Char *name, const XML_Char **a)
     if (id == NULL || type == NULL || target == NULL ||
         (mode != NULL && strcmp(mode, "External") == 0))
         return;
-    if (w->sheet == NULL && strcmp(id, w->rid) == 0) {
-        w->sheet = xlsx_resolve(target);
-        w->sheet_type = xstrdup(type);
-    } else if (w->sst == NULL && ends_with(type, "/sharedStrings")) {
+    for (size_t i = 0; i < w->nsh; i++)
+        if (w->sh[i].part == NULL && strcmp(id, w->sh[i].rid) == 0) {
+            w->sh[i].part = xlsx_resolve(target);
+            w->sh[i].type = xstrdup(type);
+            return;
+        }
+    if (w->sst == NULL && ends_with(type, "/sharedStrings"))
         w->sst = xlsx_resolve(target);
-    }
 }
 
 static void XMLCALL
@@ -926,21 +938,33 @@ xlsx_sniff(const unsigned char *buf, size_t n)
     return XLSX_NONE;
 }
 
-sirecon_status
-xlsx_to_csv(const unsigned char *zip, size_t n, char **out, size_t *outn,
-            struct diag *d)
+static void
+wb_free(struct wb *w)
 {
-    struct membuf mb = {zip, n, 0};
-    zlib_filefunc64_def ff = {mem_open, mem_read, mem_write, mem_tell, mem_seek,
-                              mem_close, mem_error, &mb};
-    struct wb w;
-    struct sst t;
-    struct sheet s;
+    for (size_t i = 0; i < w->nsh; i++) {
+        free(w->sh[i].name);
+        free(w->sh[i].rid);
+        free(w->sh[i].part);
+        free(w->sh[i].type);
+    }
+    free(w->sh);
+    free(w->sst);
+}
+
+/* Open the workbook zip[0..n) and read its sheet list and relationships. */
+static sirecon_status
+wb_open(const unsigned char *zip, size_t n, struct membuf *mb, zlib_filefunc64_def *ff,
+        unzFile *zfp, struct wb *w, struct diag *d)
+{
     unzFile zf;
     sirecon_status rc;
 
-    *out = NULL;
-    *outn = 0;
+    *zfp = NULL;
+    memset(w, 0, sizeof *w);
+    w->x.d = d;
+    *mb = (struct membuf){zip, n, 0};
+    *ff = (zlib_filefunc64_def){mem_open, mem_read, mem_write, mem_tell, mem_seek,
+                                mem_close, mem_error, mb};
     switch (xlsx_sniff(zip, n)) {
     case XLSX_OLE:
         return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
@@ -952,50 +976,109 @@ xlsx_to_csv(const unsigned char *zip, size_t n, char **out, size_t *outn,
     case XLSX_ZIP:
         break;
     }
-    if ((zf = unzOpen2_64("memory", &ff)) == NULL)
+    if ((zf = unzOpen2_64("memory", ff)) == NULL)
         return diag_set(d, SIRECON_ERR_DATA, NULL, 0,
                         XLSX_BAD "damaged zip archive (no central directory)");
-    memset(&w, 0, sizeof w);
-    memset(&t, 0, sizeof t);
-    memset(&s, 0, sizeof s);
-    w.x.d = t.x.d = s.x.d = d;
-    t.off = xgrow(NULL, &t.cap, 1, sizeof *t.off);
-    t.off[0] = 0;
-    s.sst = &t;
+    *zfp = zf;
     if (unzLocateFile(zf, "xl/workbook.xml", 2) != UNZ_OK)
         rc = diag_set(d, SIRECON_ERR_DATA, NULL, 0,
                       XLSX_BAD "a zip archive without xl/workbook.xml (not an Excel "
                       "workbook)");
     else
-        rc = parse_part(zf, "xl/workbook.xml", wb_start, no_end, no_text, &w.x, 0);
-    if (rc == SIRECON_OK && w.rid == NULL)
+        rc = parse_part(zf, "xl/workbook.xml", wb_start, no_end, no_text, &w->x, 0);
+    if (rc == SIRECON_OK && w->nsh == 0)
         rc = diag_set(d, SIRECON_ERR_DATA, NULL, 0,
                       XLSX_BAD "xl/workbook.xml lists no sheet");
     if (rc == SIRECON_OK)
         rc = parse_part(zf, "xl/_rels/workbook.xml.rels", rels_start, no_end, no_text,
-                        &w.x, 0);
-    if (rc == SIRECON_OK && w.sheet == NULL)
+                        &w->x, 0);
+    return rc;
+}
+
+sirecon_status
+xlsx_sheet_names(const unsigned char *zip, size_t n, char ***names, size_t *count,
+                 struct diag *d)
+{
+    struct membuf mb;
+    zlib_filefunc64_def ff;
+    struct wb w;
+    unzFile zf;
+    size_t cap = 0;
+    sirecon_status rc = wb_open(zip, n, &mb, &ff, &zf, &w, d);
+
+    *names = NULL;
+    *count = 0;
+    for (size_t i = 0; rc == SIRECON_OK && i < w.nsh; i++)
+        if (w.sh[i].part != NULL && ends_with(w.sh[i].type, "/worksheet")) {
+            *names = xgrow(*names, &cap, *count + 1, sizeof **names);
+            (*names)[(*count)++] = xstrdup(w.sh[i].name);
+        }
+    if (zf != NULL)
+        unzClose(zf);
+    wb_free(&w);
+    return rc;
+}
+
+sirecon_status
+xlsx_to_csv(const unsigned char *zip, size_t n, char **out, size_t *outn,
+            struct diag *d)
+{
+    return xlsx_sheet_to_csv(zip, n, NULL, out, outn, d);
+}
+
+sirecon_status
+xlsx_sheet_to_csv(const unsigned char *zip, size_t n, const char *sheet, char **out,
+                  size_t *outn, struct diag *d)
+{
+    struct membuf mb;
+    zlib_filefunc64_def ff;
+    struct wb w;
+    struct sst t;
+    struct sheet s;
+    unzFile zf;
+    sirecon_status rc;
+    const struct wsheet *ws = NULL;
+
+    *out = NULL;
+    *outn = 0;
+    memset(&t, 0, sizeof t);
+    memset(&s, 0, sizeof s);
+    t.x.d = s.x.d = d;
+    rc = wb_open(zip, n, &mb, &ff, &zf, &w, d);
+    if (zf == NULL) {
+        wb_free(&w);
+        return rc;
+    }
+    t.off = xgrow(NULL, &t.cap, 1, sizeof *t.off);
+    t.off[0] = 0;
+    s.sst = &t;
+    if (rc == SIRECON_OK) {
+        for (size_t i = 0; i < w.nsh && ws == NULL; i++)
+            if (sheet == NULL || strcmp(w.sh[i].name, sheet) == 0)
+                ws = &w.sh[i];
+        if (ws == NULL)
+            rc = diag_set(d, SIRECON_ERR_DATA, NULL, 0,
+                          "the workbook has no sheet named '%.60s'", sheet);
+    }
+    if (rc == SIRECON_OK && ws->part == NULL)
         rc = diag_set(d, SIRECON_ERR_DATA, NULL, 0,
-                      XLSX_BAD "the first sheet (%.40s) has no part in "
-                      "xl/_rels/workbook.xml.rels", w.rid);
-    if (rc == SIRECON_OK && !ends_with(w.sheet_type, "/worksheet"))
+                      XLSX_BAD "the %s sheet (%.40s) has no part in "
+                      "xl/_rels/workbook.xml.rels", sheet ? "named" : "first", ws->rid);
+    if (rc == SIRECON_OK && !ends_with(ws->type, "/worksheet"))
         rc = diag_set(d, SIRECON_ERR_DATA, NULL, 0,
-                      "the first sheet of the workbook is a %s, not a worksheet: "
-                      "move the list to the first sheet",
-                      ends_with(w.sheet_type, "/chartsheet") ? "chart" : "special sheet");
+                      "the %s sheet of the workbook is a %s, not a worksheet: "
+                      "move the list to a worksheet", sheet ? "named" : "first",
+                      ends_with(ws->type, "/chartsheet") ? "chart" : "special sheet");
     if (rc == SIRECON_OK && w.sst != NULL)
         rc = parse_part(zf, w.sst, sst_start, sst_end, sst_text, &t.x, 1);
     if (rc == SIRECON_OK)
-        rc = parse_part(zf, w.sheet, sh_start, sh_end, sh_text, &s.x, 0);
+        rc = parse_part(zf, ws->part, sh_start, sh_end, sh_text, &s.x, 0);
     if (rc == SIRECON_OK)
         rc = pad_lines(&s, out, outn, d);
     else
         free(s.out.s);
     unzClose(zf);
-    free(w.rid);
-    free(w.sheet);
-    free(w.sheet_type);
-    free(w.sst);
+    wb_free(&w);
     free(t.text.s);
     free(t.off);
     free(t.cur.s);

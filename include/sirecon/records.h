@@ -111,6 +111,8 @@ struct input_file {
                                       (a later title block, a signature footer) */
     uint64_t id_restored, id_corrupted, id_check_digit, id_placeholder;
     bool empty;                    /* the file holds no row at all */
+    bool no_table;                 /* no header of a list was found in it (a
+                                      workbook's notes or lookup sheet) */
     unsigned long by_meaning;      /* fields whose column was read by meaning (bit per
                                       field_id), not by a known label */
     unsigned long by_content;      /* fields whose column was found by its content */

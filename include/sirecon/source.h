@@ -39,7 +39,14 @@ struct source {
     size_t nline_map;
     struct htkk_info htkk; /* HTKK XML (enc ENC_HTKK_XML): the declaration's
                               header and appendices; zero otherwise */
+    char *base, *sheet;    /* a "book.xlsx[Sheet]" path: the workbook and the
+                              sheet read (xmalloc'd), else NULL */
 };
+
+/* Whether path names one sheet of a workbook, "book.xlsx[Sheet]" (and is
+ * no file of that name): *base and *sheet then receive the workbook's path
+ * and the sheet's name (xmalloc'd, the caller frees). */
+bool source_sheet_path(const char *path, char **base, char **sheet);
 
 /* Open and decode path.  forced != ENC_UNKNOWN skips detection.
  * Errors: SIRECON_ERR_NOINPUT (cannot open), SIRECON_ERR_IO (read error,
@@ -68,7 +75,9 @@ void source_close(struct source *s);
 bool source_supported_name(const char *name);
 
 /* Expand one command-line argument: a directory gives its supported files
- * sorted by name (strcmp), anything else itself.  Appends xmalloc'd strings
+ * sorted by name (strcmp), anything else itself; a workbook of two
+ * worksheets or more gives "book.xlsx[Sheet]" for each, in workbook order
+ * (source_open reads that sheet).  Appends xmalloc'd strings
  * to *v (count *n, capacity *cap). */
 sirecon_status source_expand(const char *arg, char ***v, size_t *n, size_t *cap,
                              struct diag *d);

@@ -1,5 +1,5 @@
 /*
- * xlsx.h - the first worksheet of an Excel .xlsx workbook as CSV text
+ * xlsx.h - a worksheet of an Excel .xlsx workbook as CSV text
  * (docs/inputs.md, "Formats"), so a workbook takes the same table path as a CSV export.
  *
  * The zip is read from memory with minizip, its XML parts streamed through
@@ -41,5 +41,15 @@ xlsx_kind xlsx_sniff(const unsigned char *buf, size_t n);
  */
 sirecon_status xlsx_to_csv(const unsigned char *zip, size_t n, char **out,
                            size_t *outn, struct diag *d);
+
+/* The same for the sheet whose tab reads `sheet` (NULL: the first sheet). */
+sirecon_status xlsx_sheet_to_csv(const unsigned char *zip, size_t n, const char *sheet,
+                                 char **out, size_t *outn, struct diag *d);
+
+/* The names of the workbook's worksheets (chart and other special sheets
+ * left out), in workbook order: *names an xmalloc'd array of *count
+ * xmalloc'd strings, the caller frees both. */
+sirecon_status xlsx_sheet_names(const unsigned char *zip, size_t n, char ***names,
+                                size_t *count, struct diag *d);
 
 #endif

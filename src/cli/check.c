@@ -161,8 +161,10 @@ print_table(const struct input_file *f, const struct header_map *map)
     for (int fl = 0; fl < F_COUNT; fl++)
         if (map->title[fl] && map->col[fl] < 0)
             printf("    %-20s <- %s \"%s\"\n", fields_name((field_id)fl),
-                   fl == F_EMPLOYER_TAX_ID && map->emp_source == EMP_FROM_FILE_NAME
-                       ? "file name" : "title block",
+                   fl != F_EMPLOYER_TAX_ID ? "title block"
+                   : map->emp_source == EMP_FROM_FILE_NAME ? "file name"
+                   : map->emp_source == EMP_FROM_WORKBOOK ? "another sheet's title block"
+                   : "title block",
                    fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
                    fl == F_EMPLOYER_NAME ? map->title[fl] : "...");
     if (map->schedule)
@@ -239,6 +241,9 @@ cmd_check(int argc, char **argv)
         cli_free_list(files, nfiles);
         return rc;
     }
+    char lastbook[1024] = "";
+    size_t nbook = 0;
+    bool book_list = true;
     for (size_t i = 0; i < nfiles; i++) {
         struct dataset ds;
         struct header_map map;
@@ -253,6 +258,32 @@ cmd_check(int argc, char **argv)
                                              &pf, &map, &d);
         const struct input_file *f = &ds.files[0];
         printf("%s:\n", files[i]);
+        char *book = NULL, *sheet = NULL;
+        if (source_sheet_path(files[i], &book, &sheet)) {
+            /* a workbook's sheets: one without a list (notes, lookups) is
+             * skipped, as reconcile skips it; a workbook none of whose
+             * sheets holds a list is not usable */
+            if (nbook == 0 || strcmp(lastbook, book) != 0) {
+                if (nbook > 0 && !book_list) {
+                    fprintf(stderr, "sirecon: %s: no sheet of the workbook holds a list\n",
+                            lastbook);
+                    if (worst < 65)
+                        worst = 65;
+                }
+                snprintf(lastbook, sizeof lastbook, "%s", book);
+                nbook++;
+                book_list = false;
+            }
+            bool skip = st == SIRECON_ERR_DATA && ds.nfiles > 0 && ds.files[0].no_table;
+            book_list |= !skip;
+            free(book);
+            free(sheet);
+            if (skip) {
+                printf("  skipped: this sheet holds no list (notes, lookups, parameters)\n");
+                dataset_free(&ds);
+                continue;
+            }
+        }
         if (st != SIRECON_OK) {
             printf("  usable: no\n");
             fflush(stdout);
@@ -348,6 +379,11 @@ cmd_check(int argc, char **argv)
             worst = 65;
         header_map_free(&map);
         dataset_free(&ds);
+    }
+    if (nbook > 0 && !book_list) {
+        fprintf(stderr, "sirecon: %s: no sheet of the workbook holds a list\n", lastbook);
+        if (worst < 65)
+            worst = 65;
     }
     cli_free_list(files, nfiles);
     profile_free(&pf);

@@ -516,6 +516,67 @@ test_resolve(void **state)
     }
 }
 
+/* Every worksheet by its tab's name, in workbook order; a chart sheet is
+ * not listed; a sheet named converts on its own; an unknown name fails. */
+static void
+test_sheets(void **state)
+{
+    static const char wb[] =
+        "<workbook " NS " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/"
+        "2006/relationships\"><sheets>"
+        "<sheet name=\"05-1-BK-QTT\" sheetId=\"1\" r:id=\"rId1\"/>"
+        "<sheet name=\"Biểu đồ\" sheetId=\"2\" r:id=\"rId2\"/>"
+        "<sheet name=\"05-2-BK-QTT\" sheetId=\"3\" r:id=\"rId3\"/>"
+        "</sheets></workbook>";
+    static const char rels[] =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+        "relationships\">"
+        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+        "officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+        "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/"
+        "officeDocument/2006/relationships/chartsheet\" Target=\"chartsheets/c1.xml\"/>"
+        "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/"
+        "officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet3.xml\"/>"
+        "</Relationships>";
+    const char *parts[] = {
+        "xl/workbook.xml", wb, "xl/_rels/workbook.xml.rels", rels,
+        "xl/worksheets/sheet1.xml",
+        SHEET("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>one</t></is></c></row>"),
+        "xl/chartsheets/c1.xml", "<chartsheet " NS "/>",
+        "xl/worksheets/sheet3.xml",
+        SHEET("<row r=\"1\"><c r=\"B1\"><v>3</v></c></row>"), NULL};
+    size_t n, count;
+    char **names, *out;
+    struct diag d;
+    unsigned char *z = mkzip(parts, &n);
+    (void)state;
+
+    memset(&d, 0, sizeof d);
+    assert_int_equal(xlsx_sheet_names(z, n, &names, &count, &d), SIRECON_OK);
+    assert_int_equal(count, 2);
+    assert_string_equal(names[0], "05-1-BK-QTT");
+    assert_string_equal(names[1], "05-2-BK-QTT");
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    assert_int_equal(xlsx_sheet_to_csv(z, n, "05-2-BK-QTT", &out, &n, &d), SIRECON_OK);
+    assert_string_equal(out, ",3\n");
+    free(out);
+    n = 0;
+    free(z);
+    z = mkzip(parts, &n);
+    assert_int_equal(xlsx_sheet_to_csv(z, n, NULL, &out, &count, &d), SIRECON_OK);
+    assert_string_equal(out, "one\n");
+    free(out);
+    assert_int_equal(xlsx_sheet_to_csv(z, n, "Biểu đồ", &out, &count, &d), SIRECON_ERR_DATA);
+    assert_non_null(strstr(d.msg, "chart"));
+    free(out);
+    assert_int_equal(xlsx_sheet_to_csv(z, n, "Sheet9", &out, &count, &d), SIRECON_ERR_DATA);
+    assert_non_null(strstr(d.msg, "no sheet named"));
+    free(out);
+    free(z);
+}
+
 int
 main(void)
 {
@@ -534,6 +595,7 @@ main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_cell_ref),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_sheets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
