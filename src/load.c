@@ -1124,8 +1124,8 @@ employer_from_workbook(struct lstate *st, char out[IDS_MAX])
 
 /* A file whose rows name no employer (no column, no title-block value, for
  * an SI list no unit code either) takes it from the other sheets of its
- * workbook, else from its file name; the header map records the source for
- * `check`. */
+ * workbook, else from its file name, else from --default-employer; the
+ * header map records the source for `check`. */
 static void
 employer_fallback(struct lstate *st)
 {
@@ -1144,6 +1144,9 @@ employer_fallback(struct lstate *st)
         m->emp_source = EMP_FROM_WORKBOOK;
     else if (employer_from_name(st->path, buf))
         m->emp_source = EMP_FROM_FILE_NAME;
+    else if (st->o->default_employer != NULL && st->o->default_employer[0])
+        snprintf(buf, sizeof buf, "%s", st->o->default_employer),
+            m->emp_source = EMP_FROM_OPTION;
     else
         return;
     free(m->title[F_EMPLOYER_TAX_ID]);

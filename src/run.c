@@ -442,6 +442,7 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     r->mo.branch_level = o->branch_level;
     memset(&lo, 0, sizeof lo);
     lo.encoding = o->encoding;
+    lo.default_employer = o->default_employer;
     lo.aliases = r->pf->aliases;
     lo.naliases = r->pf->naliases;
     lo.default_year = o->period ? r->mo.period.first / 12 : 0;
@@ -520,12 +521,14 @@ run_decide(struct run *r, const struct run_opts *o, struct match_trace *trace,
 
 sirecon_status
 run_inspect_file(struct dataset *ds, const char *path, file_kind kind, enc_id encoding,
-                 const struct profile *pf, struct header_map *map, struct diag *d)
+                 const struct profile *pf, const char *default_employer,
+                 struct header_map *map, struct diag *d)
 {
     struct load_opts lo;
 
     memset(&lo, 0, sizeof lo);
     lo.encoding = encoding;
+    lo.default_employer = default_employer;
     lo.aliases = pf->aliases;
     lo.naliases = pf->naliases;
     lo.keep_map = map;

@@ -63,7 +63,7 @@ struct header_map {
 };
 
 /* Where a file's employer came from when no column names it. */
-enum { EMP_FROM_TITLE = 0, EMP_FROM_FILE_NAME, EMP_FROM_WORKBOOK };
+enum { EMP_FROM_TITLE = 0, EMP_FROM_FILE_NAME, EMP_FROM_WORKBOOK, EMP_FROM_OPTION };
 
 /* How a field's column was found. */
 enum { HOW_ALIAS = 0, HOW_MEANING, HOW_CONTENT, HOW_FORM };

@@ -23,6 +23,8 @@ struct load_opts {
     int first_year, last_year;        /* --period's years: tax rows of other years are
                                          skipped (SKIP_OTHER_YEAR); 0 = keep all */
     struct header_map *keep_map;      /* if not NULL, receives the header map (check) */
+    const char *default_employer;     /* normalized tax code for a file that names no
+                                         employer at all (--default-employer), or NULL */
     void (*progress)(void *ctx, uint64_t rows); /* every LOAD_PROGRESS_ROWS rows, or NULL */
     void *progress_ctx;
 };

@@ -39,6 +39,8 @@ struct run_opts {
     bool include_short_contracts, branch_level;
     int min_missing;             /* list employers with at least this many not enrolled */
     double max_reject_rate;      /* a file rejecting more of its rows stops the run */
+    const char *default_employer; /* the employer of input files that name none in a
+                                     column, title block, workbook or file name; NULL */
     /* progress, or NULL: a file being read (called from the loader threads),
      * and rows read so far in the current file */
     void (*on_file)(void *ctx, const char *path);
@@ -69,7 +71,8 @@ void run_free(struct run *r);
  * into *map (header_map_free), with the profile's aliases. */
 sirecon_status run_inspect_file(struct dataset *ds, const char *path, file_kind kind,
                                 enc_id encoding, const struct profile *pf,
-                                struct header_map *map, struct diag *d);
+                                const char *default_employer, struct header_map *map,
+                                struct diag *d);
 
 /*
  * Whether file fi of ds can be used: the one rule `reconcile` (run_load)

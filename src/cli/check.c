@@ -28,6 +28,8 @@ usage(FILE *f)
 "  --encoding NAME           input encoding when it cannot be detected\n"
 "  --profile FILE            INI profile (extra column labels)\n"
 "  --max-reject-rate R       call a file unusable above this reject rate (0.05)\n"
+"  --default-employer CODE   employer tax code of a file that names none (no\n"
+"                            column, title, other sheet or file name)\n"
 "  -q, --quiet / -v, --verbose\n",
         f);
 }
@@ -39,6 +41,7 @@ static const struct option long_opts[] = {
     {"encoding", required_argument, NULL, CLI_OPT_ENCODING},
     {"profile", required_argument, NULL, CLI_OPT_PROFILE},
     {"max-reject-rate", required_argument, NULL, CLI_OPT_MAX_REJECT},
+    {"default-employer", required_argument, NULL, CLI_OPT_DEFAULT_EMPLOYER},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, CLI_OPT_HELP},
@@ -48,6 +51,7 @@ static const struct option long_opts[] = {
 struct copts {
     const char *as, *encoding, *profile;
     double max_reject;
+    char default_employer[32];
 };
 
 static const char *
@@ -164,6 +168,7 @@ print_table(const struct input_file *f, const struct header_map *map)
                    fl != F_EMPLOYER_TAX_ID ? "title block"
                    : map->emp_source == EMP_FROM_FILE_NAME ? "file name"
                    : map->emp_source == EMP_FROM_WORKBOOK ? "another sheet's title block"
+                   : map->emp_source == EMP_FROM_OPTION ? "--default-employer"
                    : "title block",
                    fl == F_EMPLOYER_TAX_ID || fl == F_UNIT_CODE || fl == F_TAX_YEAR ||
                    fl == F_EMPLOYER_NAME ? map->title[fl] : "...");
@@ -199,7 +204,7 @@ parse(int argc, char **argv, struct copts *o)
             break;
         case CLI_OPT_HELP: usage(stdout); return -1;
         case CLI_OPT_ENCODING: case CLI_OPT_PROFILE: case CLI_OPT_MAX_REJECT:
-        case 'q': case 'v':
+        case CLI_OPT_DEFAULT_EMPLOYER: case 'q': case 'v':
             if ((rc = cli_inputs_option(&in, c, optarg)) != 0)
                 return rc;
             break;
@@ -211,6 +216,7 @@ parse(int argc, char **argv, struct copts *o)
     o->encoding = in.encoding;
     o->profile = in.profile;
     o->max_reject = in.max_reject;
+    memcpy(o->default_employer, in.default_employer, sizeof o->default_employer);
     if (optind >= argc) {
         cli_msg("check needs at least one FILE");
         return 64;
@@ -255,7 +261,9 @@ cmd_check(int argc, char **argv)
         sirecon_status st = run_inspect_file(&ds, files[i], kind,
                                              o.encoding ? encoding_from_name(o.encoding)
                                                         : ENC_UNKNOWN,
-                                             &pf, &map, &d);
+                                             &pf, o.default_employer[0] ? o.default_employer
+                                                                        : NULL,
+                                             &map, &d);
         const struct input_file *f = &ds.files[0];
         printf("%s:\n", files[i]);
         char *book = NULL, *sheet = NULL;

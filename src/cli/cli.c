@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "sirecon/encoding.h"
+#include "sirecon/ids.h"
 #include "sirecon/source.h"
 
 int cli_verbosity = 1;
@@ -224,6 +225,8 @@ cli_inputs_option(struct cli_inputs *in, int c, const char *arg)
             return 64;
         }
         break;
+    case CLI_OPT_DEFAULT_EMPLOYER:
+        return cli_default_employer(arg, in->default_employer);
     case CLI_OPT_ENCODING:
         if (encoding_from_name(arg) == ENC_UNKNOWN) {
             cli_msg("unknown --encoding '%s' (utf-8, utf-16le, utf-16be, windows-1258, "
@@ -265,6 +268,21 @@ cli_inputs_check(const struct cli_inputs *in, const char *cmd)
     return 0;
 }
 
+int
+cli_default_employer(const char *arg, char *out)
+{
+    char buf[IDS_MAX];
+    unsigned fl = 0;
+
+    if (!ids_employer(arg, strlen(arg), buf, &fl) || (fl & IDF_TAX_CHECK_DIGIT)) {
+        cli_msg("--default-employer takes an employer tax code with a valid check digit "
+                "(10 digits, or 13 for a branch), not '%s'", arg);
+        return 64;
+    }
+    snprintf(out, 32, "%s", buf);
+    return 0;
+}
+
 void
 cli_inputs_run_opts(const struct cli_inputs *in, struct run_opts *ro)
 {
@@ -284,6 +302,7 @@ cli_inputs_run_opts(const struct cli_inputs *in, struct run_opts *ro)
     ro->branch_level = in->branch_level;
     ro->min_missing = in->min_missing;
     ro->max_reject_rate = in->max_reject;
+    ro->default_employer = in->default_employer[0] ? in->default_employer : NULL;
     ro->on_file = cli_file_progress;
     ro->on_rows = cli_rows_progress;
 }

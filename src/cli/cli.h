@@ -50,13 +50,14 @@ struct cli_inputs {
     int min_missing;
     double max_reject;
     int lang;                   /* -1: from the environment */
+    char default_employer[32];  /* --default-employer, normalized; "" none */
 };
 
 enum {
     CLI_OPT_IDENTITIES = 256, CLI_OPT_PROFILE, CLI_OPT_LANG, CLI_OPT_MIN_MISSING,
     CLI_OPT_SHORT, CLI_OPT_BRANCH, CLI_OPT_PREVIOUS, CLI_OPT_MAX_REJECT,
     CLI_OPT_ENCODING, CLI_OPT_PROGRESS, CLI_OPT_NO_PROGRESS, CLI_OPT_HELP,
-    CLI_OPT_VERSION,
+    CLI_OPT_VERSION, CLI_OPT_DEFAULT_EMPLOYER,
     CLI_OPT_COMMAND = 300       /* a command's own options start here */
 };
 
@@ -74,6 +75,7 @@ enum {
     {"branch-level", no_argument, NULL, CLI_OPT_BRANCH}, \
     {"previous", required_argument, NULL, CLI_OPT_PREVIOUS}, \
     {"max-reject-rate", required_argument, NULL, CLI_OPT_MAX_REJECT}, \
+    {"default-employer", required_argument, NULL, CLI_OPT_DEFAULT_EMPLOYER}, \
     {"encoding", required_argument, NULL, CLI_OPT_ENCODING}, \
     {"progress", no_argument, NULL, CLI_OPT_PROGRESS}, \
     {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}, \
@@ -90,6 +92,8 @@ int cli_inputs_option(struct cli_inputs *in, int c, const char *arg);
 /* After the last option: at least one tax and one SI input, stdin used
  * once at most.  0 or 64 after a message. */
 int cli_inputs_check(const struct cli_inputs *in, const char *cmd);
+/* --default-employer CODE into out (32 bytes): 0, or 64 after a message. */
+int cli_default_employer(const char *arg, char *out);
 /* The run options the inputs say (progress callbacks included). */
 void cli_inputs_run_opts(const struct cli_inputs *in, struct run_opts *ro);
 

@@ -31,6 +31,7 @@ usage(FILE *f)
 "  --mask-ids                mask personal IDs (last 4 kept)\n"
 "  -t, -s, -e, --identities, -p, --profile, --lang, --min-missing,\n"
 "  --include-short-contracts, --branch-level, --previous, --max-reject-rate,\n"
+"  --default-employer,\n"
 "  --encoding, --progress, -q, -v: as for reconcile\n",
         f);
 }

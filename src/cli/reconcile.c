@@ -36,6 +36,8 @@ usage(FILE *f)
 "      --notices             also write notices/: one print-ready notice per listed\n"
 "                            employer (its own staff to enrol) and notices.csv\n"
 "      --max-reject-rate R   fail when a file rejects more than R of its rows (0.05)\n"
+"      --default-employer CODE  employer tax code of input files that name none\n"
+"                            (no column, title block, other sheet or file name)\n"
 "      --encoding NAME       input encoding when it cannot be detected\n"
 "      --progress, --no-progress  progress on stderr (default: on a terminal)\n"
 "  -q, --quiet / -v, --verbose\n",

@@ -145,7 +145,7 @@ inspect(struct inspected *x, const char *path, file_kind as)
     memset(x, 0, sizeof *x);
     profile_defaults(&x->pf);
     dataset_init(&x->ds);
-    x->st = run_inspect_file(&x->ds, path, as, ENC_UNKNOWN, &x->pf, &x->map, &x->d);
+    x->st = run_inspect_file(&x->ds, path, as, ENC_UNKNOWN, &x->pf, NULL, &x->map, &x->d);
 }
 
 static void

@@ -275,7 +275,7 @@ test_inspect_file(void **state)
     profile_defaults(&pf);
     dataset_init(&ds);
     memset(&map, 0, sizeof map);
-    assert_int_equal(run_inspect_file(&ds, si_path, KIND_COUNT, ENC_UNKNOWN, &pf, &map, &d),
+    assert_int_equal(run_inspect_file(&ds, si_path, KIND_COUNT, ENC_UNKNOWN, &pf, NULL, &map, &d),
                      SIRECON_OK);
     assert_int_equal(ds.files[0].kind, KIND_SI);
     assert_int_equal(ds.files[0].loaded, 3);
@@ -318,7 +318,7 @@ inspect_usable(const char *path, double rate, char *why, size_t n)
     profile_defaults(&pf);
     dataset_init(&ds);
     memset(&map, 0, sizeof map);
-    assert_int_equal(run_inspect_file(&ds, path, KIND_COUNT, ENC_UNKNOWN, &pf, &map, &d),
+    assert_int_equal(run_inspect_file(&ds, path, KIND_COUNT, ENC_UNKNOWN, &pf, NULL, &map, &d),
                      SIRECON_OK);
     bool ok = run_file_usable(&ds, 0, &map, NULL, rate, why, n);
     header_map_free(&map);
