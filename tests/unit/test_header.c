@@ -20,7 +20,9 @@
 
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
-/* STATIC helpers of header.c, visible with -DTESTING. */
+/* Helpers of header_rows.c and header_aliases.c (src/header_int.h);
+ * header_strip_suffix and the alias lookups are STATIC, visible with
+ * -DTESTING. */
 bool header_is_colnum_cell(const char *s, size_t n);
 void header_strip_marker(const char **sp, size_t *np);
 void header_strip_suffix(const char **sp, size_t *np);
