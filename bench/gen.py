@@ -1141,7 +1141,7 @@ class Gen:
 # ---------------------------------------------------------------------------
 # These wordings are written for the generator only, from the forms and from
 # exports of payroll, HR and accounting tools; they are not taken from
-# sirecon's alias tables (src/header.c) or its vocabularies (src/labels.c),
+# sirecon's alias tables (src/header_aliases.c) or its vocabularies (src/labels.c),
 # so a truth run with them measures how the reader generalises.  Several are
 # meant to be hard (abbreviations, qualifiers naming another field, English
 # snake_case, no diacritics).

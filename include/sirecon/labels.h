@@ -1,7 +1,7 @@
 /*
  * labels.h - reading a column label by its meaning (docs/inputs.md).
  *
- * The alias tables of header.c know labels verbatim; this module reads a
+ * The alias tables of header_aliases.c know labels verbatim; this module reads a
  * label it has never seen: the label is folded into words, split into its
  * head (what the column is) and its qualifiers (text in parentheses, and
  * everything after a conditional word such as "nếu" / "if"), and the head is

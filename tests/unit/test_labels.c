@@ -1,7 +1,7 @@
 /*
  * test_labels.c - labels.c: column labels read by their meaning.  Labels
  * are written as clerks, payroll tools and English-speaking IT staff write
- * them; none of them is in header.c's alias tables, so what passes here
+ * them; none of them is in the alias tables (header_aliases.c), so what passes here
  * passes by meaning.  The corpus test (tests/labels/) covers more.
  */
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 
 #include "sirecon/labels.h"
 
-/* header.c under -DTESTING: a label as a header cell alone is read (the
+/* header_aliases.c under -DTESTING: a label as a header cell alone is read (the
  * alias table, else by meaning); -1 none, F_COUNT known but no field. */
 int header_alias_lookup(file_kind kind, const char *label);
 
