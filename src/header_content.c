@@ -332,6 +332,29 @@ free_column(struct ctx *cx, const struct cand *cd, int c, int last, int skip, bo
  * person identifiers but feed no field (reported; their records are not
  * accused, see match.c).  Updates cd->score.
  */
+/* Whether nearly every value of column c under the header names a change
+ * ("Tăng …", "Giảm …", "Điều chỉnh …"): a change-type column. */
+static bool
+change_words(const struct ctx *cx, int last, int skip, int c)
+{
+    int n = 0, words = 0;
+    char f[64];
+
+    for (int r = last + 1; r < cx->nrows; r++) {
+        const struct hrow *row = &cx->rows[r];
+        if (r == skip || (size_t)c >= row->ncells)
+            continue;
+        size_t k = names_fold_words(row->cells[c].s, row->cells[c].n, f, sizeof f);
+        if (k == 0)
+            continue;
+        n++;
+        words += strncmp(f, "tang ", 5) == 0 || strcmp(f, "tang") == 0 ||
+                 strncmp(f, "giam ", 5) == 0 || strcmp(f, "giam") == 0 ||
+                 strncmp(f, "dieu chinh", 10) == 0;
+    }
+    return n >= 1 && 10 * words >= 9 * n;
+}
+
 void
 hdr_content_pass(struct ctx *cx, struct cand *cd)
 {
@@ -341,6 +364,16 @@ hdr_content_pass(struct ctx *cx, struct cand *cd)
     if (last + 1 < cx->nrows && hdr_row_is_colnum(&cx->rows[last + 1], w))
         skip = last + 1;
     hdr_merge_block(cx, cd->r, cd->s, w);
+    /* "Loại phương án" over "Tăng lao động" / "Giảm lao động": the
+     * column says what changed, whatever its label suggested */
+    if (cx->kind == KIND_SI && cd->col[F_CHANGE_TYPE] < 0 && cd->col[F_PLAN_CODE] >= 0 &&
+        change_words(cx, last, skip, cd->col[F_PLAN_CODE])) {
+        cd->col[F_CHANGE_TYPE] = cd->col[F_PLAN_CODE];
+        cd->lo[F_CHANGE_TYPE] = cd->lo[F_PLAN_CODE];
+        cd->hi[F_CHANGE_TYPE] = cd->hi[F_PLAN_CODE];
+        cd->how[F_CHANGE_TYPE] = HOW_CONTENT;
+        cd->col[F_PLAN_CODE] = -1;
+    }
     for (int f = 0; f < F_COUNT; f++) {
         if (cd->col[f] < 0 || cd->how[f] == HOW_CONTENT)
             continue;

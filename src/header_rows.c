@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include "sirecon/labels.h"
 #include "sirecon/names.h"
 #include "sirecon/values.h"
 #include "header_int.h"
@@ -192,6 +193,8 @@ header_strip_suffix(const char **sp, size_t *np)
             values_trim(&p, &k);
             if (body == 0 || k == 0)
                 return;
+            if (labels_other_person(s + j, n - j))
+                return; /* "(PL)", "(chủ hộ)": another person, kept */
             *sp = p;
             *np = k;
             return;
@@ -477,10 +480,45 @@ hdr_join_levels(const struct ctx *cx, const struct cand *cd, int c, int lo, int 
     return out;
 }
 
+/* What the data rows under row rr hold in column c (the first
+ * COHERENCE_ROWS non-blank cells): 1 mostly numbers, dates or months (no
+ * letter), -1 mostly text, 0 nothing to tell. */
+#define COHERENCE_ROWS 8
+static int
+below_kind(const struct ctx *cx, int rr, int c)
+{
+    int num = 0, text = 0;
+
+    for (int r = rr + 1; r < cx->nrows && num + text < COHERENCE_ROWS; r++) {
+        const struct hrow *row = &cx->rows[r];
+        const char *s;
+        size_t n;
+        bool digit = false, letter = false;
+        if ((size_t)c >= row->ncells)
+            continue;
+        s = row->cells[c].s;
+        n = row->cells[c].n;
+        values_trim(&s, &n);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            digit |= isdigit(ch) != 0;
+            letter |= isalpha(ch) || ch >= 0x80;
+        }
+        if (digit && !letter)
+            num++;
+        else if (letter)
+            text++;
+    }
+    return num > text ? 1 : text > num ? -1 : 0;
+}
+
 /* Row rr continues the block of cd (a sub-header): each of its labels sits
  * under a horizontally merged group of some row of the block, i.e. at the
  * group's first column (the next cell to the right is blank) or in the blank
- * cells after it; it has no column numbers, IDs or amounts. */
+ * cells after it, or heads a column whose data rows hold numbers, dates or
+ * months (a label there breaks the column's coherence: "Thời điểm bắt đầu"
+ * under "Thời điểm bắt đầu đóng BHXH", above "01/2025"); it has no column
+ * numbers, IDs or amounts. */
 bool
 hdr_continues_block(const struct ctx *cx, const struct cand *cd, int rr)
 {
@@ -503,7 +541,7 @@ hdr_continues_block(const struct ctx *cx, const struct cand *cd, int rr)
         for (int l = 0; l < cd->s && !covered; l++)
             covered = last[l] >= 0 &&
                       (last[l] < c || !has_label(&cx->rc[cd->r + l], c + 1));
-        if (!covered)
+        if (!covered && below_kind(cx, rr, c) <= 0)
             return false;
     }
     return true;

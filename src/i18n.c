@@ -396,6 +396,10 @@ STATIC const struct i18n_entry i18n_table[] = {
     {"reason.COVERAGE_OUTSIDE_PERIOD",
      "SI coverage only outside the period",
      "Chỉ tham gia ngoài kỳ xem xét"},
+    {"reason.DECREASE_ONLY",
+     "Only a decrease (Giảm) in the SI list: enrolment before it not in the inputs",
+     "Chỉ có dòng báo giảm trong danh sách BHXH: quá trình tham gia trước đó không có "
+     "trong dữ liệu"},
     {"reason.EMPLOYER_NOT_REGISTERED",
      "Employer not registered for SI",
      "Đơn vị chưa đăng ký tham gia BHXH"},

@@ -400,9 +400,12 @@ static struct {
 } ph_prep[NELEM(phrases)];
 static pthread_once_t ph_once = PTHREAD_ONCE_INIT;
 
+static void op_prep_init(void);
+
 static void
 ph_prep_init(void)
 {
+    op_prep_init();
     for (size_t i = 0; i < NELEM(phrases); i++) {
         names_fold_words_marked(phrases[i].words, strlen(phrases[i].words), ph_prep[i].fold,
                                 ph_prep[i].marks, PH_FOLD);
@@ -526,6 +529,42 @@ resolve(file_kind kind, int field, const struct split *sp, const struct phrase *
     }
 }
 
+/* Words that make a label about another person than the one the row lists:
+ * the household head, a dependant, a guardian, a relative; and, as a
+ * qualifier only (OP_QUAL_ONLY first entries), "(PL)": a household member of
+ * the SI appendix ("Loại phụ lục", "Loại PL" at the head are the schedule).
+ * Written with diacritics: "con" (child), not "còn". */
+#define OP_QUAL_ONLY 1
+static const char *const other_person[] = {
+    "pl", "chủ hộ", "hộ gia đình", "npt", "người phụ thuộc", "giám hộ",
+    "người giám hộ", "thân nhân", "vợ", "chồng", "cha", "mẹ", "bố", "con", "spouse",
+    "guardian", "household", "household head", "relative", "dependant", "dependent",
+};
+#define OP_FOLD 32
+static struct {
+    char fold[OP_FOLD];
+    unsigned char marks[OP_FOLD];
+} op_prep[NELEM(other_person)];
+
+static void
+op_prep_init(void)
+{
+    for (size_t i = 0; i < NELEM(other_person); i++)
+        names_fold_words_marked(other_person[i], strlen(other_person[i]), op_prep[i].fold,
+                                op_prep[i].marks, OP_FOLD);
+}
+
+/* Whether words t name another person (other_person); qual: t is a
+ * qualifier (in parentheses), where "PL" counts too. */
+static bool
+names_other_person(const struct toks *t, bool qual)
+{
+    for (size_t i = qual ? 0 : OP_QUAL_ONLY; i < NELEM(other_person); i++)
+        if (find_phrase_m(t, 0, t->n, op_prep[i].fold, op_prep[i].marks, NULL) >= 0)
+            return true;
+    return false;
+}
+
 static bool
 has_other_id_doc(const struct toks *head)
 {
@@ -563,6 +602,9 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
     split_label(&t, &sp);
     if (sp.head.n == 0)
         return LABELS_UNKNOWN;
+    /* "Mã số BHXH (PL)", "Họ tên chủ hộ": another person's data */
+    if (names_other_person(&sp.head, false) || names_other_person(&sp.qual, true))
+        return LABELS_OTHER;
     for (size_t i = 0; i < NELEM(phrases); i++) {
         const struct phrase *ph = &phrases[i];
         int nw, p, f;
@@ -619,6 +661,26 @@ labels_classify(file_kind kind, const char *s, size_t n, int *score)
     return best;
 }
 
+bool
+labels_other_person(const char *s, size_t n)
+{
+    char buf[LBL_MAX];
+    unsigned char marks[LBL_MAX];
+    struct toks t;
+    struct split sp;
+    bool accented = false;
+
+    pthread_once(&ph_once, ph_prep_init);
+    size_t len = names_fold_words_marked(s, n, buf, marks, sizeof buf);
+    for (size_t i = 0; i < len && !accented; i++)
+        accented = marks[i] != 0;
+    tokenize(buf, accented ? marks : NULL, &t);
+    if (t.n > 0 && t.len[0] == 1 && t.w[0][0] == '(')
+        return names_other_person(&t, true); /* a qualifier alone: "(PL)" */
+    split_label(&t, &sp);
+    return names_other_person(&sp.head, false) || names_other_person(&sp.qual, true);
+}
+
 int
 labels_not_person_id(const char *s, size_t n)
 {
@@ -626,6 +688,8 @@ labels_not_person_id(const char *s, size_t n)
     struct toks t;
     struct split sp;
 
+    if (labels_other_person(s, n))
+        return 1; /* "Mã số BHXH (PL)": a household member's, not the row's */
     names_fold_words(s, n, buf, sizeof buf);
     tokenize(buf, NULL, &t);
     split_label(&t, &sp);

@@ -679,13 +679,26 @@ load_si_row(struct lstate *st, const struct table_row *r)
         return;
     c = cell(st, r, F_FROM_MONTH);
     int m, range_to = -1;
+    bool end_only = false;
     switch (values_month(c.s, c.n, &m)) {
     case VAL_OK:
         s.from_month = m;
         break;
-    case VAL_EMPTY:
+    case VAL_EMPTY: {
+        /* a decrease that gives only the last month paid ("Giảm lao động",
+         * "Tháng/năm kết thúc 03/2025", as HR exports write D02-LT rows):
+         * coverage goes from the month after it on */
+        struct cellref ct = cell(st, r, F_CHANGE_TYPE), te = cell(st, r, F_TO_MONTH);
+        int change0 = ct.n ? load_change_word(ct.s, ct.n, true) : st->section;
+        if (change0 == CHANGE_DECREASE && !open_end(te) &&
+            values_month(te.s, te.n, &m) == VAL_OK) {
+            s.from_month = m + 1;
+            end_only = true;
+            break;
+        }
         reject(st, r->line, "MISSING_VALUE", F_FROM_MONTH, "start month is empty");
         return;
+    }
     default:
         if (values_month_range(c.s, c.n, &m, &range_to) == VAL_OK) {
             s.from_month = m; /* "01/2025 - 12/2025" in one cell */
@@ -696,7 +709,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_TO_MONTH);
-    switch (open_end(c) ? VAL_EMPTY : values_month(c.s, c.n, &m)) {
+    switch (end_only || open_end(c) ? VAL_EMPTY : values_month(c.s, c.n, &m)) {
     case VAL_OK:
         s.to_month = m;
         break;

@@ -778,6 +778,25 @@ not_enrolled(struct mstate *ms, struct tax_rec *t, rec_reason why)
         t->flags |= RF_DEDUCTED_NOT_ENROLLED;
 }
 
+/* Whether the person's SI records in the chain are all decrease rows and
+ * one of them starts after the period's first month and no later than the
+ * month after its last: the person left this employer during the period,
+ * so was enrolled before, but the list (a change report) does not show it. */
+static bool
+decrease_only(const struct dataset *ds, const uint32_t *next, uint32_t head,
+              const struct period *p)
+{
+    bool inside = false;
+
+    for (uint32_t i = head; i != CHAIN_END; i = next[i]) {
+        const struct si_rec *s = &ds->si[i];
+        if (!s->decrease)
+            return false;
+        inside |= s->from_month > p->first && s->from_month <= p->last + 1;
+    }
+    return inside;
+}
+
 static void
 decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint32_t head)
 {
@@ -799,6 +818,13 @@ decide_matched(struct mstate *ms, struct tax_rec *t, const uint32_t *next, uint3
         note(ms, t, MN_COVERED, UINT32_MAX, cov, need, pm, 0, 0);
     }
     t->covered_months = cov;
+    if (cov == 0 && decrease_only(ms->ds, next, head, p)) {
+        /* "Giảm lao động" from a month of the period: the person was on the
+         * roll until then, in a list the change report does not repeat */
+        t->status = ST_REVIEW;
+        t->reason = RS_DECREASE_ONLY;
+        return;
+    }
     if (cov == 0) {
         not_enrolled(ms, t, RS_COVERAGE_OUTSIDE_PERIOD);
         return;

@@ -14,6 +14,7 @@
 #define SIRECON_LABELS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include "sirecon/fields.h"
 
 /* labels_classify() result for a label that is known and feeds no field:
@@ -35,5 +36,11 @@ int labels_classify(file_kind kind, const char *s, size_t n, int *score);
  * (phone, bank account, dates, amounts, a dependant's data): a column so
  * labelled is never reported as unread evidence. */
 int labels_not_person_id(const char *s, size_t n);
+
+/* Whether label text s[0..n) names another person than the row's: the
+ * household head ("chủ hộ"), a dependant, a guardian, a relative, or in
+ * parentheses a household member of the SI appendix ("(PL)").  Such a
+ * label, or one with such a qualifier, feeds no field. */
+bool labels_other_person(const char *s, size_t n);
 
 #endif

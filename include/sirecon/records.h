@@ -87,6 +87,8 @@ typedef enum rec_reason {
     RS_PAST_RETIREMENT_AGE,
     RS_ID_CORRUPTED,
     RS_UNREAD_ID_COLUMN,     /* an input holds an ID-like column the tool could not use */
+    RS_DECREASE_ONLY,        /* matched only to decrease rows that fall in the period: the
+                                person left; the enrolment before is not in the inputs */
     RS_COUNT
 } rec_reason;
 const char *records_reason_name(rec_reason r);

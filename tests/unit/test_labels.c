@@ -271,6 +271,16 @@ test_diacritics_and_poison(void **state)
         {KIND_SI, "Mã loại khai báo", OTHER},
         {KIND_SI, "MasoBHXH", F_SI_NUMBER},
         {KIND_TAX, "PIT code", F_EMPLOYEE_TAX_ID},
+        /* another person's data: a household member of the SI appendix,
+         * the household head, a guardian, a child */
+        {KIND_SI, "Mã số BHXH (PL)", OTHER},
+        {KIND_TAX, "Loại phụ lục", F_SCHEDULE}, /* the appendix, not a person */
+        {KIND_SI, "Họ và tên (PL)", OTHER},
+        {KIND_SI, "Số CMND/ CCCD/Hộ chiếu (chủ hộ)", OTHER},
+        {KIND_SI, "Họ Tên chủ hộ", OTHER},
+        {KIND_SI, "Họ tên người giám hộ", OTHER},
+        {KIND_TAX, "Họ và tên con", OTHER},
+        {KIND_SI, "Số CMND/ CCCD/Hộ chiếu", F_ID_NUMBER},
         {KIND_TAX, "Employee PIT code", F_EMPLOYEE_TAX_ID},
     };
     (void)state;
