@@ -6,8 +6,8 @@
  * for those records only, and this file lays the notes out.  Nothing here
  * decides: statuses, reasons, flags and arrears are the run's own.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <ctype.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,13 +114,13 @@ add_person(struct explain *x, size_t qi, uint32_t p)
     x->persons[qi][x->npersons[qi]++] = p;
 }
 
-static const struct dataset *g_ds; /* qsort context */
-
+/* Tax records by position (ctx: the dataset). */
 static int
-cmp_pos(const void *pa, const void *pb)
+cmp_pos(const void *pa, const void *pb, void *ctx)
 {
-    const struct tax_rec *a = &g_ds->tax[*(const size_t *)pa];
-    const struct tax_rec *b = &g_ds->tax[*(const size_t *)pb];
+    const struct dataset *ds = ctx;
+    const struct tax_rec *a = &ds->tax[*(const size_t *)pa];
+    const struct tax_rec *b = &ds->tax[*(const size_t *)pb];
 
     if (a->file != b->file)
         return a->file < b->file ? -1 : 1;
@@ -226,9 +226,8 @@ select_records(void *ctx, const struct dataset *ds, unsigned char *want)
             select_person(x, qi, ds);
         else if (x->q[qi].by == EXPLAIN_ROW)
             select_row(x, qi, ds);
-        g_ds = ds;
         if (x->nrecs[qi] > 1)
-            qsort(x->recs[qi], x->nrecs[qi], sizeof **x->recs, cmp_pos);
+            qsort_r(x->recs[qi], x->nrecs[qi], sizeof **x->recs, cmp_pos, (void *)ds);
         for (size_t k = 0; k < x->nrecs[qi]; k++)
             want[x->recs[qi][k]] = 1;
     }
@@ -271,17 +270,78 @@ explain_free(struct explain *x)
     memset(x, 0, sizeof *x);
 }
 
-/* ---- writing ---- */
+/* ---- writing: one walk, two emitters ----
+ *
+ * The walk below states each piece of evidence once, as a line: a text
+ * template (already translated; NULL when the line is JSON only) and its
+ * fields.  A field has a JSON key (NULL: text only; "" an array element),
+ * a value, and the template argument it fills (1.., 0: JSON only), with a
+ * text of its own when the sentence shows it otherwise (a localized word
+ * for a code, "-" for nothing).  The text emitter fills the template; the
+ * JSON emitter writes the keyed fields, in their order, into the object
+ * open.  Objects and arrays are opened and closed through the same
+ * emitter; text has none.  Adding a line is adding one call. */
+
+typedef enum fk {
+    FK_STR,   /* s */
+    FK_INT,   /* i */
+    FK_UINT,  /* i, written unsigned */
+    FK_BOOL,  /* i */
+    FK_MONEY, /* i: a number in JSON, "1,234,567" in text */
+    FK_RATE,  /* f: 3 decimals in JSON, a percentage in text */
+    FK_IDS,   /* p: struct person_ids */
+    FK_SI,    /* p: struct si_rec */
+} fk;
+
+struct fld {
+    const char *key; /* JSON key: NULL text only, "" an array element */
+    int arg;         /* template argument it fills (1..), 0 none */
+    fk kind;
+    const char *s;
+    int64_t i;
+    double f;
+    const void *p;
+    const char *ts;  /* its text, when other than the value's */
+};
+
+/* F_X(key, arg, value[, .ts = text]) */
+#define F_S(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_STR, .s = __VA_ARGS__}
+#define F_I(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_INT, .i = __VA_ARGS__}
+#define F_U(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_UINT, .i = __VA_ARGS__}
+#define F_B(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_BOOL, .i = __VA_ARGS__}
+#define F_M(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_MONEY, .i = __VA_ARGS__}
+#define F_R(k, a, ...)   {.key = (k), .arg = (a), .kind = FK_RATE, .f = __VA_ARGS__}
+#define F_IDS(k, a, ...) {.key = (k), .arg = (a), .kind = FK_IDS, .p = __VA_ARGS__}
+#define F_SI(k, a, ...)  {.key = (k), .arg = (a), .kind = FK_SI, .p = __VA_ARGS__}
+
+struct out;
+
+struct emitter {
+    void (*line)(struct out *o, int indent, const char *tmpl, const struct fld *f, size_t n);
+    void (*open)(struct out *o, const char *key, char c); /* '{' or '[' */
+    void (*close)(struct out *o, char c);
+    void (*gap)(struct out *o);  /* between records and queries */
+    void (*done)(struct out *o); /* after the last query */
+};
 
 struct out {
     FILE *f;
-    bool json;
+    const struct emitter *em;
     struct js j;
     lang l;
     bool mask;
     const struct run *r;
     const struct dataset *ds;
 };
+
+/* One line: LINE(o, indent, template or NULL, fields...). */
+#define LINE(o, indent, tmpl, ...)                                                   \
+    do {                                                                             \
+        const struct fld f_[] = {__VA_ARGS__};                                       \
+        (o)->em->line((o), (indent), (tmpl), f_, sizeof f_ / sizeof f_[0]);          \
+    } while (0)
+/* A line of text alone (no field). */
+#define TLINE(o, indent, tmpl) (o)->em->line((o), (indent), (tmpl), NULL, 0)
 
 static const char *
 T(const struct out *o, const char *key)
@@ -350,7 +410,7 @@ key_s(const struct out *o, uint64_t key, char buf[IDS_MAX])
 }
 
 /* "personal_id 001085012345, tax_code 8012345678" (kind names localized). */
-static void
+static const char *
 ids_text(const struct out *o, const struct person_ids *p, char *buf, size_t n)
 {
     size_t k = 0;
@@ -369,6 +429,7 @@ ids_text(const struct out *o, const struct person_ids *p, char *buf, size_t n)
     }
     if (k == 0)
         snprintf(buf, n, "%s", T(o, "explain.none"));
+    return buf;
 }
 
 static void
@@ -383,63 +444,226 @@ js_ids(struct out *o, const char *key, const struct person_ids *p)
     js_close(&o->j, '}');
 }
 
-static void
-line(const struct out *o, int indent, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static const char *si_fields(struct out *o, const struct si_rec *s, const char *key,
+                             char *buf, size_t n);
 
-static void
-line(const struct out *o, int indent, const char *fmt, ...)
+/* ---- the text emitter ---- */
+
+static const struct fld *
+arg_fld(const struct fld *f, size_t n, int arg)
 {
-    va_list ap;
+    for (size_t k = 0; k < n; k++)
+        if (f[k].arg == arg)
+            return &f[k];
+    return NULL;
+}
 
+/* One conversion of a template (spec: "%.1f", "%zu", ...) filled with a
+ * field, as printf would have filled it from an argument list. */
+static void
+text_arg(struct out *o, FILE *to, const char *spec, char conv, char len,
+         const struct fld *a)
+{
+    char b[1400], m[32];
+    const char *s = "";
+
+    if (conv == 's') {
+        if (a == NULL)
+            s = "";
+        else if (a->ts)
+            s = a->ts;
+        else if (a->kind == FK_STR)
+            s = a->s ? a->s : "";
+        else if (a->kind == FK_MONEY)
+            s = money(o, a->i, m);
+        else if (a->kind == FK_IDS)
+            s = ids_text(o, a->p, b, sizeof b);
+        else if (a->kind == FK_SI)
+            s = si_fields(o, a->p, NULL, b, sizeof b);
+        fprintf(to, spec, s);
+    } else if (conv == 'f') {
+        double v = a ? (a->kind == FK_RATE ? a->f * 100.0 : a->f) : 0.0;
+        fprintf(to, spec, v);
+    } else {
+        int64_t v = a ? a->i : 0;
+        if (len == 'z')
+            fprintf(to, spec, (size_t)v);
+        else if (len == 'l')
+            fprintf(to, spec, (long)v);
+        else if (conv == 'u')
+            fprintf(to, spec, (unsigned)v);
+        else
+            fprintf(to, spec, (int)v);
+    }
+}
+
+/* The template filled with the fields into to. */
+static void
+fill(struct out *o, FILE *to, const char *tmpl, const struct fld *f, size_t n)
+{
+    int arg = 0;
+
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '%') {
+            fputc(*p, to);
+            continue;
+        }
+        if (p[1] == '%') {
+            fputc('%', to);
+            p++;
+            continue;
+        }
+        const char *q = p + 1 + strspn(p + 1, "-+ #0123456789.");
+        char len = (*q == 'z' || *q == 'l') ? *q++ : '\0';
+        char spec[32];
+        size_t sl = (size_t)(q - p) + 1;
+        if (*q == '\0' || sl >= sizeof spec)
+            break; /* not a template of ours */
+        memcpy(spec, p, sl);
+        spec[sl] = '\0';
+        text_arg(o, to, spec, *q, len, arg_fld(f, n, ++arg));
+        p = q;
+    }
+}
+
+static void
+text_line(struct out *o, int indent, const char *tmpl, const struct fld *f, size_t n)
+{
+    if (tmpl == NULL)
+        return;
     for (int i = 0; i < indent; i++)
         fputs("  ", o->f);
-    va_start(ap, fmt);
-    vfprintf(o->f, fmt, ap);
-    va_end(ap);
+    fill(o, o->f, tmpl, f, n);
     fputc('\n', o->f);
 }
 
-/* One SI record in a sentence: where, at which employer, which months,
- * salary and plan. */
 static void
-si_text(const struct out *o, const struct si_rec *s, char *buf, size_t n)
+text_open(struct out *o, const char *key, char c)
 {
-    char src[640], a[16], b[16], sal[32], code[64];
+    (void)o, (void)key, (void)c;
+}
+
+static void
+text_close(struct out *o, char c)
+{
+    (void)o, (void)c;
+}
+
+static void
+text_gap(struct out *o)
+{
+    fputc('\n', o->f);
+}
+
+static void
+text_done(struct out *o)
+{
+    (void)o;
+}
+
+static const struct emitter text_emitter = {text_line, text_open, text_close, text_gap,
+                                             text_done};
+
+/* ---- the JSON emitter ---- */
+
+static void
+json_line(struct out *o, int indent, const char *tmpl, const struct fld *f, size_t n)
+{
+    (void)indent, (void)tmpl;
+    for (size_t k = 0; k < n; k++) {
+        const char *key = f[k].key;
+        if (key == NULL)
+            continue;
+        if (key[0] == '\0')
+            key = NULL; /* an array element */
+        switch (f[k].kind) {
+        case FK_STR: js_s(&o->j, key, f[k].s); break;
+        case FK_INT:
+        case FK_MONEY: js_i(&o->j, key, f[k].i); break;
+        case FK_UINT: js_u(&o->j, key, (uint64_t)f[k].i); break;
+        case FK_BOOL: js_b(&o->j, key, f[k].i != 0); break;
+        case FK_RATE: js_f3(&o->j, key, f[k].f); break;
+        case FK_IDS: js_ids(o, key, f[k].p); break;
+        case FK_SI: si_fields(o, f[k].p, key, NULL, 0); break;
+        }
+    }
+}
+
+static void
+json_open(struct out *o, const char *key, char c)
+{
+    js_open(&o->j, key, c);
+}
+
+static void
+json_close(struct out *o, char c)
+{
+    js_close(&o->j, c);
+}
+
+static void
+json_gap(struct out *o)
+{
+    (void)o;
+}
+
+static void
+json_done(struct out *o)
+{
+    fputc('\n', o->f);
+}
+
+static const struct emitter json_emitter = {json_line, json_open, json_close, json_gap,
+                                            json_done};
+
+/* ---- the walk ---- */
+
+/* One SI record: where, at which employer, which months, salary and plan.
+ * With buf, its sentence there (text); else its object under key (JSON). */
+static const char *
+si_fields(struct out *o, const struct si_rec *s, const char *key, char *buf, size_t n)
+{
+    char src[640], a[16], b[16], code[64];
+    const char *tmpl = T(o, s->decrease ? "explain.si_decrease" : "explain.si");
 
     if (s->emp_filed && s->emp && strcmp(s->emp_filed, s->emp) != 0)
         snprintf(code, sizeof code, "%s (%s)", s->emp, s->emp_filed);
     else
         snprintf(code, sizeof code, "%s", s->emp ? s->emp : "");
-    snprintf(buf, n, T(o, s->decrease ? "explain.si_decrease" : "explain.si"),
-             src_s(o, s->file, s->line, src, sizeof src), s->name->full, code,
-             month_s(o, s->from_month, a, sizeof a), month_s(o, s->to_month, b, sizeof b),
-             s->salary > 0 ? money(o, s->salary, sal) : T(o, "explain.unknown"),
-             s->plan_code && s->plan_code[0] ? s->plan_code : "-");
-}
-
-static void
-js_si(struct out *o, const char *key, const struct si_rec *s)
-{
-    char src[640];
-
+    const struct fld f[] = {
+        F_S("source", 1, src_s(o, s->file, s->line, src, sizeof src)),
+        F_S("employer_tax_id", 3, s->emp, .ts = code),
+        F_S("employer_filed", 0, s->emp_filed ? s->emp_filed : s->emp),
+        F_S("unit_code", 0, s->unit_code ? s->unit_code : ""),
+        F_S("full_name", 2, s->name->full),
+        F_IDS("ids", 0, &s->ids),
+        F_I(s->from_month != MONTH_OPEN ? "from_month" : NULL, 4,
+            s->from_month / 12 * 100 + s->from_month % 12 + 1,
+            .ts = month_s(o, s->from_month, a, sizeof a)),
+        F_I(s->to_month != MONTH_OPEN ? "to_month" : NULL, 0,
+            s->to_month / 12 * 100 + s->to_month % 12 + 1),
+        F_S(s->to_month == MONTH_OPEN ? "to_month" : NULL, 5, "open",
+            .ts = month_s(o, s->to_month, b, sizeof b)),
+        F_M("salary", 6, s->salary, .ts = s->salary > 0 ? NULL : T(o, "explain.unknown")),
+        F_S("plan_code", 7, s->plan_code ? s->plan_code : "",
+            .ts = s->plan_code && s->plan_code[0] ? s->plan_code : "-"),
+        F_B("decrease", 0, s->decrease),
+    };
+    if (buf) {
+        FILE *m = fmemopen(buf, n, "w");
+        buf[0] = '\0';
+        if (m) {
+            fill(o, m, tmpl, f, sizeof f / sizeof f[0]);
+            fputc('\0', m);
+            fclose(m);
+        }
+        buf[n - 1] = '\0';
+        return buf;
+    }
     js_open(&o->j, key, '{');
-    js_s(&o->j, "source", src_s(o, s->file, s->line, src, sizeof src));
-    js_s(&o->j, "employer_tax_id", s->emp);
-    js_s(&o->j, "employer_filed", s->emp_filed ? s->emp_filed : s->emp);
-    js_s(&o->j, "unit_code", s->unit_code ? s->unit_code : "");
-    js_s(&o->j, "full_name", s->name->full);
-    js_ids(o, "ids", &s->ids);
-    if (s->from_month != MONTH_OPEN)
-        js_i(&o->j, "from_month", s->from_month / 12 * 100 + s->from_month % 12 + 1);
-    if (s->to_month != MONTH_OPEN)
-        js_i(&o->j, "to_month", s->to_month / 12 * 100 + s->to_month % 12 + 1);
-    else
-        js_s(&o->j, "to_month", "open");
-    js_i(&o->j, "salary", s->salary);
-    js_s(&o->j, "plan_code", s->plan_code ? s->plan_code : "");
-    js_b(&o->j, "decrease", s->decrease);
+    json_line(o, 0, NULL, f, sizeof f / sizeof f[0]);
     js_close(&o->j, '}');
+    return NULL;
 }
 
 static const char *const why_key[] = {
@@ -459,164 +683,104 @@ static const char *const note_code[MN_COUNT] = {
     "SHORT_CONTRACT_OR_NON_RESIDENT", "RETIREMENT_AGE", "UNREAD_ID_COLUMN", "R4_ELSEWHERE",
 };
 
-/* One note of the matcher, as a line of text or a JSON object. */
+/* One note of the matcher. */
 static void
 write_note(struct out *o, const struct tax_rec *t, const struct match_note *n)
 {
     const struct dataset *ds = o->ds;
     const struct si_rec *s = n->si != UINT32_MAX ? &ds->si[n->si] : NULL;
-    char buf[1400], src[640], m1[32], m2[32];
+    char src[640], m1[32];
 
-    if (o->json) {
-        js_open(&o->j, NULL, '{');
-        js_s(&o->j, "step", note_code[n->kind]);
-        switch ((match_note_kind)n->kind) {
-        case MN_DUPLICATE:
-            js_s(&o->j, "merged_into", src_s(o, ds->tax[n->other].file, ds->tax[n->other].line,
-                                              src, sizeof src));
-            break;
-        case MN_R1_HIT: js_s(&o->j, "result", "match"); js_si(o, "si_record", s); break;
-        case MN_R1_MISS:
-            js_s(&o->j, "result", n->b ? "no_match" : "not_tried_no_identifier");
-            js_i(&o->j, "si_records_at_employer", n->a);
-            break;
-        case MN_NAME_NONE:
-            js_s(&o->j, "result", "no_candidate");
-            js_i(&o->j, "si_persons_left_at_employer", n->a);
-            break;
-        case MN_NAME_CAND:
-            js_s(&o->j, "result", why_code[n->a]);
-            js_i(&o->j, "birth_compare", n->b);
-            js_b(&o->j, "folded_name", n->c != 0);
-            js_si(o, "si_record", s);
-            break;
-        case MN_NAME_PICK:
-            js_s(&o->j, "result", records_rule_name((rec_rule)n->a));
-            js_i(&o->j, "tax_records_compatible", n->b);
-            js_si(o, "si_record", s);
-            break;
-        case MN_NAME_AMBIG:
-            js_s(&o->j, "result", "AMBIGUOUS");
-            js_i(&o->j, "compatible", n->a);
-            js_i(&o->j, "same_birth_date", n->b);
-            js_i(&o->j, "tax_records_compatible", n->c);
-            break;
-        case MN_COVER_SI:
-            js_i(&o->j, "months_in_period", n->a);
-            js_si(o, "si_record", s);
-            break;
-        case MN_COVERED:
-            js_i(&o->j, "covered_months", n->a);
-            js_i(&o->j, "months_needed", n->b);
-            js_i(&o->j, "period_months", n->c);
-            break;
-        case MN_BASE:
-            js_b(&o->j, "known", n->a > 0);
-            js_b(&o->j, "low_base", n->a == 2);
-            js_i(&o->j, "base_sum", n->v);
-            js_i(&o->j, "monthly_taxable_income", n->w);
-            js_f3(&o->j, "low_base_ratio", o->r->pf->low_base_ratio);
-            break;
-        case MN_ELSE_SI:
-            js_s(&o->j, "result", else_code[n->a]);
-            js_si(o, "si_record", s);
-            break;
-        case MN_SHORT:
-            js_i(&o->j, "schedule", n->a);
-            js_b(&o->j, "non_resident", n->b != 0);
-            js_b(&o->j, "include_short_contracts", n->c != 0);
-            break;
-        case MN_AGE:
-            js_i(&o->j, "age_months", n->a);
-            js_i(&o->j, "limit_months", n->b);
-            js_i(&o->j, "sex", n->c);
-            break;
-        case MN_UNREAD:
-            js_s(&o->j, "where", n->a == 1 ? "tax_file" : "si_file_of_employer");
-            break;
-        case MN_R4:
-            js_s(&o->j, "result", n->a ? "COVERED_ELSEWHERE" : "NOT_COVERED_ELSEWHERE");
-            if (s)
-                js_si(o, "si_record", s);
-            break;
-        default: break;
-        }
-        js_close(&o->j, '}');
-        return;
-    }
+    o->em->open(o, NULL, '{');
+    LINE(o, 0, NULL, F_S("step", 0, note_code[n->kind]));
     switch ((match_note_kind)n->kind) {
     case MN_DUPLICATE:
-        line(o, 2, T(o, "explain.duplicate"),
-             src_s(o, ds->tax[n->other].file, ds->tax[n->other].line, src, sizeof src));
+        LINE(o, 2, T(o, "explain.duplicate"),
+             F_S("merged_into", 1, src_s(o, ds->tax[n->other].file, ds->tax[n->other].line,
+                                         src, sizeof src)));
         break;
     case MN_R1_HIT:
-        si_text(o, s, buf, sizeof buf);
-        line(o, 2, T(o, "explain.r1_hit"), buf);
+        LINE(o, 2, T(o, "explain.r1_hit"), F_S("result", 0, "match"), F_SI("si_record", 1, s));
         break;
     case MN_R1_MISS:
-        if (n->a == 0)
-            line(o, 2, T(o, "explain.r1_no_si"), t->emp);
-        else
-            line(o, 2, T(o, n->b ? "explain.r1_miss" : "explain.r1_no_id"), t->emp, n->a);
+        LINE(o, 2,
+             T(o, n->a == 0 ? "explain.r1_no_si" : n->b ? "explain.r1_miss" : "explain.r1_no_id"),
+             F_S("result", 0, n->b ? "no_match" : "not_tried_no_identifier"),
+             F_S(NULL, 1, t->emp),
+             F_I("si_records_at_employer", 2, n->a));
         break;
     case MN_NAME_NONE:
-        line(o, 2, T(o, "explain.name_none"), t->name->full, n->a);
+        LINE(o, 2, T(o, "explain.name_none"), F_S("result", 0, "no_candidate"),
+             F_S(NULL, 1, t->name->full), F_I("si_persons_left_at_employer", 2, n->a));
         break;
     case MN_NAME_CAND:
-        si_text(o, s, buf, sizeof buf);
-        line(o, 2, T(o, "explain.name_cand"), buf, date_s(o, (sdate)n->v, m1, sizeof m1),
-             T(o, why_key[n->a]),
-             n->a == MW_OK ? T(o, n->b == 1 ? "explain.birth_same" : "explain.birth_unknown")
-                           : "");
+        LINE(o, 2, T(o, "explain.name_cand"),
+             F_S("result", 3, why_code[n->a], .ts = T(o, why_key[n->a])),
+             F_I("birth_compare", 4, n->b,
+                 .ts = n->a != MW_OK ? ""
+                       : T(o, n->b == 1 ? "explain.birth_same" : "explain.birth_unknown")),
+             F_B("folded_name", 0, n->c),
+             F_SI("si_record", 1, s),
+             F_S(NULL, 2, date_s(o, (sdate)n->v, m1, sizeof m1)));
         break;
     case MN_NAME_PICK:
-        line(o, 2, T(o, "explain.name_pick"), records_rule_name((rec_rule)n->a),
-             src_s(o, s->file, s->line, src, sizeof src));
+        LINE(o, 2, T(o, "explain.name_pick"),
+             F_S("result", 1, records_rule_name((rec_rule)n->a)),
+             F_I("tax_records_compatible", 0, n->b),
+             F_SI("si_record", 2, s, .ts = src_s(o, s->file, s->line, src, sizeof src)));
         break;
     case MN_NAME_AMBIG:
-        line(o, 2, T(o, "explain.name_ambig"), n->a, n->b, n->c);
+        LINE(o, 2, T(o, "explain.name_ambig"), F_S("result", 0, "AMBIGUOUS"),
+             F_I("compatible", 1, n->a), F_I("same_birth_date", 2, n->b),
+             F_I("tax_records_compatible", 3, n->c));
         break;
     case MN_COVER_SI:
-        si_text(o, s, buf, sizeof buf);
-        line(o, 2, T(o, "explain.cover_si"), buf, n->a);
+        LINE(o, 2, T(o, "explain.cover_si"), F_I("months_in_period", 2, n->a),
+             F_SI("si_record", 1, s));
         break;
     case MN_COVERED:
-        line(o, 2, T(o, "explain.covered"), n->a, n->c, n->b);
+        LINE(o, 2, T(o, "explain.covered"), F_I("covered_months", 1, n->a),
+             F_I("months_needed", 3, n->b), F_I("period_months", 2, n->c));
         break;
     case MN_BASE:
-        if (n->a == 0) {
-            line(o, 2, "%s", T(o, "explain.base_unknown"));
-            break;
-        }
-        line(o, 2, T(o, "explain.base"), money(o, n->v, m1), t->covered_months,
-             money(o, n->w, m2), o->r->pf->low_base_ratio * 100.0,
-             T(o, n->a == 2 ? "explain.base_low" : "explain.base_ok"));
+        LINE(o, 2, T(o, n->a == 0 ? "explain.base_unknown" : "explain.base"),
+             F_B("known", 0, n->a > 0),
+             F_B("low_base", 5, n->a == 2,
+                 .ts = T(o, n->a == 2 ? "explain.base_low" : "explain.base_ok")),
+             F_M("base_sum", 1, n->v),
+             F_I(NULL, 2, t->covered_months),
+             F_M("monthly_taxable_income", 3, n->w),
+             F_R("low_base_ratio", 4, o->r->pf->low_base_ratio));
         break;
     case MN_ELSE_SI:
-        si_text(o, s, buf, sizeof buf);
-        line(o, 2, T(o, "explain.else"), buf, T(o, else_key[n->a]));
+        LINE(o, 2, T(o, "explain.else"),
+             F_S("result", 2, else_code[n->a], .ts = T(o, else_key[n->a])),
+             F_SI("si_record", 1, s));
         break;
     case MN_SHORT:
-        line(o, 2, T(o, "explain.short"), n->a, T(o, n->b ? "sum.yes" : "sum.no"),
-             T(o, n->c ? "explain.short_counted" : "explain.short_review"));
+        LINE(o, 2, T(o, "explain.short"), F_I("schedule", 1, n->a),
+             F_B("non_resident", 2, n->b, .ts = T(o, n->b ? "sum.yes" : "sum.no")),
+             F_B("include_short_contracts", 3, n->c,
+                 .ts = T(o, n->c ? "explain.short_counted" : "explain.short_review")));
         break;
     case MN_AGE:
-        if (n->a < 0)
-            line(o, 2, "%s", T(o, "explain.age_unknown"));
-        else
-            line(o, 2, T(o, "explain.age"), n->a / 12, n->a % 12, n->b / 12, n->b % 12);
+        LINE(o, 2, T(o, n->a < 0 ? "explain.age_unknown" : "explain.age"),
+             F_I("age_months", 0, n->a), F_I("limit_months", 0, n->b), F_I("sex", 0, n->c),
+             F_I(NULL, 1, n->a / 12), F_I(NULL, 2, n->a % 12), F_I(NULL, 3, n->b / 12),
+             F_I(NULL, 4, n->b % 12));
         break;
     case MN_UNREAD:
-        line(o, 2, "%s", T(o, n->a == 1 ? "explain.unread_tax" : "explain.unread_si"));
+        LINE(o, 2, T(o, n->a == 1 ? "explain.unread_tax" : "explain.unread_si"),
+             F_S("where", 0, n->a == 1 ? "tax_file" : "si_file_of_employer"));
         break;
     case MN_R4:
-        if (n->a)
-            line(o, 2, T(o, "explain.r4_yes"), s->emp);
-        else
-            line(o, 2, "%s", T(o, "explain.r4_no"));
+        LINE(o, 2, T(o, n->a ? "explain.r4_yes" : "explain.r4_no"),
+             F_S("result", 0, n->a ? "COVERED_ELSEWHERE" : "NOT_COVERED_ELSEWHERE"),
+             F_SI(s ? "si_record" : NULL, 1, s, .ts = s ? s->emp : ""));
         break;
     default: break;
     }
+    o->em->close(o, '}');
 }
 
 static const struct employer_sum *
@@ -641,28 +805,20 @@ write_arrears(struct out *o, const struct tax_rec *t)
     bool by_deduction = t->insurance_deduction > 0 && pf->employee_rate > 0;
     double total = by_deduction ? (double)t->insurance_deduction / pf->employee_rate
                                 : (double)t->taxable_income;
-    int64_t a = employers_arrears(t, pf, region, pm);
-    char b1[32], b2[32], b3[32], b4[32];
 
-    if (o->json) {
-        js_open(&o->j, "arrears", '{');
-        js_s(&o->j, "from", by_deduction ? "insurance_deduction" : "taxable_income");
-        js_i(&o->j, "total", (int64_t)total);
-        js_i(&o->j, "months", months);
-        js_i(&o->j, "wage_region", region);
-        js_i(&o->j, "minimum_wage", pf->min_wage[region - 1]);
-        js_i(&o->j, "base_cap", pf->base_cap);
-        js_f3(&o->j, "employer_rate", pf->employer_rate);
-        js_f3(&o->j, "employee_rate", pf->employee_rate);
-        js_i(&o->j, "est_arrears", a);
-        js_close(&o->j, '}');
-        return;
-    }
-    line(o, 2, T(o, by_deduction ? "explain.arrears_deduction" : "explain.arrears_income"),
-         money(o, (int64_t)total, b1), months, region,
-         money(o, pf->min_wage[region - 1], b2), money(o, pf->base_cap, b3),
-         months, pf->employer_rate * 100.0, pf->employee_rate * 100.0,
-         money(o, a, b4));
+    o->em->open(o, "arrears", '{');
+    LINE(o, 2, T(o, by_deduction ? "explain.arrears_deduction" : "explain.arrears_income"),
+         F_S("from", 0, by_deduction ? "insurance_deduction" : "taxable_income"),
+         F_M("total", 1, (int64_t)total),
+         F_I("months", 2, months),
+         F_I("wage_region", 3, region),
+         F_M("minimum_wage", 4, pf->min_wage[region - 1]),
+         F_M("base_cap", 5, pf->base_cap),
+         F_I(NULL, 6, months),
+         F_R("employer_rate", 7, pf->employer_rate),
+         F_R("employee_rate", 8, pf->employee_rate),
+         F_M("est_arrears", 9, employers_arrears(t, pf, region, pm)));
+    o->em->close(o, '}');
 }
 
 static void
@@ -685,42 +841,29 @@ write_record(struct out *o, const struct explain *x, size_t ti)
 {
     const struct dataset *ds = o->ds;
     const struct tax_rec *t = &ds->tax[ti];
-    char src[640], buf[1400], b1[32], b2[32], fl[256];
+    char src[640], b1[32], b2[32], fl[256];
     const char *filed = t->emp_filed && strcmp(t->emp_filed, t->emp) ? t->emp_filed : NULL;
-    bool decided_here = !t->duplicate;
 
     flags_text(t->flags, fl, sizeof fl);
-    if (o->json) {
-        js_open(&o->j, NULL, '{');
-        js_s(&o->j, "source", src_s(o, t->file, t->line, src, sizeof src));
-        js_s(&o->j, "employer_tax_id", t->emp);
-        js_s(&o->j, "employer_filed", t->emp_filed ? t->emp_filed : t->emp);
-        js_s(&o->j, "full_name", t->name->full);
-        js_ids(o, "ids", &t->ids);
-        js_s(&o->j, "birth_date", t->birth ? date_s(o, t->birth, b1, sizeof b1) : "");
-        js_i(&o->j, "tax_year", t->tax_year);
-        js_i(&o->j, "schedule", t->schedule);
-        js_i(&o->j, "income_months", t->income_months);
-        js_i(&o->j, "taxable_income", t->taxable_income);
-        js_i(&o->j, "insurance_deduction", t->insurance_deduction);
-        js_b(&o->j, "duplicate", t->duplicate);
-    } else {
-        line(o, 0, T(o, "explain.record"), src_s(o, t->file, t->line, src, sizeof src),
-             t->name->full, t->emp, filed ? T(o, "explain.filed_as") : "", filed ? filed : "");
-        ids_text(o, &t->ids, buf, sizeof buf);
-        line(o, 1, T(o, "explain.ids"), buf, date_s(o, t->birth, b1, sizeof b1));
-        if (t->income_months > 0)
-            line(o, 1, T(o, "explain.amounts"), money(o, t->taxable_income, b1),
-                 money(o, t->insurance_deduction, b2), t->schedule, t->tax_year,
-                 t->income_months);
-        else
-            line(o, 1, T(o, "explain.amounts_nomonths"),
-                 money(o, t->taxable_income, b1),
-                 money(o, t->insurance_deduction, b2), t->schedule, t->tax_year);
-    }
+    o->em->open(o, NULL, '{');
+    LINE(o, 0, T(o, "explain.record"),
+         F_S("source", 1, src_s(o, t->file, t->line, src, sizeof src)),
+         F_S("employer_tax_id", 3, t->emp),
+         F_S("employer_filed", 5, t->emp_filed ? t->emp_filed : t->emp,
+             .ts = filed ? filed : ""),
+         F_S("full_name", 2, t->name->full),
+         F_S(NULL, 4, filed ? T(o, "explain.filed_as") : ""));
+    LINE(o, 1, T(o, "explain.ids"), F_IDS("ids", 1, &t->ids),
+         F_S("birth_date", 2, t->birth ? date_s(o, t->birth, b1, sizeof b1) : "",
+             .ts = date_s(o, t->birth, b2, sizeof b2)));
+    LINE(o, 1, T(o, t->income_months > 0 ? "explain.amounts" : "explain.amounts_nomonths"),
+         F_I("tax_year", 4, t->tax_year), F_I("schedule", 3, t->schedule),
+         F_I("income_months", 5, t->income_months),
+         F_M("taxable_income", 1, t->taxable_income),
+         F_M("insurance_deduction", 2, t->insurance_deduction),
+         F_B("duplicate", 0, t->duplicate));
     /* the identity cluster: every record that shares an identifier with it */
-    if (o->json)
-        js_open(&o->j, "identity", '[');
+    o->em->open(o, "identity", '[');
     size_t nclu = 0;
     for (int side = 0; side < 2 && t->person != PERSON_NONE; side++) {
         size_t n = side == 0 ? ds->ntax : ds->nsi;
@@ -732,174 +875,72 @@ write_record(struct out *o, const struct explain *x, size_t ti)
             const char *emp = side == 0 ? ds->tax[i].emp : ds->si[i].emp;
             if (p != t->person || (side == 0 && i == ti))
                 continue;
-            if (!o->json && nclu == 0)
-                line(o, 1, "%s", T(o, "explain.cluster"));
-            nclu++;
-            if (o->json) {
-                js_open(&o->j, NULL, '{');
-                js_s(&o->j, "source", src_s(o, f, l, src, sizeof src));
-                js_s(&o->j, "side", side == 0 ? "tax" : "si");
-                js_s(&o->j, "employer_tax_id", emp ? emp : "");
-                js_ids(o, "ids", ids);
-                js_close(&o->j, '}');
-            } else {
-                ids_text(o, ids, buf, sizeof buf);
-                line(o, 2, T(o, side == 0 ? "explain.cluster_tax" : "explain.cluster_si"),
-                     src_s(o, f, l, src, sizeof src), emp ? emp : "", buf);
-            }
+            if (nclu++ == 0)
+                TLINE(o, 1, T(o, "explain.cluster"));
+            o->em->open(o, NULL, '{');
+            LINE(o, 2, T(o, side == 0 ? "explain.cluster_tax" : "explain.cluster_si"),
+                 F_S("source", 1, src_s(o, f, l, src, sizeof src)),
+                 F_S("side", 0, side == 0 ? "tax" : "si"),
+                 F_S("employer_tax_id", 2, emp ? emp : ""),
+                 F_IDS("ids", 3, ids));
+            o->em->close(o, '}');
         }
     }
-    if (o->json)
-        js_close(&o->j, ']');
-    else if (t->person == PERSON_NONE)
-        line(o, 1, "%s", T(o, "explain.no_id"));
+    o->em->close(o, ']');
+    if (t->person == PERSON_NONE)
+        TLINE(o, 1, T(o, "explain.no_id"));
     else if (nclu == 0)
-        line(o, 1, "%s", T(o, "explain.cluster_alone"));
+        TLINE(o, 1, T(o, "explain.cluster_alone"));
     /* the rules, in the order they were tried */
-    if (o->json)
-        js_open(&o->j, "steps", '[');
-    else
-        line(o, 1, T(o, "explain.period"), month_s(o, o->r->mo.period.first, b1, sizeof b1),
-             month_s(o, o->r->mo.period.last, b2, sizeof b2));
+    o->em->open(o, "steps", '[');
+    LINE(o, 1, T(o, "explain.period"),
+         F_S(NULL, 1, month_s(o, o->r->mo.period.first, b1, sizeof b1)),
+         F_S(NULL, 2, month_s(o, o->r->mo.period.last, b2, sizeof b2)));
     for (size_t k = 0; k < x->trace.nnotes; k++)
         if (x->trace.notes[k].tax == ti)
             write_note(o, t, &x->trace.notes[k]);
-    if (o->json)
-        js_close(&o->j, ']');
+    o->em->close(o, ']');
     /* the decision */
-    if (o->json) {
-        if (decided_here) {
-            js_s(&o->j, "status", records_status_name(t->status));
-            js_s(&o->j, "reason", records_reason_name(t->reason));
-            js_s(&o->j, "rule", records_rule_name(t->rule));
-            js_s(&o->j, "confidence", t->confidence ? (char[2]){t->confidence, 0} : "");
-            js_i(&o->j, "covered_months", t->covered_months);
-            const char *other = records_other_emp(o->ds, t);
-            js_s(&o->j, "other_employer_tax_id", other ? other : "");
-            js_s(&o->j, "flags", fl);
-            if (t->status == ST_NOT_ENROLLED)
-                write_arrears(o, t);
-        }
-        js_close(&o->j, '}');
-        return;
-    }
-    if (!decided_here) {
-        line(o, 1, "%s", T(o, "explain.decision_duplicate"));
+    if (t->duplicate) {
+        TLINE(o, 1, T(o, "explain.decision_duplicate"));
     } else {
-        char key[80], conf[2] = {t->confidence, 0};
-        snprintf(key, sizeof key, "status.%s", records_status_name(t->status));
-        const char *st = T(o, key);
-        char why[300] = "-";
+        char key[80], conf[2] = {t->confidence, 0}, why[300] = "-";
+        const char *other = records_other_emp(o->ds, t);
         snprintf(key, sizeof key, "reason.%s", records_reason_name(t->reason));
         if (t->reason)
             snprintf(why, sizeof why, "%s (%s)", T(o, key), records_reason_name(t->reason));
-        line(o, 1, T(o, "explain.decision"), st, records_status_name(t->status), why,
-             t->rule ? records_rule_name(t->rule) : "-", conf[0] ? conf : "-",
-             fl[0] ? fl : "-");
+        snprintf(key, sizeof key, "status.%s", records_status_name(t->status));
+        LINE(o, 1, T(o, "explain.decision"),
+             F_S(NULL, 1, T(o, key)),
+             F_S("status", 2, records_status_name(t->status)),
+             F_S("reason", 3, records_reason_name(t->reason), .ts = why),
+             F_S("rule", 4, records_rule_name(t->rule),
+                 .ts = t->rule ? records_rule_name(t->rule) : "-"),
+             F_S("confidence", 5, conf, .ts = conf[0] ? conf : "-"),
+             F_I("covered_months", 0, t->covered_months),
+             F_S("other_employer_tax_id", 0, other ? other : ""),
+             F_S("flags", 6, fl, .ts = fl[0] ? fl : "-"));
         if (t->status == ST_NOT_ENROLLED)
             write_arrears(o, t);
     }
-    fputc('\n', o->f);
+    o->em->close(o, '}');
+    o->em->gap(o);
 }
 
 static const char *const status_keys[ST_COUNT] = {
     "enrolled", "partial", "not_enrolled", "covered_elsewhere", "review",
 };
 
-static bool
-write_employer(struct out *o, const char *query)
+/* The employer's source files: tax files, SI files with unit codes,
+ * registry rows. */
+static void
+write_sources(struct out *o, const struct employer_sum *e)
 {
     const struct dataset *ds = o->ds;
-    const struct run *r = o->r;
-    char code[32], src[640], b1[32], key[80];
-    const struct employer_sum *e;
+    char src[640];
 
-    emp_digits(query, code, sizeof code);
-    e = find_employer(r, code);
-    if (e == NULL && strlen(code) == 13 && !r->mo.branch_level) {
-        code[10] = '\0'; /* a branch reconciles under its parent */
-        e = find_employer(r, code);
-    }
-    if (e == NULL)
-        return false;
-    if (o->json) {
-        js_s(&o->j, "employer_tax_id", e->emp);
-        js_s(&o->j, "employer_name", e->name ? e->name : "");
-        js_s(&o->j, "area", e->area ? e->area : "");
-        js_i(&o->j, "wage_region", e->wage_region);
-        js_s(&o->j, "finding", employers_finding_name(e->finding));
-        js_b(&o->j, "listed", e->listed);
-        js_i(&o->j, "rank", e->rank);
-        js_u(&o->j, "taxed", e->taxed);
-        js_u(&o->j, "enrolled", e->enrolled);
-        js_u(&o->j, "not_enrolled", e->not_enrolled);
-        js_u(&o->j, "partial", e->partial);
-        js_u(&o->j, "covered_elsewhere", e->covered_elsewhere);
-        js_u(&o->j, "review", e->review);
-        js_b(&o->j, "has_si", e->has_si);
-        js_i(&o->j, "est_arrears", e->est_arrears);
-        js_s(&o->j, "trend", e->trend ? e->trend : "");
-        js_open(&o->j, "records", '{');
-    } else {
-        line(o, 0, T(o, "explain.employer"), e->emp, e->name ? e->name : "",
-             e->area && e->area[0] ? e->area : "-", e->wage_region);
-        snprintf(key, sizeof key, "finding.%s", employers_finding_name(e->finding));
-        if (e->listed)
-            line(o, 1, T(o, "explain.emp_listed"), T(o, key),
-                 employers_finding_name(e->finding), e->rank, r->res.nlisted);
-        else
-            line(o, 1, T(o, "explain.emp_not_listed"), e->not_enrolled, e->partial,
-                 r->min_missing);
-        line(o, 1, T(o, "explain.emp_counts"), e->taxed, e->enrolled, e->not_enrolled,
-             e->partial, e->covered_elsewhere, e->review);
-        if (e->trend && e->trend[0])
-            line(o, 1, T(o, "explain.emp_trend"), e->trend);
-    }
-    for (int st = 0; st < ST_COUNT; st++) {
-        bool any = false;
-        for (size_t k = 0; k < e->nrecs; k++) {
-            const struct tax_rec *t = &ds->tax[e->recs[k]];
-            char pid[IDS_MAX];
-            id_kind kind;
-            if ((int)t->status != st)
-                continue;
-            uint64_t id = records_person_id(&t->ids, &kind);
-            if (o->json) {
-                if (!any)
-                    js_open(&o->j, status_keys[st], '[');
-                js_open(&o->j, NULL, '{');
-                js_s(&o->j, "source", src_s(o, t->file, t->line, src, sizeof src));
-                js_s(&o->j, "full_name", t->name->full);
-                js_s(&o->j, "person_id", id ? key_s(o, id, pid) : "");
-                js_s(&o->j, "reason", records_reason_name(t->reason));
-                js_s(&o->j, "rule", records_rule_name(t->rule));
-                if (st == ST_NOT_ENROLLED)
-                    js_i(&o->j, "est_arrears",
-                         employers_arrears(t, r->pf, e->wage_region,
-                                           match_period_months(&r->mo.period)));
-                js_close(&o->j, '}');
-            } else {
-                if (!any) {
-                    snprintf(key, sizeof key, "status.%s",
-                             records_status_name((rec_status)st));
-                    line(o, 1, "%s:", T(o, key));
-                }
-                line(o, 2, "%s  %s  %s%s%s", src_s(o, t->file, t->line, src, sizeof src),
-                     t->name->full, t->reason ? records_reason_name(t->reason) : "",
-                     t->reason && t->rule ? " " : "", t->rule ? records_rule_name(t->rule) : "");
-            }
-            any = true;
-        }
-        if (any && o->json)
-            js_close(&o->j, ']');
-    }
-    if (o->json)
-        js_close(&o->j, '}');
-    /* where it came from: tax files, SI files with unit codes, registry rows */
-    if (o->json)
-        js_open(&o->j, "sources", '[');
-    else
-        line(o, 1, "%s", T(o, "explain.emp_sources"));
+    o->em->open(o, "sources", '[');
+    TLINE(o, 1, T(o, "explain.emp_sources"));
     for (size_t f = 0; f < ds->nfiles; f++) {
         size_t n = 0;
         char units[256] = "";
@@ -920,49 +961,114 @@ write_employer(struct out *o, const char *query)
                                            ul ? ", " : "", s->unit_code);
             }
         } else if (in->kind == KIND_EMPLOYERS) {
-            for (size_t i = 0; i < ds->nemps; i++)
-                if (ds->emps[i].file == f && strcmp(ds->emps[i].emp, e->emp) == 0) {
-                    n++;
-                    if (o->json)
-                        continue;
-                    line(o, 2, T(o, "explain.emp_registry"),
-                         src_s(o, ds->emps[i].file, ds->emps[i].line, src, sizeof src),
-                         ds->emps[i].unit_code && ds->emps[i].unit_code[0]
-                             ? ds->emps[i].unit_code : "-");
-                }
-            if (o->json && n) {
-                js_open(&o->j, NULL, '{');
-                js_s(&o->j, "file", in->path);
-                js_s(&o->j, "kind", "employers");
-                js_u(&o->j, "rows", n);
-                js_close(&o->j, '}');
+            /* every row of its code, in text; a count per file, in JSON */
+            for (size_t i = 0; i < ds->nemps; i++) {
+                const struct employer_rec *er = &ds->emps[i];
+                if (er->file != f || strcmp(er->emp, e->emp) != 0)
+                    continue;
+                n++;
+                LINE(o, 2, T(o, "explain.emp_registry"),
+                     F_S(NULL, 1, src_s(o, er->file, er->line, src, sizeof src)),
+                     F_S(NULL, 2, er->unit_code && er->unit_code[0] ? er->unit_code : "-"));
+            }
+            if (n) {
+                o->em->open(o, NULL, '{');
+                LINE(o, 2, NULL, F_S("file", 0, in->path), F_S("kind", 0, "employers"),
+                     F_U("rows", 0, n));
+                o->em->close(o, '}');
             }
             continue;
-        } else {
-            continue;
         }
-        if (n == 0)
+        if (n == 0 || (in->kind != KIND_TAX && in->kind != KIND_SI))
             continue;
-        if (o->json) {
-            js_open(&o->j, NULL, '{');
-            js_s(&o->j, "file", in->path);
-            js_s(&o->j, "kind", fields_kind_name(in->kind));
-            js_u(&o->j, "rows", n);
-            if (in->kind == KIND_SI)
-                js_s(&o->j, "unit_codes", units);
-            js_close(&o->j, '}');
-        } else {
-            line(o, 2, T(o, in->kind == KIND_TAX ? "explain.emp_tax_file" : "explain.emp_si_file"),
-                 in->path, n, units[0] ? units : "-");
+        o->em->open(o, NULL, '{');
+        LINE(o, 2, T(o, in->kind == KIND_TAX ? "explain.emp_tax_file" : "explain.emp_si_file"),
+             F_S("file", 1, in->path), F_S("kind", 0, fields_kind_name(in->kind)),
+             F_U("rows", 2, n),
+             F_S(in->kind == KIND_SI ? "unit_codes" : NULL, 3, units,
+                 .ts = units[0] ? units : "-"));
+        o->em->close(o, '}');
+    }
+    o->em->close(o, ']');
+}
+
+static bool
+write_employer(struct out *o, const char *query)
+{
+    const struct dataset *ds = o->ds;
+    const struct run *r = o->r;
+    char code[32], src[640], key[80], fkey[80];
+    const struct employer_sum *e;
+    int pm = match_period_months(&r->mo.period);
+
+    emp_digits(query, code, sizeof code);
+    e = find_employer(r, code);
+    if (e == NULL && strlen(code) == 13 && !r->mo.branch_level) {
+        code[10] = '\0'; /* a branch reconciles under its parent */
+        e = find_employer(r, code);
+    }
+    if (e == NULL)
+        return false;
+    snprintf(fkey, sizeof fkey, "finding.%s", employers_finding_name(e->finding));
+    LINE(o, 0, T(o, "explain.employer"), F_S("employer_tax_id", 1, e->emp),
+         F_S("employer_name", 2, e->name ? e->name : ""),
+         F_S("area", 3, e->area ? e->area : "", .ts = e->area && e->area[0] ? e->area : "-"),
+         F_I("wage_region", 4, e->wage_region));
+    if (e->listed)
+        LINE(o, 1, T(o, "explain.emp_listed"), F_S(NULL, 1, T(o, fkey)),
+             F_S("finding", 2, employers_finding_name(e->finding)), F_B("listed", 0, true),
+             F_I("rank", 3, e->rank), F_U(NULL, 4, r->res.nlisted));
+    else
+        LINE(o, 1, T(o, "explain.emp_not_listed"),
+             F_S("finding", 0, employers_finding_name(e->finding)), F_B("listed", 0, false),
+             F_I("rank", 0, e->rank), F_U(NULL, 1, e->not_enrolled),
+             F_U(NULL, 2, e->partial), F_I(NULL, 3, r->min_missing));
+    LINE(o, 1, T(o, "explain.emp_counts"), F_U("taxed", 1, e->taxed),
+         F_U("enrolled", 2, e->enrolled), F_U("not_enrolled", 3, e->not_enrolled),
+         F_U("partial", 4, e->partial), F_U("covered_elsewhere", 5, e->covered_elsewhere),
+         F_U("review", 6, e->review));
+    LINE(o, 1, e->trend && e->trend[0] ? T(o, "explain.emp_trend") : NULL,
+         F_B("has_si", 0, e->has_si), F_I("est_arrears", 0, e->est_arrears),
+         F_S("trend", 1, e->trend ? e->trend : ""));
+    o->em->open(o, "records", '{');
+    for (int st = 0; st < ST_COUNT; st++) {
+        bool any = false;
+        for (size_t k = 0; k < e->nrecs; k++) {
+            const struct tax_rec *t = &ds->tax[e->recs[k]];
+            char pid[IDS_MAX];
+            id_kind kind;
+            if ((int)t->status != st)
+                continue;
+            uint64_t id = records_person_id(&t->ids, &kind);
+            if (!any) {
+                snprintf(key, sizeof key, "status.%s", records_status_name((rec_status)st));
+                o->em->open(o, status_keys[st], '[');
+                LINE(o, 1, "%s:", F_S(NULL, 1, T(o, key)));
+            }
+            any = true;
+            o->em->open(o, NULL, '{');
+            LINE(o, 2, "%s  %s  %s%s%s",
+                 F_S("source", 1, src_s(o, t->file, t->line, src, sizeof src)),
+                 F_S("full_name", 2, t->name->full),
+                 F_S("person_id", 0, id ? key_s(o, id, pid) : ""),
+                 F_S("reason", 3, records_reason_name(t->reason),
+                     .ts = t->reason ? records_reason_name(t->reason) : ""),
+                 F_S(NULL, 4, t->reason && t->rule ? " " : ""),
+                 F_S("rule", 5, records_rule_name(t->rule),
+                     .ts = t->rule ? records_rule_name(t->rule) : ""),
+                 F_M(st == ST_NOT_ENROLLED ? "est_arrears" : NULL, 0,
+                     st == ST_NOT_ENROLLED ? employers_arrears(t, r->pf, e->wage_region, pm)
+                                           : 0));
+            o->em->close(o, '}');
         }
+        if (any)
+            o->em->close(o, ']');
     }
-    if (o->json) {
-        js_close(&o->j, ']');
-    } else {
-        line(o, 1, T(o, "explain.emp_arrears"), money(o, e->est_arrears, b1),
-             e->not_enrolled);
-        fputc('\n', o->f);
-    }
+    o->em->close(o, '}');
+    write_sources(o, e);
+    LINE(o, 1, T(o, "explain.emp_arrears"), F_M(NULL, 1, e->est_arrears),
+         F_U(NULL, 2, e->not_enrolled));
+    o->em->gap(o);
     return true;
 }
 
@@ -970,85 +1076,65 @@ size_t
 explain_write(struct explain *x, const struct run *r, FILE *f, bool json, lang l,
               bool mask_ids)
 {
+    static const char *const by_name[] = {"person", "row", "employer"};
     struct out o;
     size_t missing = 0;
 
     memset(&o, 0, sizeof o);
     o.f = f;
-    o.json = json;
+    o.em = json ? &json_emitter : &text_emitter;
     o.l = l;
     o.mask = mask_ids;
     o.r = r;
     o.ds = &r->ds;
     o.j.f = f;
     o.j.first = true;
-    if (json)
-        js_open(&o.j, NULL, '[');
+    o.em->open(&o, NULL, '[');
     for (size_t qi = 0; qi < x->nq; qi++) {
         const struct explain_query *q = &x->q[qi];
-        static const char *const by_name[] = {"person", "row", "employer"};
+        char mv[IDS_MAX];
         bool found;
-        if (json) {
-            js_open(&o.j, NULL, '{');
-            js_s(&o.j, "query", by_name[q->by]);
-            char mv[IDS_MAX];
-            js_s(&o.j, "value", q->by == EXPLAIN_PERSON && mask_ids && explain_is_identifier(q->value) &&
-                                        strlen(q->value) < IDS_MAX
-                                    ? id_s(&o, q->value, mv) : q->value);
-            if (q->employer)
-                js_s(&o.j, "employer", q->employer);
-        }
+        bool id = q->by == EXPLAIN_PERSON && explain_is_identifier(q->value) &&
+                  strlen(q->value) < IDS_MAX;
+        o.em->open(&o, NULL, '{');
+        LINE(&o, 0, NULL, F_S("query", 0, by_name[q->by]),
+             F_S("value", 0, id ? id_s(&o, q->value, mv) : q->value),
+             F_S(q->employer ? "employer" : NULL, 0, q->employer));
         if (q->by == EXPLAIN_EMPLOYER) {
-            if (json)
-                js_open(&o.j, "employer_view", '{');
+            o.em->open(&o, "employer_view", '{');
             found = write_employer(&o, q->value);
-            if (json)
-                js_close(&o.j, '}');
+            o.em->close(&o, '}');
         } else {
             found = x->nrecs[qi] > 0;
-            if (json)
-                js_open(&o.j, "records", '[');
+            o.em->open(&o, "records", '[');
             for (size_t k = 0; k < x->nrecs[qi]; k++)
                 write_record(&o, x, x->recs[qi][k]);
-            if (json)
-                js_close(&o.j, ']');
+            o.em->close(&o, ']');
             /* the person's SI records, when they are known by ID */
             if (q->by == EXPLAIN_PERSON) {
                 bool any = false;
-                char buf[1400];
-                if (json)
-                    js_open(&o.j, "si_records", '[');
+                o.em->open(&o, "si_records", '[');
                 for (size_t i = 0; i < r->ds.nsi; i++) {
                     if (!has_person(x, qi, r->ds.si[i].person))
                         continue;
-                    if (json) {
-                        js_si(&o, NULL, &r->ds.si[i]);
-                    } else {
-                        if (!any)
-                            line(&o, 0, "%s", T(&o, "explain.person_si"));
-                        si_text(&o, &r->ds.si[i], buf, sizeof buf);
-                        line(&o, 1, "%s", buf);
-                    }
+                    if (!any)
+                        TLINE(&o, 0, T(&o, "explain.person_si"));
                     any = true;
+                    LINE(&o, 1, "%s", F_SI("", 1, &r->ds.si[i]));
                 }
-                if (json)
-                    js_close(&o.j, ']');
-                else if (any)
-                    fputc('\n', f);
+                o.em->close(&o, ']');
+                if (any)
+                    o.em->gap(&o);
                 found = found || any;
             }
         }
-        if (json) {
-            js_b(&o.j, "found", found);
-            js_close(&o.j, '}');
-        }
+        LINE(&o, 0, NULL, F_B("found", 0, found));
+        o.em->close(&o, '}');
         x->found[qi] = found;
         if (!found)
             missing++;
     }
-    if (json) {
-        js_close(&o.j, ']');
-        fputc('\n', f);
-    }
+    o.em->close(&o, ']');
+    o.em->done(&o);
     return missing;
 }
