@@ -10,6 +10,7 @@
  * rename-aside + rename.  Siblings of runs that were killed carry a dead pid
  * and are removed by the next run for the same folder.
  */
+#define _GNU_SOURCE /* fopencookie */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -537,40 +538,50 @@ outdir_contains_path(const char *dir, const char *path)
  * under a lock: writers may run in threads, and FILE offers no place to keep
  * a pointer of ours.
  */
+struct hstream {
+    int fd;
+    struct sha256_ctx ctx;
+};
+
 struct fbuf {
     FILE *f;
     char *buf;
+    struct hstream *h;  /* the stream's file and hash, or NULL */
     struct fbuf *next;
 };
 static struct fbuf *fbufs;
 static pthread_mutex_t fbuf_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
-fbuf_add(FILE *f, char *buf)
+fbuf_add(FILE *f, char *buf, struct hstream *h)
 {
     struct fbuf *b = xmalloc(sizeof *b);
 
     b->f = f;
     b->buf = buf;
+    b->h = h;
     pthread_mutex_lock(&fbuf_lock);
     b->next = fbufs;
     fbufs = b;
     pthread_mutex_unlock(&fbuf_lock);
 }
 
-/* Unlink f's entry and return its buffer (NULL when f has none). */
+/* Unlink f's entry and return its buffer and hash stream (NULL when f
+ * has none). */
 static char *
-fbuf_take(FILE *f)
+fbuf_take(FILE *f, struct hstream **h)
 {
     struct fbuf **pp, *b;
     char *buf = NULL;
 
+    *h = NULL;
     pthread_mutex_lock(&fbuf_lock);
     for (pp = &fbufs; *pp != NULL; pp = &(*pp)->next) {
         if ((*pp)->f == f) {
             b = *pp;
             *pp = b->next;
             buf = b->buf;
+            *h = b->h;
             free(b);
             break;
         }
@@ -579,10 +590,58 @@ fbuf_take(FILE *f)
     return buf;
 }
 
+/* The hashing stream: every byte stdio hands down is written to the file
+ * and fed to SHA-256 in the same pass, so run.json never reads an output
+ * back.  A short write is an error (glibc marks the stream). */
+static ssize_t
+hs_write(void *cookie, const char *buf, size_t n)
+{
+    struct hstream *h = cookie;
+    size_t done = 0;
+
+    while (done < n) {
+        ssize_t w = write(h->fd, buf + done, n - done);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        done += (size_t)w;
+    }
+    sha256_update(&h->ctx, done, (const uint8_t *)buf);
+    return done > 0 || n == 0 ? (ssize_t)done : -1;
+}
+
+static int
+hs_close(void *cookie)
+{
+    struct hstream *h = cookie;
+    int rc = close(h->fd);
+
+    h->fd = -1; /* the hash stays for outdir_fclose_sha256 */
+    return rc;
+}
+
+static void
+hex_digest(struct sha256_ctx *ctx, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t dig[SHA256_DIGEST_SIZE];
+
+    sha256_digest(ctx, SHA256_DIGEST_SIZE, dig);
+    for (size_t n = 0; n < SHA256_DIGEST_SIZE; n++) {
+        hex[2 * n] = digits[dig[n] >> 4];
+        hex[2 * n + 1] = digits[dig[n] & 15];
+    }
+    hex[64] = '\0';
+}
+
 sirecon_status
 outdir_create(const char *dir, const char *name, FILE **fp, struct diag *d)
 {
+    static const cookie_io_functions_t hs_io = {NULL, hs_write, NULL, hs_close};
     char *path = path_join(dir, name), *buf;
+    struct hstream *h;
     sirecon_status st;
     FILE *f;
     int fd, e;
@@ -596,19 +655,24 @@ outdir_create(const char *dir, const char *name, FILE **fp, struct diag *d)
         return st;
     }
     (void)fchmod(fd, 0600); /* exactly 0600 whatever the umask left */
-    if ((f = fdopen(fd, "w")) == NULL) {
+    h = xmalloc(sizeof *h);
+    h->fd = fd;
+    sha256_init(&h->ctx);
+    if ((f = fopencookie(h, "w", hs_io)) == NULL) {
         e = errno;
         close(fd);
+        free(h);
         (void)unlink(path);
         st = diag_set(d, errno_status(e), path, 0, "%s", strerror(e));
         free(path);
         return st;
     }
     buf = xmalloc(OUTDIR_BUFSIZE);
-    if (setvbuf(f, buf, _IOFBF, OUTDIR_BUFSIZE) == 0)
-        fbuf_add(f, buf);
-    else
+    if (setvbuf(f, buf, _IOFBF, OUTDIR_BUFSIZE) != 0) {
         free(buf);
+        buf = NULL;
+    }
+    fbuf_add(f, buf, h);
     free(path);
     *fp = f;
     return SIRECON_OK;
@@ -642,10 +706,19 @@ write_errno(int e)
 sirecon_status
 outdir_fclose(FILE *f, const char *path, struct diag *d)
 {
+    return outdir_fclose_sha256(f, path, NULL, d);
+}
+
+sirecon_status
+outdir_fclose_sha256(FILE *f, const char *path, char hex[65], struct diag *d)
+{
     int saved = errno, e = 0;
+    struct hstream *h;
     bool failed;
     char *buf;
 
+    if (hex != NULL)
+        hex[0] = '\0';
     if (f == NULL)
         return SIRECON_OK;
     failed = ferror(f) != 0;
@@ -654,12 +727,17 @@ outdir_fclose(FILE *f, const char *path, struct diag *d)
     else if (failed)
         e = write_errno(saved);
     /* EINVAL: a special file (pipe, /dev/...) that cannot be synced. */
-    if (e == 0 && fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
+    buf = fbuf_take(f, &h);
+    if (e == 0 && fsync(h ? h->fd : fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
         e = errno;
-    buf = fbuf_take(f);
     if (fclose(f) != 0 && e == 0)
         e = errno;
     free(buf);
+    if (h != NULL) {
+        if (hex != NULL && e == 0)
+            hex_digest(&h->ctx, hex);
+        free(h);
+    }
     if (e != 0)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "%s", strerror(e));
     return SIRECON_OK;
@@ -668,9 +746,7 @@ outdir_fclose(FILE *f, const char *path, struct diag *d)
 sirecon_status
 outdir_sha256_file(const char *path, char hex[65])
 {
-    static const char digits[] = "0123456789abcdef";
     struct sha256_ctx ctx;
-    uint8_t dig[SHA256_DIGEST_SIZE];
     unsigned char *buf;
     size_t n;
     FILE *f;
@@ -690,11 +766,6 @@ outdir_sha256_file(const char *path, char hex[65])
         errno = e;
         return SIRECON_ERR_IO;
     }
-    sha256_digest(&ctx, SHA256_DIGEST_SIZE, dig);
-    for (n = 0; n < SHA256_DIGEST_SIZE; n++) {
-        hex[2 * n] = digits[dig[n] >> 4];
-        hex[2 * n + 1] = digits[dig[n] & 15];
-    }
-    hex[64] = '\0';
+    hex_digest(&ctx, hex);
     return SIRECON_OK;
 }

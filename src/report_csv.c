@@ -68,14 +68,15 @@ write_rejects(const struct run_info *ri, struct csvout *c)
     write_table(ri, c, &report_rejects_table, NULL, ri->ds->nrejects);
 }
 
-/* Create dir/name, lay it out with fn, close it for good. */
+/* Create dir/name, lay it out with fn, close it for good; its hash into out. */
 static sirecon_status
 write_one(const struct run_info *ri, const char *dir, const char *name,
-          void (*fn)(const struct run_info *, struct csvout *), struct diag *d)
+          void (*fn)(const struct run_info *, struct csvout *), struct report_files *out,
+          struct diag *d)
 {
     struct csvout c;
     sirecon_status st;
-    char *path;
+    char *path, hex[65];
     FILE *f;
 
     if ((st = outdir_create(dir, name, &f, d)) != SIRECON_OK)
@@ -84,19 +85,22 @@ write_one(const struct run_info *ri, const char *dir, const char *name,
     sprintf(path, "%s/%s", dir, name);
     csvout_open(&c, f);
     fn(ri, &c);
-    st = outdir_fclose(f, path, d);
+    st = outdir_fclose_sha256(f, path, hex, d);
     free(path);
+    if (st == SIRECON_OK)
+        report_files_add(out, name, hex);
     return st;
 }
 
 sirecon_status
-report_csv_write(const struct run_info *ri, const char *dir, struct diag *d)
+report_csv_write(const struct run_info *ri, const char *dir, struct report_files *out,
+                 struct diag *d)
 {
     sirecon_status st;
 
-    if ((st = write_one(ri, dir, "employers.csv", write_employers, d)) != SIRECON_OK)
+    if ((st = write_one(ri, dir, "employers.csv", write_employers, out, d)) != SIRECON_OK)
         return st;
-    if ((st = write_one(ri, dir, "employees.csv", write_employees, d)) != SIRECON_OK)
+    if ((st = write_one(ri, dir, "employees.csv", write_employees, out, d)) != SIRECON_OK)
         return st;
-    return write_one(ri, dir, "rejects.csv", write_rejects, d);
+    return write_one(ri, dir, "rejects.csv", write_rejects, out, d);
 }

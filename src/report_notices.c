@@ -9,7 +9,8 @@
  * employer's business) with the evidence FILE:LINE, the estimated
  * contributions with the formula and its parameters, the request text
  * (profile [notice] request, else the built-in one of the language) and
- * blanks for the deadline and the signatures.  Vietnamese unless --lang en.
+ * blanks for the deadline and the signatures, in the language report.c
+ * gives it (Vietnamese unless --lang en).
  * Each workbook is streamed (constant memory) and set up to print on A4,
  * one page wide, the table header repeated.  Writers decide nothing: the
  * records, statuses and estimates come from match.c and employers.c.
@@ -301,6 +302,7 @@ struct job {
     const struct run_info *ri;
     const size_t *idx;
     const char *sub;
+    char (*sha256)[65];  /* each notice's hash, by rank order, or NULL */
     size_t next;
     struct diag d;
     sirecon_status st;
@@ -328,6 +330,9 @@ notice_worker(void *arg)
         snprintf(path, sizeof path, "%s/%d-%s.xlsx", j->sub, e->rank, e->emp);
         memset(&d, 0, sizeof d);
         st = write_notice(j->ri, e, registry_of(j->ri->ds, j->idx, e->emp), path, &d);
+        /* hashed here, on the worker, while the file is fresh in the cache */
+        if (st == SIRECON_OK && j->sha256 && outdir_sha256_file(path, j->sha256[i]) != SIRECON_OK)
+            st = diag_set(&d, SIRECON_ERR_IO, path, 0, "cannot read back a notice to hash it");
         if (st != SIRECON_OK) {
             pthread_mutex_lock(&j->lock);
             if (j->st == SIRECON_OK) {
@@ -339,20 +344,13 @@ notice_worker(void *arg)
     }
 }
 
-static void
-add_name(char ***names, size_t *n, const char *s)
-{
-    *names = xrealloc(*names, (*n + 1) * sizeof **names);
-    (*names)[(*n)++] = xstrdup(s);
-}
-
 sirecon_status
-report_notices_write(const struct run_info *ri, const char *dir, char ***names,
-                     size_t *nnames, struct diag *d)
+report_notices_write(const struct run_info *ri, const char *dir, struct report_files *out,
+                     struct diag *d)
 {
     const struct dataset *ds = ri->ds;
     const struct result *res = ri->res;
-    char sub[4096], path[4200], file[64];
+    char sub[4096], path[4200], file[64], hex[65], (*sha)[65] = NULL;
     size_t *idx;
     sirecon_status st = SIRECON_OK;
     struct csvout c;
@@ -387,6 +385,8 @@ report_notices_write(const struct run_info *ri, const char *dir, char ***names,
     {
         struct job j = {.ri = ri, .idx = idx, .sub = sub, .st = SIRECON_OK,
                         .lock = PTHREAD_MUTEX_INITIALIZER};
+        if (out != NULL)
+            j.sha256 = sha = xmalloc(res->nlisted * sizeof *sha);
         pthread_t th;
         mode_t old = umask(077);
         int saved = report_stderr_off();
@@ -416,14 +416,16 @@ report_notices_write(const struct run_info *ri, const char *dir, char ***names,
         csvout_int(&c, e->est_arrears);
         csvout_end(&c);
         snprintf(path, sizeof path, "notices/%s", file);
-        add_name(names, nnames, path);
+        if (sha != NULL)
+            report_files_add(out, path, sha[i]);
     }
     snprintf(path, sizeof path, "%s/notices.csv", sub);
-    sirecon_status cst = outdir_fclose(f, path, d);
+    sirecon_status cst = outdir_fclose_sha256(f, path, hex, d);
     if (st == SIRECON_OK)
         st = cst;
     if (st == SIRECON_OK)
-        add_name(names, nnames, "notices/notices.csv");
+        report_files_add(out, "notices/notices.csv", hex);
+    free(sha);
     free(idx);
     return st;
 }

@@ -1202,7 +1202,8 @@ report_workbook_close(void *wb, int *close_errno)
 }
 
 sirecon_status
-report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
+report_xlsx_write(const struct run_info *ri, const char *dir, struct report_files *out,
+                  struct diag *d)
 {
     struct xw w;
     char path[4096], tmpdir[4096], title[256];
@@ -1288,5 +1289,5 @@ report_xlsx_write(const struct run_info *ri, const char *dir, struct diag *d)
     }
     if (chmod(path, 0600) != 0)
         return diag_set(d, SIRECON_ERR_IO, path, 0, "chmod 0600: %s", strerror(errno));
-    return SIRECON_OK;
+    return report_files_add_written(out, dir, "report.xlsx", d);
 }

@@ -403,7 +403,7 @@ settle_period(struct run *r, const struct run_opts *o, struct diag *d)
     int y = 0;
 
     if (o->period)
-        return SIRECON_OK; /* parsed before loading */
+        return SIRECON_OK; /* given */
     for (size_t i = 0; i < ds->ntax; i++) {
         int ty = ds->tax[i].tax_year;
         if (ty == 0)
@@ -436,8 +436,8 @@ run_load(struct run *r, const struct run_opts *o, struct diag *d)
     double t0 = monotonic_seconds();
 
     memset(&r->mo, 0, sizeof r->mo);
-    if (o->period && (st = match_parse_period(o->period, &r->mo.period, d)) != SIRECON_OK)
-        return st;
+    if (o->period)
+        r->mo.period = *o->period;
     r->mo.include_short_contracts = o->include_short_contracts;
     r->mo.branch_level = o->branch_level;
     memset(&lo, 0, sizeof lo);

@@ -16,7 +16,7 @@ struct stage_time {
 struct manifest_info {
     const struct run_info *ri;
     const char *dir;              /* folder the outputs are in (the temp sibling) */
-    const char *const *outputs;   /* file names inside dir, hashed into the manifest */
+    const struct report_file *outputs; /* the files inside dir, hashed as written */
     size_t noutputs;
     const struct stage_time *stages;
     size_t nstages;

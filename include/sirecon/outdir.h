@@ -63,7 +63,8 @@ bool outdir_contains_path(const char *dir, const char *path);
 
 /*
  * Create name inside the temporary folder (O_EXCL, mode 0600) as a stream
- * with a large buffer.  NULL on failure with d filled (CANTCREAT, or IO for
+ * with a large buffer, hashing what goes through it (outdir_fclose_sha256).
+ * NULL on failure with d filled (CANTCREAT, or IO for
  * ENOSPC/EIO).  Close it with outdir_fclose().
  */
 FILE *outdir_fopen(const struct outdir *o, const char *name, struct diag *d);
@@ -81,9 +82,16 @@ sirecon_status outdir_create(const char *dir, const char *name, FILE **fp,
  * cause.
  */
 sirecon_status outdir_fclose(FILE *f, const char *path, struct diag *d);
+/* The same, and the lower-case hex SHA-256 of every byte written to a
+ * stream of outdir_create()/outdir_fopen(), hashed as it was written (hex
+ * may be NULL; "" for another stream or on failure). */
+sirecon_status outdir_fclose_sha256(FILE *f, const char *path, char hex[65],
+                                    struct diag *d);
 
-/* Lower-case hex SHA-256 of a file's bytes.  SIRECON_ERR_IO (errno kept)
- * when it cannot be opened or read. */
+/* Lower-case hex SHA-256 of a file's bytes, for a file another library
+ * wrote (libxlsxwriter seeks back to patch its zip headers, so its bytes
+ * cannot be hashed in passing).  SIRECON_ERR_IO (errno kept) when it
+ * cannot be opened or read. */
 sirecon_status outdir_sha256_file(const char *path, char hex[65]);
 
 #endif

@@ -6,7 +6,9 @@
  *               settle the period (given, or the one tax year of the data),
  *               read --previous;
  *   run_decide: match every tax record, roll up per employer, the trend,
- *               and check the invariants.
+ *               and check the invariants;
+ *   report_write (report.h): every output into one fresh folder, run.json
+ *               last, and the exit status.
  *
  * A struct run owns everything the stages produce; `reconcile` writes it
  * out, `explain` reads it (with a match trace), `check` reads one file at a
@@ -32,8 +34,9 @@ struct run_opts {
     char *const *si; size_t nsi;
     char *const *employers; size_t nemployers;
     char *const *identities; size_t nidentities;
-    const char *period;          /* "2025", "2025-07", "2025-01..2025-06"; NULL: the
-                                    one tax year of the data */
+    const struct period *period; /* --period as match_parse_period read it, once,
+                                    where the option was given; NULL: the one tax
+                                    year of the data */
     const char *previous;        /* a previous output folder or employers.csv; NULL */
     enc_id encoding;             /* ENC_UNKNOWN: detect */
     bool include_short_contracts, branch_level;
@@ -60,7 +63,7 @@ struct run {
 };
 
 void run_init(struct run *r, const struct profile *pf);
-/* The load stages.  SIRECON_ERR_USAGE for a bad period. */
+/* The load stages. */
 sirecon_status run_load(struct run *r, const struct run_opts *o, struct diag *d);
 /* Match (with trace, or NULL), roll up, trend, invariants. */
 sirecon_status run_decide(struct run *r, const struct run_opts *o, struct match_trace *trace,

@@ -200,7 +200,10 @@ cli_inputs_option(struct cli_inputs *in, int c, const char *arg)
     case CLI_OPT_IDENTITIES:
         st = source_expand(arg, &in->ids, &in->nids, &in->capids, &d);
         break;
-    case 'p': in->period = arg; break;
+    case 'p':
+        st = match_parse_period(arg, &in->period, &d);
+        in->has_period = st == SIRECON_OK;
+        break;
     case CLI_OPT_PROFILE: in->profile = arg; break;
     case CLI_OPT_LANG:
         if ((in->lang = cli_lang(arg)) < 0)
@@ -295,7 +298,7 @@ cli_inputs_run_opts(const struct cli_inputs *in, struct run_opts *ro)
     ro->nemployers = in->nemp;
     ro->identities = in->ids;
     ro->nidentities = in->nids;
-    ro->period = in->period;
+    ro->period = in->has_period ? &in->period : NULL;
     ro->previous = in->previous;
     ro->encoding = in->encoding ? encoding_from_name(in->encoding) : ENC_UNKNOWN;
     ro->include_short_contracts = in->short_contracts;

@@ -45,7 +45,9 @@ struct cli_inputs {
     char **si; size_t nsi, capsi;
     char **emp; size_t nemp, capemp;
     char **ids; size_t nids, capids;
-    const char *period, *profile, *previous, *encoding;
+    const char *profile, *previous, *encoding;
+    struct period period;       /* --period, parsed where it is given */
+    bool has_period;
     bool short_contracts, branch_level;
     int min_missing;
     double max_reject;

@@ -525,6 +525,34 @@ test_sha256(void **state)
     assert_int_equal(errno, ENOENT);
 }
 
+/* A stream of outdir_create hashes what is written through it. */
+static void
+test_sha256_stream(void **state)
+{
+    char hex[65], want[65];
+    struct diag d = {0};
+    FILE *f;
+
+    assert_int_equal(outdir_create(root, "streamed", &f, &d), SIRECON_OK);
+    fputs("ab", f);
+    fputc('c', f);
+    assert_int_equal(outdir_fclose_sha256(f, at("streamed"), hex, &d), SIRECON_OK);
+    assert_string_equal(hex,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* more than the stream's buffer, and the same hash as read back */
+    assert_int_equal(outdir_create(root, "streamed-big", &f, &d), SIRECON_OK);
+    for (int i = 0; i < 600000; i++)
+        putc('a' + i % 26, f);
+    assert_int_equal(outdir_fclose_sha256(f, at("streamed-big"), hex, &d), SIRECON_OK);
+    assert_int_equal(outdir_sha256_file(at("streamed-big"), want), SIRECON_OK);
+    assert_string_equal(hex, want);
+    /* nothing written: the empty hash */
+    assert_int_equal(outdir_create(root, "streamed-empty", &f, &d), SIRECON_OK);
+    assert_int_equal(outdir_fclose_sha256(f, at("streamed-empty"), hex, &d), SIRECON_OK);
+    assert_string_equal(hex,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 int
 main(void)
 {
@@ -547,6 +575,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_create_in_plain_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_contains_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sha256_stream, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

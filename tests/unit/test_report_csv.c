@@ -235,7 +235,20 @@ test_write(void **state)
     struct fixture *fx = *state;
     struct diag d = {0};
 
-    assert_int_equal(report_csv_write(&fx->ri, fx->dir, &d), SIRECON_OK);
+    struct report_files out = {NULL, 0};
+
+    assert_int_equal(report_csv_write(&fx->ri, fx->dir, &out, &d), SIRECON_OK);
+    /* each file hashed as it was written: the hash of its bytes on disk */
+    assert_int_equal(out.n, 3);
+    for (size_t i = 0; i < out.n; i++) {
+        char p[512], hex[65];
+        snprintf(p, sizeof p, "%s/%s", fx->dir, out.v[i].name);
+        assert_int_equal(outdir_sha256_file(p, hex), SIRECON_OK);
+        assert_string_equal(out.v[i].sha256, hex);
+    }
+    assert_string_equal(out.v[0].name, "employers.csv");
+    assert_string_equal(out.v[2].name, "rejects.csv");
+    report_files_free(&out);
     check_file(fx->dir, "employers.csv", employers_want);
     check_file(fx->dir, "employees.csv", EMPLOYEES_HEADER
         "0101234567," EVIL_CSV ",Nguyễn Văn An,001085012345,personal_id,"
@@ -261,7 +274,7 @@ test_masked(void **state)
     char *got, buf[IDS_MAX];
 
     fx->ri.mask_ids = true;
-    assert_int_equal(report_csv_write(&fx->ri, fx->dir, &d), SIRECON_OK);
+    assert_int_equal(report_csv_write(&fx->ri, fx->dir, NULL, &d), SIRECON_OK);
     check_file(fx->dir, "employers.csv", employers_want);
     check_file(fx->dir, "employees.csv", EMPLOYEES_HEADER
         "0101234567," EVIL_CSV ",Nguyễn Văn An,********2345,personal_id,"
@@ -323,7 +336,7 @@ test_empty(void **state)
     fx->res.nlisted = 0;
     fx->res.nemployees = 0;
     fx->ds.nrejects = 0;
-    assert_int_equal(report_csv_write(&fx->ri, fx->dir, &d), SIRECON_OK);
+    assert_int_equal(report_csv_write(&fx->ri, fx->dir, NULL, &d), SIRECON_OK);
     check_file(fx->dir, "employers.csv",
         BOM "rank,employer_tax_id,employer_name,area,finding,taxed,enrolled,"
         "not_enrolled,partial,covered_elsewhere,review,deducted_not_enrolled,"
@@ -342,12 +355,12 @@ test_errors(void **state)
     /* files are created exclusively: never over an existing one */
     snprintf(path, sizeof path, "%s/employees.csv", fx->dir);
     assert_int_equal(close(open(path, O_WRONLY | O_CREAT, 0600)), 0);
-    assert_int_equal(report_csv_write(&fx->ri, fx->dir, &d), SIRECON_ERR_CANTCREAT);
+    assert_int_equal(report_csv_write(&fx->ri, fx->dir, NULL, &d), SIRECON_ERR_CANTCREAT);
     assert_string_equal(d.file, path);
     assert_string_equal(d.msg, strerror(EEXIST));
 
     snprintf(missing, sizeof missing, "%s/nope", fx->dir);
-    assert_int_equal(report_csv_write(&fx->ri, missing, &d), SIRECON_ERR_CANTCREAT);
+    assert_int_equal(report_csv_write(&fx->ri, missing, NULL, &d), SIRECON_ERR_CANTCREAT);
     assert_string_equal(d.msg, strerror(ENOENT));
 }
 

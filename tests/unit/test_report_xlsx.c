@@ -287,7 +287,7 @@ write_ok(struct fx *f, char *out, size_t n)
     struct diag d = { {0}, 0, {0} };
     struct stat st;
 
-    assert_int_equal(report_xlsx_write(&f->ri, f->dir, &d), SIRECON_OK);
+    assert_int_equal(report_xlsx_write(&f->ri, f->dir, NULL, &d), SIRECON_OK);
     snprintf(out, n, "%s/report.xlsx", f->dir);
     assert_int_equal(stat(out, &st), 0);
     assert_true(S_ISREG(st.st_mode));
@@ -450,7 +450,7 @@ test_missing_dir(void **state)
     char dir[128];
 
     snprintf(dir, sizeof dir, "%s/missing", f->dir);
-    assert_int_equal(report_xlsx_write(&f->ri, dir, &d), SIRECON_ERR_CANTCREAT);
+    assert_int_equal(report_xlsx_write(&f->ri, dir, NULL, &d), SIRECON_ERR_CANTCREAT);
     assert_string_equal(d.file, dir);
     assert_true(d.msg[0] != '\0');
     assert_int_equal(access(dir, F_OK), -1);
@@ -470,7 +470,7 @@ test_close_error(void **state)
 
     snprintf(path, sizeof path, "%s/report.xlsx", f->dir);
     assert_int_equal(mkdir(path, 0700), 0);
-    assert_int_equal(report_xlsx_write(&f->ri, f->dir, &d), SIRECON_ERR_IO);
+    assert_int_equal(report_xlsx_write(&f->ri, f->dir, NULL, &d), SIRECON_ERR_IO);
     assert_string_equal(d.file, path);
     assert_non_null(strstr(d.msg, "workbook"));
     assert_int_equal(stat(path, &st), 0);

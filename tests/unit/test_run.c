@@ -177,15 +177,15 @@ test_period_and_policy(void **state)
     run_free(&r);
     /* with --period the other year's rows are skipped */
     run_init(&r, &pf);
-    o.period = "2025";
+    struct period p2025;
+    assert_int_equal(match_parse_period("2025", &p2025, &d), SIRECON_OK);
+    o.period = &p2025;
     assert_int_equal(run_load(&r, &o, &d), SIRECON_OK);
     assert_int_equal(r.ds.ntax, 3);
     run_free(&r);
-    /* a bad period is a usage error */
-    run_init(&r, &pf);
-    o.period = "2025-13";
-    assert_int_equal(run_load(&r, &o, &d), SIRECON_ERR_USAGE);
-    run_free(&r);
+    /* a bad period is a usage error, where the option is read */
+    struct period bad_p;
+    assert_int_equal(match_parse_period("2025-13", &bad_p, &d), SIRECON_ERR_USAGE);
     /* two of three rows rejected: over 5 %, under 70 % */
     run_init(&r, &pf);
     opts(&o, bad, 1, si);
