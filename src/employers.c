@@ -8,6 +8,7 @@
  * clamped to [regional minimum wage, cap]; arrears = base * months *
  * (employer_rate + employee_rate), rounded to whole VND.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -63,8 +64,6 @@ struct emp_acc {
     UT_hash_handle hh;
 };
 
-static const struct dataset *g_ds; /* qsort context */
-
 static int
 cmp_emp(const void *pa, const void *pb)
 {
@@ -95,8 +94,9 @@ struct rec_key {
 };
 
 static int
-cmp_rec(const void *pa, const void *pb)
+cmp_rec(const void *pa, const void *pb, void *ctx)
 {
+    const struct dataset *ds = ctx;
     const struct rec_key *a = pa, *b = pb;
     int c;
 
@@ -111,7 +111,7 @@ cmp_rec(const void *pa, const void *pb)
     if ((c = ids_key_cmp(a->pid, b->pid)) != 0)
         return c;
     if (a->file != b->file &&
-        (c = strcmp(g_ds->files[a->file].path, g_ds->files[b->file].path)) != 0)
+        (c = strcmp(ds->files[a->file].path, ds->files[b->file].path)) != 0)
         return c;
     return a->line < b->line ? -1 : a->line > b->line;
 }
@@ -123,6 +123,7 @@ cmp_rec(const void *pa, const void *pb)
  * second at 10 M rows).  The employers are split over both cores by their
  * number of records. */
 struct sort_job {
+    const struct dataset *ds;
     struct employer_sum *emps;
     size_t begin, end;
     const struct profile *pf;
@@ -170,14 +171,14 @@ sort_job(void *arg)
         const char *regname = s->name;
         keys = xgrow(keys, &cap, s->nrecs, sizeof *keys);
         for (size_t i = 0; i < s->nrecs; i++) {
-            const struct tax_rec *t = &g_ds->tax[s->recs[i]];
+            const struct tax_rec *t = &j->ds->tax[s->recs[i]];
             employer_counts(s, t, regname, j->pf, j->pm);
             keys[i] = (struct rec_key){t->name, records_person_id(&t->ids, NULL), s->recs[i],
                                        t->file, t->line, rankst[t->status]};
         }
         if (s->nrecs < 2)
             continue;
-        qsort(keys, s->nrecs, sizeof *keys, cmp_rec);
+        qsort_r(keys, s->nrecs, sizeof *keys, cmp_rec, (void *)j->ds);
         for (size_t i = 0; i < s->nrecs; i++)
             s->recs[i] = keys[i].idx;
     }
@@ -186,7 +187,7 @@ sort_job(void *arg)
 }
 
 static void
-count_and_sort(struct result *r, const struct profile *pf, int pm)
+count_and_sort(struct result *r, const struct dataset *ds, const struct profile *pf, int pm)
 {
     size_t total = 0, half = 0, k = 0;
     pthread_t th;
@@ -195,7 +196,7 @@ count_and_sort(struct result *r, const struct profile *pf, int pm)
         total += r->emps[i].nrecs;
     while (k < r->nemps && half < total / 2)
         half += r->emps[k++].nrecs;
-    struct sort_job a = {r->emps, 0, k, pf, pm}, b = {r->emps, k, r->nemps, pf, pm};
+    struct sort_job a = {ds, r->emps, 0, k, pf, pm}, b = {ds, r->emps, k, r->nemps, pf, pm};
     if (total >= 8192 && pthread_create(&th, NULL, sort_job, &b) == 0) {
         sort_job(&a);
         pthread_join(th, NULL);
@@ -292,8 +293,7 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
     for (size_t k = 0; k < r->nemps; k++)
         r->emps[k].has_si = ds->tax[r->emps[k].recs[0]].emp_has_si;
     free(en);
-    g_ds = ds;
-    count_and_sort(r, pf, pm);
+    count_and_sort(r, ds, pf, pm);
     for (size_t k = 0; k < r->nemps; k++) {
         struct employer_sum *s = &r->emps[k];
         s->coverage_pct = s->taxed ? 100.0 * s->enrolled / s->taxed : 0.0;

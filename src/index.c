@@ -23,6 +23,7 @@
  * employer order) the uthash tables cost 3.5 s of cache misses and
  * strcmp/strlen; this costs well under a second.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <string.h>
 #include "sirecon/index.h"
 #include "sirecon/common.h"
@@ -367,18 +368,18 @@ index_pack_emp(const char *code)
     return n == 0 ? EMP_UNPACKED : ((uint64_t)n << 56) | x;
 }
 
-/* The code callback of index_sort_codes, per thread (qsort has no
- * context; the canonical sort runs beside the index build). */
-static _Thread_local struct {
+/* The code callback of index_sort_codes and its context (qsort_r's). */
+struct code_of {
     index_code_fn code;
     const void *ctx;
-} g_codes;
+};
 
 static int
-cmp_unpacked(const void *pa, const void *pb)
+cmp_unpacked(const void *pa, const void *pb, void *arg)
 {
+    const struct code_of *co = arg;
     const struct id_entry *a = pa, *b = pb;
-    int c = strcmp(g_codes.code(g_codes.ctx, a->owner), g_codes.code(g_codes.ctx, b->owner));
+    int c = strcmp(co->code(co->ctx, a->owner), co->code(co->ctx, b->owner));
 
     return c ? c : a->owner < b->owner ? -1 : a->owner > b->owner;
 }
@@ -393,10 +394,9 @@ sort_unpacked(struct index_entry *e, size_t n, size_t from, index_code_fn code,
 
     while (unp > from && e[unp - 1].key == EMP_UNPACKED)
         unp--;
-    g_codes.code = code;
-    g_codes.ctx = ctx;
+    struct code_of co = {code, ctx};
     if (n - unp > 1)
-        qsort(e + unp, n - unp, sizeof *e, cmp_unpacked);
+        qsort_r(e + unp, n - unp, sizeof *e, cmp_unpacked, &co);
 }
 
 void

@@ -17,6 +17,7 @@
  * Records are visited in a canonical order so that nothing depends on the
  * order of files or rows.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,15 +117,13 @@ note(const struct mstate *ms, const struct tax_rec *t, match_note_kind k, uint32
     n->w = w;
 }
 
-static const struct dataset *g_sort_ds; /* qsort has no context argument */
-
 /* Canonical order of tax records: content first, position last.  Within
  * one person, employer and year the record kept when they are merged comes
  * first: a 05-1 row before a 05-2 one, then the larger income. */
 static int
-cmp_tax(const void *pa, const void *pb)
+cmp_tax(const void *pa, const void *pb, void *ctx)
 {
-    const struct dataset *ds = g_sort_ds;
+    const struct dataset *ds = ctx;
     const struct tax_rec *a = &ds->tax[*(const size_t *)pa];
     const struct tax_rec *b = &ds->tax[*(const size_t *)pb];
     int c;
@@ -187,11 +186,10 @@ sort_job(void *arg)
     index_group_codes(e, ds->ntax, index_tax_emp, ds);
     for (size_t i = 0; i < ds->ntax; i++)
         ms->order[i] = e[i].owner;
-    g_sort_ds = ds;
     for (size_t i = 0, j; i < ds->ntax; i = j) {
         j = index_code_run(e, ds->ntax, i, index_tax_emp, ds);
         if (j - i > 1)
-            qsort(ms->order + i, j - i, sizeof *ms->order, cmp_tax);
+            qsort_r(ms->order + i, j - i, sizeof *ms->order, cmp_tax, ds);
     }
     free(e);
     for (size_t i = 1; i < ds->ntax; i++)
@@ -202,12 +200,12 @@ sort_job(void *arg)
     return NULL;
 }
 
-static const uint32_t *g_rank; /* qsort context */
-
+/* Tax records by canonical rank (ctx: the rank of each record). */
 static int
-cmp_rank(const void *pa, const void *pb)
+cmp_rank(const void *pa, const void *pb, void *ctx)
 {
-    uint32_t a = g_rank[*(const size_t *)pa], b = g_rank[*(const size_t *)pb];
+    const uint32_t *rank = ctx;
+    uint32_t a = rank[*(const size_t *)pa], b = rank[*(const size_t *)pb];
 
     return a < b ? -1 : a > b;
 }
@@ -1017,9 +1015,8 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         ent_next_cap = ds->nsi;
     }
     /* what R1 left, in canonical order: an employer's records are together */
-    g_rank = ms.rank;
     if (nleft > 1) /* left is NULL when R1 matched everything */
-        qsort(left, nleft, sizeof *left, cmp_rank);
+        qsort_r(left, nleft, sizeof *left, cmp_rank, ms.rank);
     /* The SI records the name rules look at: unclaimed by R1, at an
      * employer with a tax record left, counted per employer and then placed
      * by employer in record order (the order of its chain): one read of the
