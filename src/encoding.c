@@ -431,9 +431,11 @@ enc_line_at(const unsigned char *buf, size_t off)
  * Length of the longest prefix of s[0..n) that is well-formed UTF-8 (no
  * overlongs, surrogates or code points past U+10FFFF).  *trunc is set when
  * what stops it is an incomplete but so far valid sequence at the very end.
+ * Byte by byte; enc_utf8_valid() runs it only where the vector check below
+ * found a fault, and on the last bytes.
  */
 STATIC size_t
-enc_utf8_valid(const unsigned char *s, size_t n, bool *trunc)
+enc_utf8_valid_scalar(const unsigned char *s, size_t n, bool *trunc)
 {
     size_t i = 0, len, k;
     unsigned char c, lo, hi;
@@ -483,6 +485,118 @@ enc_utf8_valid(const unsigned char *s, size_t n, bool *trunc)
         i += len;
     }
     return n;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define ENC_UTF8_SIMD 1
+
+/*
+ * The vector check of Keiser and Lemire ("Validating UTF-8 in less than one
+ * instruction per byte", 2021; simdjson's "lookup" algorithm), 16 bytes at a
+ * time with SSSE3: three table lookups on the nibbles of each byte and the
+ * one before it flag every fault of a two-byte window (too short, too long,
+ * overlong, surrogate, past U+10FFFF, two continuations), and the bytes two
+ * and three back tell where a continuation is required.  Returns how many
+ * leading bytes (a multiple of 16, at most n) lie before the first block
+ * with a fault; a sequence still open there belongs to the next block.  A
+ * national export is about 16 % non-ASCII bytes (a Vietnamese letter every
+ * few bytes), where the byte-by-byte loop ran at well under 1 GB/s.
+ */
+__attribute__((target("ssse3"))) static size_t
+enc_utf8_blocks_ssse3(const unsigned char *s, size_t n)
+{
+    enum {
+        TOO_SHORT = 1 << 0, TOO_LONG = 1 << 1, OVERLONG_3 = 1 << 2, TOO_LARGE = 1 << 3,
+        SURROGATE = 1 << 4, OVERLONG_2 = 1 << 5, TOO_LARGE_1000 = 1 << 6,
+        OVERLONG_4 = 1 << 6, TWO_CONTS = 1 << 7,
+        CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS
+    };
+    const __m128i t1h = _mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
+        TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
+        TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+    const __m128i t1l = _mm_setr_epi8(
+        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),
+        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
+    const __m128i t2h = _mm_setr_epi8(
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
+    const __m128i lo4 = _mm_set1_epi8(0x0F);
+    const __m128i hi_bit = _mm_set1_epi8((char)0x80);
+    const __m128i third = _mm_set1_epi8((char)(0xE0 - 0x80));
+    const __m128i fourth = _mm_set1_epi8((char)(0xF0 - 0x80));
+    /* a lead byte in the last three places that its sequence overruns */
+    const __m128i open_max = _mm_setr_epi8(
+        (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF,
+        (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF, (char)0xFF,
+        (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+    __m128i prev = _mm_setzero_si128();
+    size_t i;
+
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m128i in = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        if (_mm_movemask_epi8(in) == 0) {
+            /* ASCII: a fault only if a sequence was left open before it */
+            if (_mm_movemask_epi8(prev) & 0xE000 &&
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_subs_epu8(prev, open_max),
+                                                 _mm_setzero_si128())) != 0xFFFF)
+                break;
+            prev = in;
+            continue;
+        }
+        __m128i p1 = _mm_alignr_epi8(in, prev, 15);
+        __m128i p2 = _mm_alignr_epi8(in, prev, 14);
+        __m128i p3 = _mm_alignr_epi8(in, prev, 13);
+        __m128i sc = _mm_and_si128(
+            _mm_and_si128(_mm_shuffle_epi8(t1h, _mm_and_si128(_mm_srli_epi16(p1, 4), lo4)),
+                          _mm_shuffle_epi8(t1l, _mm_and_si128(p1, lo4))),
+            _mm_shuffle_epi8(t2h, _mm_and_si128(_mm_srli_epi16(in, 4), lo4)));
+        __m128i must23 = _mm_and_si128(
+            _mm_or_si128(_mm_subs_epu8(p2, third), _mm_subs_epu8(p3, fourth)), hi_bit);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_xor_si128(must23, sc),
+                                             _mm_setzero_si128())) != 0xFFFF)
+            break;
+        prev = in;
+    }
+    return i;
+}
+#endif
+
+/*
+ * enc_utf8_valid_scalar()'s answer, faster: whole blocks the vector check
+ * passes are skipped, and the scalar loop resumes at the character that
+ * was open at the first faulty block (or at the tail), so the prefix and
+ * *trunc are exactly the same.
+ */
+STATIC size_t
+enc_utf8_valid(const unsigned char *s, size_t n, bool *trunc)
+{
+    size_t i = 0;
+
+#ifdef ENC_UTF8_SIMD
+    if (n >= 64 && __builtin_cpu_supports("ssse3")) {
+        i = enc_utf8_blocks_ssse3(s, n);
+        /* back to the lead byte of a sequence open across the block edge
+         * (the bytes before i are valid, so at most three steps) */
+        for (int k = 0; k < 3 && i > 0 && (s[i - 1] & 0xC0) == 0x80; k++)
+            i--;
+        if (i > 0 && s[i - 1] >= 0xC0)
+            i--;
+    }
+#endif
+    return i + enc_utf8_valid_scalar(s + i, n - i, trunc);
 }
 
 static sirecon_status

@@ -21,6 +21,7 @@
 /* STATIC helpers of encoding.c */
 bool enc_byte_defined(enc_id e, unsigned char b);
 size_t enc_utf8_valid(const unsigned char *s, size_t n, bool *trunc);
+size_t enc_utf8_valid_scalar(const unsigned char *s, size_t n, bool *trunc);
 bool enc_syllable_ok(const char *s, size_t n);
 int enc_score_text(const char *s, size_t n);
 bool enc_nfc_safe(const unsigned char *s, size_t n);
@@ -372,6 +373,51 @@ test_utf8_valid(void **state)
     assert_true(t);
 }
 
+/* The vector check skips only what the byte-by-byte loop accepts: both
+ * agree on the valid prefix and on *trunc, for text of every length with
+ * faults of every kind at every place (and at block edges). */
+static void
+test_utf8_valid_agree(void **state)
+{
+    static const char *const piece[] = {
+        "a", ",", "\n", "0123456789", "\xC3\xA9", "\xC4\x90", "\xE1\xBB\x85",
+        "\xE1\xBA\xA1", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD", "\xF4\x8F\xBF\xBF",
+        "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xC2\x80", "\xDF\xBF",
+        /* faults */
+        "\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xE0\x80\x80", "\xED\xA0\x80",
+        "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF8", "\xFF", "\xC3", "\xE1\xBB",
+        "\xF0\x9F\x98", "\xF0\x80\x80\x80", "\xE1\x41", "\xC3\xC3\xA9",
+    };
+    enum { NGOOD = 16, NALL = sizeof piece / sizeof piece[0] };
+    unsigned char buf[400];
+    uint32_t seed = 12345;
+
+    (void)state;
+    for (int iter = 0; iter < 40000; iter++) {
+        size_t n = 0, want;
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 8) % 300;
+        int bad_every = 1 + (int)((seed >> 20) % 8); /* 1: many faults; 8: rare */
+        while (n < len) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t r = seed >> 8;
+            const char *p = r % 64 < (uint32_t)bad_every * 2 ? piece[NGOOD + (r >> 6) % (NALL - NGOOD)]
+                                                             : piece[(r >> 6) % NGOOD];
+            size_t k = strlen(p);
+            if (n + k > sizeof buf)
+                break;
+            memcpy(buf + n, p, k);
+            n += k;
+        }
+        if (iter % 3 == 0) /* a cut anywhere, also inside a character */
+            n = n ? (seed >> 4) % n : 0;
+        bool t1 = false, t2 = false;
+        want = enc_utf8_valid_scalar(buf, n, &t1);
+        assert_int_equal(enc_utf8_valid(buf, n, &t2), want);
+        assert_int_equal(t1, t2);
+    }
+}
+
 static void
 test_utf8_convert(void **state)
 {
@@ -687,6 +733,7 @@ main(void)
         cmocka_unit_test(test_cp1258),
         cmocka_unit_test(test_viscii),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_valid_agree),
         cmocka_unit_test(test_utf8_convert),
         cmocka_unit_test(test_nfc_quick_check),
         cmocka_unit_test(test_utf8_chunks),
