@@ -638,10 +638,11 @@ si_fields(struct out *o, const struct si_rec *s, const char *key, char *buf, siz
         F_S("full_name", 2, s->name->full),
         F_IDS("ids", 0, &s->ids),
         F_I(s->from_month != MONTH_OPEN ? "from_month" : NULL, 4,
-            s->from_month / 12 * 100 + s->from_month % 12 + 1,
+            s->from_month != MONTH_OPEN ? s->from_month / 12 * 100 + s->from_month % 12 + 1
+                                        : 0,
             .ts = month_s(o, s->from_month, a, sizeof a)),
         F_I(s->to_month != MONTH_OPEN ? "to_month" : NULL, 0,
-            s->to_month / 12 * 100 + s->to_month % 12 + 1),
+            s->to_month != MONTH_OPEN ? s->to_month / 12 * 100 + s->to_month % 12 + 1 : 0),
         F_S(s->to_month == MONTH_OPEN ? "to_month" : NULL, 5, "open",
             .ts = month_s(o, s->to_month, b, sizeof b)),
         F_M("salary", 6, s->salary, .ts = s->salary > 0 ? NULL : T(o, "explain.unknown")),
