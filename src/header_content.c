@@ -332,6 +332,17 @@ free_column(struct ctx *cx, const struct cand *cd, int c, int last, int skip, bo
  * person identifiers but feed no field (reported; their records are not
  * accused, see match.c).  Updates cd->score.
  */
+/* Field f read from column c by its content alone (every header level). */
+static void
+take_by_content(struct cand *cd, int f, int c)
+{
+    cd->col[f] = c;
+    cd->lo[f] = 0;
+    cd->hi[f] = cd->s - 1;
+    cd->how[f] = HOW_CONTENT;
+    cd->score++;
+}
+
 /* Whether nearly every value of column c under the header names a change
  * ("Tăng …", "Giảm …", "Điều chỉnh …"): a change-type column. */
 static bool
@@ -392,11 +403,7 @@ hdr_content_pass(struct ctx *cx, struct cand *cd)
             if (!free_column(cx, cd, c, last, skip, true, &st))
                 continue;
             if (content_pids(&st)) {
-                cd->col[F_ID_NUMBER] = c;
-                cd->lo[F_ID_NUMBER] = 0;
-                cd->hi[F_ID_NUMBER] = cd->s - 1;
-                cd->how[F_ID_NUMBER] = HOW_CONTENT;
-                cd->score++;
+                take_by_content(cd, F_ID_NUMBER, c);
                 break;
             }
         }
@@ -413,11 +420,7 @@ hdr_content_pass(struct ctx *cx, struct cand *cd)
                 continue;
             if (pass == 0 ? 10 * st.taxcode >= 9 * st.n && 2 * st.distinct <= st.n
                           : 10 * st.name >= 9 * st.n && 5 * st.distinct >= 4 * st.n) {
-                cd->col[f] = c;
-                cd->lo[f] = 0;
-                cd->hi[f] = cd->s - 1;
-                cd->how[f] = HOW_CONTENT;
-                cd->score++;
+                take_by_content(cd, f, c);
                 break;
             }
         }
