@@ -2,8 +2,8 @@
  * records.c - the dataset that owns every record of a run, and the names of
  * the status, rule, reason and flag codes that all outputs share.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 #include "sirecon/records.h"
 #include "sirecon/common.h"
@@ -173,13 +173,12 @@ dataset_add_reject(struct dataset *ds, uint32_t file, uint32_t line,
         ds->files[file].rejected++;
 }
 
-static const struct dataset *g_rej_ds; /* qsort has no context argument */
-
+/* qsort_r: rejects by file path, line, reason, column, detail; ctx the dataset */
 static int
-reject_cmp(const void *pa, const void *pb)
+reject_cmp(const void *pa, const void *pb, void *ctx)
 {
     const struct reject *a = pa, *b = pb;
-    const struct dataset *ds = g_rej_ds;
+    const struct dataset *ds = ctx;
     const char *fa = a->file < ds->nfiles ? ds->files[a->file].path : "";
     const char *fb = b->file < ds->nfiles ? ds->files[b->file].path : "";
     int c = strcmp(fa, fb);
@@ -200,15 +199,9 @@ reject_cmp(const void *pa, const void *pb)
 void
 dataset_sort_rejects(struct dataset *ds)
 {
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
     if (ds->nrejects < 2)
         return;
-    pthread_mutex_lock(&lock);
-    g_rej_ds = ds;
-    qsort(ds->rejects, ds->nrejects, sizeof *ds->rejects, reject_cmp);
-    g_rej_ds = NULL;
-    pthread_mutex_unlock(&lock);
+    qsort_r(ds->rejects, ds->nrejects, sizeof *ds->rejects, reject_cmp, ds);
 }
 
 uint64_t

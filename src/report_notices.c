@@ -15,6 +15,7 @@
  * one page wide, the table header repeated.  Writers decide nothing: the
  * records, statuses and estimates come from match.c and employers.c.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -90,12 +91,12 @@ registry_of(const struct dataset *ds, const size_t *idx, const char *emp)
     return NULL;
 }
 
-static const struct dataset *g_ds; /* qsort has no context argument */
-
+/* qsort_r: registry rows by code, the first row first; ctx the dataset */
 static int
-cmp_reg(const void *a, const void *b)
+cmp_reg(const void *a, const void *b, void *ctx)
 {
-    int c = strcmp(g_ds->emps[*(const size_t *)a].emp, g_ds->emps[*(const size_t *)b].emp);
+    const struct dataset *ds = ctx;
+    int c = strcmp(ds->emps[*(const size_t *)a].emp, ds->emps[*(const size_t *)b].emp);
     if (c)
         return c;
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1; /* the first row wins */
@@ -365,10 +366,8 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     idx = xmalloc((ds->nemps ? ds->nemps : 1) * sizeof *idx);
     for (size_t i = 0; i < ds->nemps; i++)
         idx[i] = i;
-    g_ds = ds;
     if (ds->nemps > 1)
-        qsort(idx, ds->nemps, sizeof *idx, cmp_reg);
-    g_ds = NULL;
+        qsort_r(idx, ds->nemps, sizeof *idx, cmp_reg, (void *)ds);
     if ((st = outdir_create(sub, "notices.csv", &f, d)) != SIRECON_OK) {
         free(idx);
         return st;

@@ -3,6 +3,7 @@
  * reconcile, explain and the tests drive the same stages through here, so
  * the decisions cannot differ between commands.
  */
+#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +75,12 @@ load_worker(void *arg)
     }
 }
 
-static const struct load_job *g_jobs; /* qsort context */
-
+/* qsort_r: the job indices by file size, biggest first; ctx is the jobs */
 static int
-cmp_job_size(const void *a, const void *b)
+cmp_job_size(const void *a, const void *b, void *ctx)
 {
-    const struct load_job *x = &g_jobs[*(const size_t *)a], *y = &g_jobs[*(const size_t *)b];
+    const struct load_job *jobs = ctx;
+    const struct load_job *x = &jobs[*(const size_t *)a], *y = &jobs[*(const size_t *)b];
 
     if (x->size != y->size)
         return x->size > y->size ? -1 : 1;
@@ -166,8 +167,7 @@ load_sides(struct dataset *ds, const struct run_opts *o, const struct load_opts 
         dataset_init(&j->ds);
         q.order[i] = i;
     }
-    g_jobs = q.jobs;
-    qsort(q.order, q.n, sizeof *q.order, cmp_job_size);
+    qsort_r(q.order, q.n, sizeof *q.order, cmp_job_size, q.jobs);
     bool forks = false;
     for (size_t i = 0; i < q.n; i++)
         forks |= may_fork(q.jobs[i].path);
