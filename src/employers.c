@@ -19,11 +19,6 @@
 #include "sirecon/table.h"
 #include <stdio.h>
 
-#undef uthash_fatal
-#define uthash_fatal(msg) ((void)xmalloc(SIZE_MAX))
-#define uthash_malloc(sz) xmalloc(sz)
-#include <uthash.h>
-
 static const char *const finding_names[FIND_COUNT] = {
     "", "NO_SI_REGISTRATION", "UNDER_ENROLLMENT", "PARTIAL_ENROLLMENT",
 };
@@ -57,12 +52,6 @@ employers_arrears(const struct tax_rec *t, const struct profile *pf, int wage_re
     double a = base * months * (pf->employer_rate + pf->employee_rate);
     return isfinite(a) ? (int64_t)llround(a) : 0;
 }
-
-struct emp_acc {
-    const char *emp;
-    size_t idx; /* into r->emps */
-    UT_hash_handle hh;
-};
 
 static int
 cmp_emp(const void *pa, const void *pb)
@@ -222,24 +211,12 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
                  const struct period *p, int min_missing, bool branch_level,
                  struct result *r)
 {
-    struct emp_acc *e, *tmp;
     size_t cap = 0, i;
     int pm = match_period_months(p);
 
     (void)branch_level; /* records already carry their block code (match.c) */
     memset(r, 0, sizeof *r);
     r->period = *p;
-    /* registry lookups for name, area and wage region */
-    struct emp_acc *reg = NULL;
-    for (i = 0; i < ds->nemps; i++) {
-        HASH_FIND(hh, reg, ds->emps[i].emp, strlen(ds->emps[i].emp), e);
-        if (e)
-            continue;
-        e = xcalloc(1, sizeof *e);
-        e->emp = ds->emps[i].emp;
-        e->idx = i;
-        HASH_ADD_KEYPTR(hh, reg, e->emp, strlen(e->emp), e);
-    }
     /* group the records by employer: by the number the index gave it
      * (emp_id, one per block code), radix-sorted, a run is one employer;
      * neither a hash of code strings (half a second of strlen and cache
@@ -267,15 +244,16 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
         r->emps = xgrow(r->emps, &cap, r->nemps + 1, sizeof *r->emps);
         memset(&r->emps[r->nemps], 0, sizeof *r->emps);
         struct employer_sum *s = &r->emps[r->nemps++];
-        struct emp_acc *g;
+        uint32_t id = ds->tax[en[i].owner].emp_id;
         s->emp = code;
         s->name = "";
         s->area = "";
         s->trend = "";
         s->wage_region = 1;
-        HASH_FIND(hh, reg, code, strlen(code), g);
-        if (g) {
-            const struct employer_rec *er = &ds->emps[g->idx];
+        /* the registry row the index found for the employer (match_run) */
+        s->registry = id < ds->nemp_registry ? ds->emp_registry[id] : -1;
+        if (s->registry >= 0) {
+            const struct employer_rec *er = &ds->emps[s->registry];
             if (er->name && er->name[0])
                 s->name = er->name;
             s->area = er->area ? er->area : "";
@@ -329,7 +307,6 @@ employers_rollup(const struct dataset *ds, const struct profile *pf,
             append(&r->employees, &r->nemployees, &cape,
                    s->recs + s->not_enrolled + s->partial, s->review);
     }
-    HASH_ITER(hh, reg, e, tmp) { HASH_DEL(reg, e); free(e); }
 }
 
 void

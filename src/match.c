@@ -1075,6 +1075,14 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     free(ms.order);
     free(ms.rank);
     free(ms.emp_unread);
+    /* each employer's registry row, for the roll-up, the notices and the
+     * workbook: the index found it once (the first row of the code) */
+    free(ds->emp_registry);
+    ds->nemp_registry = ms.ix.nemp_ids;
+    ds->emp_registry = xmalloc((ds->nemp_registry ? ds->nemp_registry : 1) *
+                               sizeof *ds->emp_registry);
+    for (size_t k = 0; k < ds->nemp_registry; k++)
+        ds->emp_registry[k] = ms.ix.emps[k].registry;
     index_free(&ms.ix);
     (void)d;
     return SIRECON_OK;

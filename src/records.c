@@ -68,6 +68,7 @@ dataset_free(struct dataset *ds)
     free(ds->tax);
     free(ds->si);
     free(ds->emps);
+    free(ds->emp_registry);
     free(ds->idents);
     free(ds->rejects);
     arena_free(&ds->a);

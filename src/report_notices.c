@@ -15,7 +15,6 @@
  * one page wide, the table header repeated.  Writers decide nothing: the
  * records, statuses and estimates come from match.c and employers.c.
  */
-#define _GNU_SOURCE /* qsort_r (glibc; POSIX.1-2024) */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -71,35 +70,11 @@ fmt(struct nw *w, bool bold, double size, const char *num, bool border, bool wra
     return f;
 }
 
-/* The registry row of an employer code, or NULL: a binary search over the
- * registry sorted once by code (idx). */
+/* The registry row of an employer (the index found it, match_run), or NULL. */
 static const struct employer_rec *
-registry_of(const struct dataset *ds, const size_t *idx, const char *emp)
+registry_of(const struct dataset *ds, const struct employer_sum *e)
 {
-    size_t lo = 0, hi = ds->nemps;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ds->emps[idx[mid]].emp, emp);
-        if (c == 0)
-            return &ds->emps[idx[mid]];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-/* qsort_r: registry rows by code, the first row first; ctx the dataset */
-static int
-cmp_reg(const void *a, const void *b, void *ctx)
-{
-    const struct dataset *ds = ctx;
-    int c = strcmp(ds->emps[*(const size_t *)a].emp, ds->emps[*(const size_t *)b].emp);
-    if (c)
-        return c;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1; /* the first row wins */
+    return e->registry >= 0 && (size_t)e->registry < ds->nemps ? &ds->emps[e->registry] : NULL;
 }
 
 /* "=..." from a name stays text: sheet_str writes strings, never formulas */
@@ -301,7 +276,6 @@ write_notice(const struct run_info *ri, const struct employer_sum *e,
  * and the first failure. */
 struct job {
     const struct run_info *ri;
-    const size_t *idx;
     const char *sub;
     char (*sha256)[65];  /* each notice's hash, by rank order, or NULL */
     size_t next;
@@ -330,7 +304,7 @@ notice_worker(void *arg)
         const struct employer_sum *e = &res->emps[i];
         snprintf(path, sizeof path, "%s/%d-%s.xlsx", j->sub, e->rank, e->emp);
         memset(&d, 0, sizeof d);
-        st = write_notice(j->ri, e, registry_of(j->ri->ds, j->idx, e->emp), path, &d);
+        st = write_notice(j->ri, e, registry_of(j->ri->ds, e), path, &d);
         /* hashed here, on the worker, while the file is fresh in the cache */
         if (st == SIRECON_OK && j->sha256 && outdir_sha256_file(path, j->sha256[i]) != SIRECON_OK)
             st = diag_set(&d, SIRECON_ERR_IO, path, 0, "cannot read back a notice to hash it");
@@ -352,7 +326,6 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     const struct dataset *ds = ri->ds;
     const struct result *res = ri->res;
     char sub[4096], path[4200], file[64], hex[65], (*sha)[65] = NULL;
-    size_t *idx;
     sirecon_status st = SIRECON_OK;
     struct csvout c;
     FILE *f;
@@ -363,15 +336,8 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
         return diag_set(d, SIRECON_ERR_CANTCREAT, dir, 0, "output path too long");
     if (mkdir(sub, 0700) != 0)
         return diag_set(d, SIRECON_ERR_CANTCREAT, sub, 0, "mkdir: %s", strerror(errno));
-    idx = xmalloc((ds->nemps ? ds->nemps : 1) * sizeof *idx);
-    for (size_t i = 0; i < ds->nemps; i++)
-        idx[i] = i;
-    if (ds->nemps > 1)
-        qsort_r(idx, ds->nemps, sizeof *idx, cmp_reg, (void *)ds);
-    if ((st = outdir_create(sub, "notices.csv", &f, d)) != SIRECON_OK) {
-        free(idx);
+    if ((st = outdir_create(sub, "notices.csv", &f, d)) != SIRECON_OK)
         return st;
-    }
     csvout_open(&c, f);
     {
         static const char *const h[] = {"file", "employer_name", "employer_tax_id",
@@ -382,7 +348,7 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     /* the notices on two workers (each a workbook of its own; libxlsxwriter
      * keeps no shared state), stderr and the umask set once for the phase */
     {
-        struct job j = {.ri = ri, .idx = idx, .sub = sub, .st = SIRECON_OK,
+        struct job j = {.ri = ri, .sub = sub, .st = SIRECON_OK,
                         .lock = PTHREAD_MUTEX_INITIALIZER};
         if (out != NULL)
             j.sha256 = sha = xmalloc(res->nlisted * sizeof *sha);
@@ -401,7 +367,7 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     }
     for (size_t i = 0; i < res->nlisted && st == SIRECON_OK; i++) {
         const struct employer_sum *e = &res->emps[i];
-        const struct employer_rec *reg = registry_of(ds, idx, e->emp);
+        const struct employer_rec *reg = registry_of(ds, e);
         snprintf(file, sizeof file, "%d-%s.xlsx", e->rank, e->emp);
         csvout_field(&c, file);
         csvout_field(&c, e->name);
@@ -425,6 +391,5 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     if (st == SIRECON_OK)
         report_files_add(out, "notices/notices.csv", hex);
     free(sha);
-    free(idx);
     return st;
 }

@@ -23,6 +23,7 @@ const char *employers_finding_name(finding f);
 
 struct employer_sum {
     const char *emp, *name, *area;
+    int registry;                    /* its row in ds->emps (the registry), -1 none */
     int wage_region;                 /* 1..4 (default 1) */
     finding finding;
     bool listed;

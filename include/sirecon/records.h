@@ -258,6 +258,10 @@ struct dataset {
     struct tax_rec *tax; size_t ntax, captax;
     struct si_rec *si; size_t nsi, capsi;
     struct employer_rec *emps; size_t nemps, capemps;
+    int32_t *emp_registry;    /* per employer number (a record's emp_id once match_run
+                                 has numbered them): its registry row in emps, -1 none;
+                                 kept from the index, the one registry lookup */
+    size_t nemp_registry;
     struct identity_rec *idents; size_t nidents, capidents;
     struct reject *rejects; size_t nrejects, caprejects;
     size_t ndecrease;         /* SI rows that are decreases (change reports):

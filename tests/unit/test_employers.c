@@ -103,6 +103,37 @@ registry(struct dataset *ds, const char *emp, const char *name, const char *area
     e->wage_region = region;
 }
 
+/* Each employer's registry row, as match_run keeps it from the index: the
+ * first registry row of the employer's code, -1 none. */
+static void
+registry_rows(struct dataset *ds)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < ds->ntax; i++)
+        if (ds->tax[i].emp_id + 1 > n)
+            n = ds->tax[i].emp_id + 1;
+    free(ds->emp_registry);
+    ds->emp_registry = malloc((n ? n : 1) * sizeof *ds->emp_registry);
+    ds->nemp_registry = n;
+    for (size_t k = 0; k < n; k++)
+        ds->emp_registry[k] = -1;
+    for (size_t i = 0; i < ds->ntax; i++) {
+        int32_t *slot = &ds->emp_registry[ds->tax[i].emp_id];
+        for (size_t e = 0; e < ds->nemps && *slot < 0; e++)
+            if (strcmp(ds->emps[e].emp, ds->tax[i].emp) == 0)
+                *slot = (int32_t)e;
+    }
+}
+
+static void
+rollup(struct dataset *ds, const struct profile *prof, const struct period *p, int mm,
+       struct result *r)
+{
+    registry_rows(ds);
+    employers_rollup(ds, prof, p, mm, false, r);
+}
+
 static const struct employer_sum *
 find(const struct result *r, const char *emp)
 {
@@ -215,7 +246,7 @@ test_counts_and_findings(void **state)
     /* EE: a review record only */
     rec(&ds, EE, "Ph\xc3\xba", ST_REVIEW, 24000000);
 
-    employers_rollup(&ds, &pf, &y2025, 1, false, &r);
+    rollup(&ds, &pf, &y2025, 1, &r);
     assert_int_equal(r.nemps, 5);
     assert_int_equal(r.nlisted, 3);
     assert_int_equal(r.duplicates, 1);
@@ -311,7 +342,7 @@ test_min_missing(void **state)
     si_at(&ds, EC);
 
     for (int mm = 0; mm <= 3; mm++) {
-        employers_rollup(&ds, &pf, &y2025, mm, false, &r);
+        rollup(&ds, &pf, &y2025, mm, &r);
         const struct employer_sum *a = find(&r, EA), *b = find(&r, EB), *c = find(&r, EC);
         /* 0 behaves like the default 1 */
         int eff = mm > 0 ? mm : 1;
@@ -357,7 +388,7 @@ test_ranking(void **state)
      * 0.32 = 40,780,800 -- the same arrears as E2, fewer records */
     rec(&ds, EA, "H", ST_NOT_ENROLLED, 127440000);
 
-    employers_rollup(&ds, &pf, &y2025, 1, false, &r);
+    rollup(&ds, &pf, &y2025, 1, &r);
     assert_int_equal(r.nlisted, 6);
     assert_int_equal(find(&r, EB)->est_arrears, 40780800);
     assert_int_equal(find(&r, EA)->est_arrears, 40780800);
@@ -399,7 +430,7 @@ test_lists_order(void **state)
     u_rev1 = rec(&ds, EC, "Xuan", ST_REVIEW, 1);
     (void)u_ne;
 
-    employers_rollup(&ds, &pf, &y2025, 2, false, &r);
+    rollup(&ds, &pf, &y2025, 2, &r);
     assert_int_equal(r.nlisted, 2);
     assert_string_equal(r.emps[0].emp, EB);
     assert_string_equal(r.emps[1].emp, EA);
@@ -453,7 +484,7 @@ test_registry(void **state)
     /* not in the registry at all */
     rec(&ds, EC, "D", ST_NOT_ENROLLED, 24000000);
 
-    employers_rollup(&ds, &pf, &y2025, 1, false, &r);
+    rollup(&ds, &pf, &y2025, 1, &r);
     const struct employer_sum *a = find(&r, EA), *b = find(&r, EB), *c = find(&r, EC);
     assert_string_equal(a->name, "C\xc3\xb4ng ty TNHH An Ph\xc3\xba");
     assert_string_equal(a->area, "Qu\xe1\xbb\xb3nh Ph\xe1\xbb\xa5");
@@ -482,7 +513,7 @@ test_period_months(void **state)
 
     ds_init(&ds);
     rec(&ds, EA, "A", ST_NOT_ENROLLED, 60000000);
-    employers_rollup(&ds, &pf, &h1, 1, false, &r);
+    rollup(&ds, &pf, &h1, 1, &r);
     assert_int_equal(r.emps[0].est_arrears, 19200000); /* 10,000,000 x 6 x 0.32 */
     assert_int_equal(r.emps[0].unenrolled_income, 60000000);
     employers_free(&r);
@@ -496,7 +527,7 @@ test_empty(void **state)
     struct result r;
 
     ds_init(&ds);
-    employers_rollup(&ds, &pf, &y2025, 1, false, &r);
+    rollup(&ds, &pf, &y2025, 1, &r);
     assert_int_equal(r.nemps, 0);
     assert_int_equal(r.nlisted, 0);
     assert_int_equal(r.nemployees, 0);
