@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "sirecon/explain.h"
+#include "sirecon/source.h"
 #include "sirecon/employers.h"
 #include "sirecon/i18n.h"
 #include "sirecon/ids.h"
@@ -179,6 +180,22 @@ explain_same_file(const char *given, size_t n, const char *path)
     g = xmalloc(n + 1);
     memcpy(g, given, n);
     g[n] = '\0';
+    {
+        /* a workbook's sheet, "book.xlsx[05-2]": the same workbook file
+         * however written, and the same sheet */
+        char *gb, *gs, *pb, *ps;
+        bool gsheet = source_sheet_path(g, &gb, &gs), psheet = source_sheet_path(path, &pb, &ps);
+        if (gsheet || psheet) {
+            same = gsheet && psheet && strcmp(gs, ps) == 0 && stat(gb, &a) == 0 &&
+                   stat(pb, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+            if (gsheet)
+                free(gb), free(gs);
+            if (psheet)
+                free(pb), free(ps);
+            free(g);
+            return same;
+        }
+    }
     same = stat(g, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
            a.st_ino == b.st_ino;
     free(g);

@@ -243,6 +243,22 @@ test_row_path_forms(void **state)
     assert_false(explain_same_file("nowhere.csv", 11, "tax.csv"));
     assert_false(explain_same_file("-", 1, "tax.csv"));
     assert_true(explain_same_file("-", 1, "-"));
+    /* a workbook's sheet: the same workbook file however written, same sheet
+     * (an empty book.xlsx: only the file's identity is compared) */
+    {
+        char absheet[400];
+        FILE *f = fopen("book.xlsx", "w");
+        assert_non_null(f);
+        fclose(f);
+        assert_int_equal(symlink("book.xlsx", "alias.xlsx"), 0);
+        snprintf(absheet, sizeof absheet, "%s/book.xlsx[05-2]", root);
+        assert_true(explain_same_file(absheet, strlen(absheet), "book.xlsx[05-2]"));
+        assert_true(explain_same_file("./alias.xlsx[05-2]", 18, "book.xlsx[05-2]"));
+        assert_false(explain_same_file("book.xlsx[05-1]", 15, "book.xlsx[05-2]"));
+        assert_false(explain_same_file("book.xlsx", 9, "book.xlsx[05-2]"));
+        unlink("alias.xlsx");
+        unlink("book.xlsx");
+    }
     /* an SI file is no tax input */
     struct explain_query si_row[] = {{EXPLAIN_ROW, "si.csv:2", NULL}};
     s = explain(si_row, 1, false, LANG_EN, false, &missing);
