@@ -541,7 +541,8 @@ hdr_continues_block(const struct ctx *cx, const struct cand *cd, int rr)
         for (int l = 0; l < cd->s && !covered; l++)
             covered = last[l] >= 0 &&
                       (last[l] < c || !has_label(&cx->rc[cd->r + l], c + 1));
-        if (!covered && below_kind(cx, rr, c) <= 0)
+        /* a lone label is a section row ("I. Tăng"), never a sub-header */
+        if (!covered && (row->labels < 2 || below_kind(cx, rr, c) <= 0))
             return false;
     }
     return true;

@@ -1637,6 +1637,43 @@ test_content_sparse(void **state)
     table_free(&u);
 }
 
+/* Column coherence joins a sub-label row to the header only when it has
+ * two labels or more: "I. Tăng" under the header is a section row; a row
+ * of sub-labels over columns of months and amounts is the header's. */
+static void
+test_section_row_not_header(void **state)
+{
+    const char *const *const sec[] = {
+        R("STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Từ tháng", "Đến tháng"),
+        R("I. Tăng", "", "", "", "", ""),
+        R("1", "Nguyễn Văn An", "3401234567", "034085001111", "01/2025", ""),
+        R("2", "Trần Thị Bình", "3401234568", "034190001112", "02/2025", ""),
+    };
+    const char *const *const sub[] = {
+        R("STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Tiền lương", "",
+          "Thời điểm bắt đầu đóng BHXH", "Thời điểm kết thúc đóng BHXH"),
+        R("", "", "", "", "Mức lương", "Phụ cấp", "Thời điểm bắt đầu", "Thời điểm kết thúc"),
+        R("1", "Nguyễn Văn An", "3401234567", "034085001111", "6000000", "", "01/2025", ""),
+        R("2", "Trần Thị Bình", "3401234568", "034190001112", "7000000", "", "02/2025", "03/2025"),
+    };
+    struct table t1 = TABLE(sec), t2 = TABLE(sub);
+    struct header_map m;
+    (void)state;
+
+    detect_ok(KIND_SI, &t1, &m);
+    assert_int_equal(m.first, 0);
+    assert_int_equal(m.last, 0);
+    header_map_free(&m);
+    detect_ok(KIND_SI, &t2, &m);
+    assert_int_equal(m.first, 0);
+    assert_int_equal(m.last, 1);
+    assert_int_equal(m.col[F_FROM_MONTH], 6);
+    assert_int_equal(m.col[F_TO_MONTH], 7);
+    header_map_free(&m);
+    table_free(&t1);
+    table_free(&t2);
+}
+
 int
 main(void)
 {
@@ -1659,6 +1696,7 @@ main(void)
         cmocka_unit_test(test_missing_required),
         cmocka_unit_test(test_missing_message_truncated),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_section_row_not_header),
         cmocka_unit_test(test_classify_employer_name),
         cmocka_unit_test(test_class_names),
         cmocka_unit_test(test_profile_aliases),
