@@ -376,10 +376,12 @@ search(struct ctx *cx, struct cand *best, struct cand *top)
         }
     }
     /* A label-only row under the chosen block that only refines groups
-     * ("Tổng số" / "Trong đó" under "Thu nhập chịu thuế") belongs to it even
-     * when the parent alone already matched. */
+     * ("Tổng số" / "Trong đó" under "Thu nhập chịu thuế"), or a row of the
+     * software's field codes ("HoTen", "MasoBHXH"), belongs to it even when
+     * the block alone already matched. */
     while (best->valid && best->s < HEADER_MAX_SPAN && best->r + best->s < cx->nrows &&
-           hdr_continues_block(cx, best, best->r + best->s)) {
+           (hdr_continues_block(cx, best, best->r + best->s) ||
+            hdr_is_code_row(cx, best->r + best->s))) {
         eval_block(cx, best->r, best->s + 1, &cd);
         if (!cd.valid || !required_ok(cx->kind, cd.col) || cd.score < best->score)
             break;

@@ -118,6 +118,7 @@ size_t hdr_form_text(const struct ctx *cx, int r, int w, int c, int lo, int hi, 
                      size_t bufsz);
 char *hdr_join_levels(const struct ctx *cx, const struct cand *cd, int c, int lo, int hi);
 bool hdr_continues_block(const struct ctx *cx, const struct cand *cd, int rr);
+bool hdr_is_code_row(const struct ctx *cx, int rr);
 bool hdr_row_is_colnum(const struct hrow *row, int w);
 
 /* ---- content (header_content.c) ----------------------------------------- */

@@ -548,6 +548,40 @@ hdr_continues_block(const struct ctx *cx, const struct cand *cd, int rr)
     return true;
 }
 
+/* Whether row rr is a row of machine field codes ("STT, HoTen, MasoBHXH,
+ * TuThang, Tk1_Save"): every filled cell one ASCII identifier (a letter,
+ * then letters, digits, '_'; no space), three or more of them, and at least
+ * half in camelCase or snake_case.  Such a row is a header row, the codes
+ * labels in their own right; a data row has names with spaces and IDs of
+ * digits. */
+bool
+hdr_is_code_row(const struct ctx *cx, int rr)
+{
+    const struct hrow *row = &cx->rows[rr];
+    int filled = 0, mixed = 0;
+
+    for (size_t c = 0; c < row->ncells; c++) {
+        const char *s = row->cells[c].s;
+        size_t n = row->cells[c].n;
+        bool lower = false, join = false;
+        values_trim(&s, &n);
+        if (n == 0)
+            continue;
+        if (!isalpha((unsigned char)s[0]))
+            return false;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (!isalnum(ch) && ch != '_')
+                return false;
+            join |= ch == '_' || (lower && isupper(ch));
+            lower = islower(ch) != 0;
+        }
+        filled++;
+        mixed += join;
+    }
+    return filled >= 3 && 2 * mixed >= filled;
+}
+
 /* Whether the row's non-blank cells all look like column numbers and cover
  * at least half of a header width w. */
 bool

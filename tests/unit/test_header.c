@@ -1674,6 +1674,36 @@ test_section_row_not_header(void **state)
     table_free(&t2);
 }
 
+/* A row of the software's field codes under the labels is a header row:
+ * an import sheet cut to a few of its columns (not the catalogued layout)
+ * still reads, the codes row never data. */
+static void
+test_code_row_is_header(void **state)
+{
+    const char *const *const rows[] = {
+        R("Dữ liệu nhập bắt đầu từ dòng thứ 4", "", "", "", "", "", ""),
+        R("ID Lao động", "Họ tên", "Mã số BHXH", "Loại khai báo", "Từ tháng", "Đến tháng",
+          "CMND"),
+        R("STT", "HoTen", "MasoBHXH", "TenLoaiKhaiBao", "TuThang", "DenThang", "CMND"),
+        R("1", "Nguyễn Thị Lan", "3421987654", "Tăng lao động", "03/2025", "",
+          "034190012345"),
+    };
+    static const struct want w[] = {
+        {F_FULL_NAME, 1, NULL}, {F_SI_NUMBER, 2, NULL}, {F_CHANGE_TYPE, 3, NULL},
+        {F_FROM_MONTH, 4, NULL}, {F_TO_MONTH, 5, NULL}, {F_ID_NUMBER, 6, NULL},
+    };
+    struct table t = TABLE(rows);
+    struct header_map m;
+    (void)state;
+
+    detect_ok(KIND_SI, &t, &m);
+    assert_int_equal(m.first, 1);
+    assert_int_equal(m.last, 2);
+    check_cols(&m, w, N_OF(w));
+    header_map_free(&m);
+    table_free(&t);
+}
+
 int
 main(void)
 {
@@ -1697,6 +1727,7 @@ main(void)
         cmocka_unit_test(test_missing_message_truncated),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_section_row_not_header),
+        cmocka_unit_test(test_code_row_is_header),
         cmocka_unit_test(test_classify_employer_name),
         cmocka_unit_test(test_class_names),
         cmocka_unit_test(test_profile_aliases),
