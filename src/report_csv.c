@@ -17,11 +17,9 @@
 #include "sirecon/report.h"
 #include "sirecon/report_table.h"
 
-/* One table: the header row from the column keys, then one row per
- * entry of idx (NULL: rows 0..n-1), each cell as its type says. */
-static void
-write_table(const struct run_info *ri, struct csvout *c, const struct report_table *t,
-            const size_t *idx, size_t n)
+void
+report_csv_table(const struct run_info *ri, struct csvout *c, const struct report_table *t,
+                 const size_t *idx, size_t n)
 {
     char buf[REPORT_CELL_BUF], date[16];
 
@@ -53,19 +51,19 @@ write_table(const struct run_info *ri, struct csvout *c, const struct report_tab
 static void
 write_employers(const struct run_info *ri, struct csvout *c)
 {
-    write_table(ri, c, &report_employers_table, NULL, ri->res->nlisted);
+    report_csv_table(ri, c, &report_employers_table, NULL, ri->res->nlisted);
 }
 
 static void
 write_employees(const struct run_info *ri, struct csvout *c)
 {
-    write_table(ri, c, &report_employees_table, ri->res->employees, ri->res->nemployees);
+    report_csv_table(ri, c, &report_employees_table, ri->res->employees, ri->res->nemployees);
 }
 
 static void
 write_rejects(const struct run_info *ri, struct csvout *c)
 {
-    write_table(ri, c, &report_rejects_table, NULL, ri->ds->nrejects);
+    report_csv_table(ri, c, &report_rejects_table, NULL, ri->ds->nrejects);
 }
 
 /* Create dir/name, lay it out with fn, close it for good; its hash into out. */

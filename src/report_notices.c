@@ -27,6 +27,7 @@
 #include "sirecon/i18n.h"
 #include "sirecon/outdir.h"
 #include "sirecon/report.h"
+#include "sirecon/report_table.h"
 #include "sirecon/sheet.h"
 #include "sirecon/values.h"
 
@@ -75,6 +76,12 @@ static const struct employer_rec *
 registry_of(const struct dataset *ds, const struct employer_sum *e)
 {
     return e->registry >= 0 && (size_t)e->registry < ds->nemps ? &ds->emps[e->registry] : NULL;
+}
+
+void
+report_notice_name(const struct employer_sum *e, char *buf, size_t n)
+{
+    snprintf(buf, n, "%d-%s.xlsx", e->rank, e->emp);
 }
 
 /* "=..." from a name stays text: sheet_str writes strings, never formulas */
@@ -302,7 +309,9 @@ notice_worker(void *arg)
         if (i >= res->nlisted)
             return NULL;
         const struct employer_sum *e = &res->emps[i];
-        snprintf(path, sizeof path, "%s/%d-%s.xlsx", j->sub, e->rank, e->emp);
+        char name[64];
+        report_notice_name(e, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", j->sub, name);
         memset(&d, 0, sizeof d);
         st = write_notice(j->ri, e, registry_of(j->ri->ds, e), path, &d);
         /* hashed here, on the worker, while the file is fresh in the cache */
@@ -323,7 +332,6 @@ sirecon_status
 report_notices_write(const struct run_info *ri, const char *dir, struct report_files *out,
                      struct diag *d)
 {
-    const struct dataset *ds = ri->ds;
     const struct result *res = ri->res;
     char sub[4096], path[4200], file[64], hex[65], (*sha)[65] = NULL;
     sirecon_status st = SIRECON_OK;
@@ -339,12 +347,6 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
     if ((st = outdir_create(sub, "notices.csv", &f, d)) != SIRECON_OK)
         return st;
     csvout_open(&c, f);
-    {
-        static const char *const h[] = {"file", "employer_name", "employer_tax_id",
-            "unit_code", "address", "area", "not_enrolled", "partial",
-            "deducted_not_enrolled", "est_arrears"};
-        csvout_row(&c, h, (int)(sizeof h / sizeof h[0]));
-    }
     /* the notices on two workers (each a workbook of its own; libxlsxwriter
      * keeps no shared state), stderr and the umask set once for the phase */
     {
@@ -365,24 +367,13 @@ report_notices_write(const struct run_info *ri, const char *dir, struct report_f
         if (st != SIRECON_OK)
             *d = j.d;
     }
-    for (size_t i = 0; i < res->nlisted && st == SIRECON_OK; i++) {
-        const struct employer_sum *e = &res->emps[i];
-        const struct employer_rec *reg = registry_of(ds, e);
-        snprintf(file, sizeof file, "%d-%s.xlsx", e->rank, e->emp);
-        csvout_field(&c, file);
-        csvout_field(&c, e->name);
-        csvout_field(&c, e->emp);
-        csvout_field(&c, reg && reg->unit_code ? reg->unit_code : "");
-        csvout_field(&c, reg && reg->address ? reg->address : "");
-        csvout_field(&c, e->area);
-        csvout_uint(&c, e->not_enrolled);
-        csvout_uint(&c, e->partial);
-        csvout_uint(&c, e->deducted_not_enrolled);
-        csvout_int(&c, e->est_arrears);
-        csvout_end(&c);
+    /* notices.csv: the table defined with the others (report_table.c) */
+    if (st == SIRECON_OK)
+        report_csv_table(ri, &c, &report_notices_table, NULL, res->nlisted);
+    for (size_t i = 0; i < res->nlisted && st == SIRECON_OK && sha != NULL; i++) {
+        report_notice_name(&res->emps[i], file, sizeof file);
         snprintf(path, sizeof path, "notices/%s", file);
-        if (sha != NULL)
-            report_files_add(out, path, sha[i]);
+        report_files_add(out, path, sha[i]);
     }
     snprintf(path, sizeof path, "%s/notices.csv", sub);
     sirecon_status cst = outdir_fclose_sha256(f, path, hex, d);

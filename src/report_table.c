@@ -263,6 +263,37 @@ static const struct report_col reject_cols[] = {
 };
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* ---- notices.csv: one row per listed employer, the notice beside it ---- */
+
+static const struct employer_rec *
+reg_of(const struct run_info *ri, size_t r)
+{
+    int k = EMP(ri, r)->registry;
+    return k >= 0 && (size_t)k < ri->ds->nemps ? &ri->ds->emps[k] : NULL;
+}
+static void n_file(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
+{ report_notice_name(EMP(ri, r), b, REPORT_CELL_BUF); c->s = b; }
+static void n_unit(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
+{ const struct employer_rec *g = reg_of(ri, r); (void)b;
+  c->s = g && g->unit_code ? g->unit_code : ""; }
+static void n_address(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
+{ const struct employer_rec *g = reg_of(ri, r); (void)b;
+  c->s = g && g->address ? g->address : ""; }
+
+static const struct report_col notice_cols[] = {
+    {"file", RC_TEXT, NULL, n_file},
+    {"employer_name", RC_TEXT, NULL, e_name},
+    {"employer_tax_id", RC_ID, NULL, e_emp},
+    {"unit_code", RC_TEXT, NULL, n_unit},
+    {"address", RC_TEXT, NULL, n_address},
+    {"area", RC_TEXT, NULL, e_area},
+    {"not_enrolled", RC_INT, NULL, e_not_enrolled},
+    {"partial", RC_INT, NULL, e_partial},
+    {"deducted_not_enrolled", RC_INT, NULL, e_dne},
+    {"est_arrears", RC_MONEY, NULL, e_arrears},
+};
+
 const struct report_table report_employers_table = {employer_cols, NCOLS(employer_cols)};
+const struct report_table report_notices_table = {notice_cols, NCOLS(notice_cols)};
 const struct report_table report_employees_table = {employee_cols, NCOLS(employee_cols)};
 const struct report_table report_rejects_table = {reject_cols, NCOLS(reject_cols)};

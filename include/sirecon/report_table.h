@@ -54,5 +54,16 @@ struct report_table {
 extern const struct report_table report_employers_table;
 extern const struct report_table report_employees_table;
 extern const struct report_table report_rejects_table;
+/* notices.csv: listed employers by index into ri->res->emps. */
+extern const struct report_table report_notices_table;
+
+/* Write table t to c: the header row from the keys, then one row per entry
+ * of idx (NULL: rows 0..n-1), each cell as its type says (report_csv.c). */
+struct csvout;
+void report_csv_table(const struct run_info *ri, struct csvout *c,
+                      const struct report_table *t, const size_t *idx, size_t n);
+
+/* "RANK-CODE.xlsx", the notice of a listed employer, into buf. */
+void report_notice_name(const struct employer_sum *e, char *buf, size_t n);
 
 #endif
