@@ -344,24 +344,24 @@ take_by_content(struct cand *cd, int f, int c)
 }
 
 /* Whether nearly every value of column c under the header names a change
- * ("Tăng …", "Giảm …", "Điều chỉnh …"): a change-type column. */
+ * in words ("Tăng …", "Giảm …", "Điều chỉnh …", values_change_word; the
+ * one-letter codes of a change-type column are not asked for: a plan-code
+ * column of "TM" is no change type): a change-type column. */
 static bool
 change_words(const struct ctx *cx, int last, int skip, int c)
 {
     int n = 0, words = 0;
-    char f[64];
 
     for (int r = last + 1; r < cx->nrows; r++) {
         const struct hrow *row = &cx->rows[r];
+        values_change ch;
         if (r == skip || (size_t)c >= row->ncells)
             continue;
-        size_t k = names_fold_words(row->cells[c].s, row->cells[c].n, f, sizeof f);
-        if (k == 0)
+        ch = values_change_word(row->cells[c].s, row->cells[c].n, false);
+        if (ch == CHANGE_NONE)
             continue;
         n++;
-        words += strncmp(f, "tang ", 5) == 0 || strcmp(f, "tang") == 0 ||
-                 strncmp(f, "giam ", 5) == 0 || strcmp(f, "giam") == 0 ||
-                 strncmp(f, "dieu chinh", 10) == 0;
+        words += ch != CHANGE_BAD;
     }
     return n >= 1 && 10 * words >= 9 * n;
 }

@@ -569,58 +569,6 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     file_of(st)->loaded++;
 }
 
-/* Change types of an SI change report (D02-LT "Tăng / Giảm / Điều chỉnh"). */
-enum { CHANGE_NONE = 0, CHANGE_INCREASE, CHANGE_DECREASE, CHANGE_ADJUST, CHANGE_BAD };
-
-/*
- * The change type a text names: "Tăng", "Giảm", "Điều chỉnh" (also
- * "increase", "decrease", "adjustment"), after a section number ("I.",
- * "II -", "A)", "Phần 1:"); `cell` also takes the one-letter codes of a
- * change-type column ("T", "G", "ĐC").  Words after the first ("Tăng lao
- * động", "Giảm do nghỉ việc") do not matter.
- */
-STATIC int
-load_change_word(const char *s, size_t n, bool cell)
-{
-    static const char *const roman[] = {"i", "ii", "iii", "iv", "v", "vi", "a", "b", "c",
-                                        "d", "phan", "muc", "part", "section"};
-    char buf[128];
-    const char *p = buf;
-
-    if (n == 0 || n > 100)
-        return n == 0 ? CHANGE_NONE : CHANGE_BAD;
-    names_fold_words(s, n, buf, sizeof buf);
-    for (;;) { /* section numbering */
-        size_t k = strcspn(p, " ");
-        bool num = (p[0] >= '0' && p[0] <= '9') || p[0] == '(' || p[0] == ')';
-        for (size_t i = 0; !num && i < sizeof roman / sizeof roman[0]; i++)
-            num = strlen(roman[i]) == k && strncmp(p, roman[i], k) == 0 && p[k] == ' ';
-        if (!num || p[k] == '\0')
-            break;
-        p += k + 1;
-    }
-    if (strncmp(p, "tang", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
-        return CHANGE_INCREASE;
-    if (strncmp(p, "giam", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
-        return CHANGE_DECREASE;
-    if (strncmp(p, "dieu chinh", 10) == 0 && (p[10] == '\0' || p[10] == ' '))
-        return CHANGE_ADJUST;
-    if (strncmp(p, "increase", 8) == 0)
-        return CHANGE_INCREASE;
-    if (strncmp(p, "decrease", 8) == 0)
-        return CHANGE_DECREASE;
-    if (strncmp(p, "adjust", 6) == 0)
-        return CHANGE_ADJUST;
-    if (cell) {
-        if (strcmp(p, "t") == 0 || strcmp(p, "tm") == 0)
-            return CHANGE_INCREASE;
-        if (strcmp(p, "g") == 0)
-            return CHANGE_DECREASE;
-        if (strcmp(p, "dc") == 0)
-            return CHANGE_ADJUST;
-    }
-    return CHANGE_BAD;
-}
 
 /* An end month that says "still going": "-", "0", "...", "nay", "đến nay",
  * "hiện tại", "present" (as clerks fill the column). */
@@ -689,7 +637,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
          * "Tháng/năm kết thúc 03/2025", as HR exports write D02-LT rows):
          * coverage goes from the month after it on */
         struct cellref ct = cell(st, r, F_CHANGE_TYPE), te = cell(st, r, F_TO_MONTH);
-        int change0 = ct.n ? load_change_word(ct.s, ct.n, true) : st->section;
+        int change0 = ct.n ? (int)values_change_word(ct.s, ct.n, true) : st->section;
         if (change0 == CHANGE_DECREASE && !open_end(te) &&
             values_month(te.s, te.n, &m) == VAL_OK) {
             s.from_month = m + 1;
@@ -728,7 +676,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     c = cell(st, r, F_PLAN_CODE);
     s.plan_code = c.n ? text_same(st, c, 2) : "";
     c = cell(st, r, F_CHANGE_TYPE);
-    int change = c.n ? load_change_word(c.s, c.n, true) : st->section;
+    int change = c.n ? (int)values_change_word(c.s, c.n, true) : st->section;
     if (change == CHANGE_BAD) {
         snprintf(det, sizeof det, "not Tăng/Giảm/Điều chỉnh \"%.*s\"",
                  (int)(c.n > 30 ? 30 : c.n), c.s);
@@ -845,7 +793,7 @@ section_row(const struct table_row *r)
             continue; /* blank, a count or a column number beside the title */
         if (++texts > 1)
             return CHANGE_NONE;
-        w = load_change_word(s, n, false);
+        w = values_change_word(s, n, false);
         if (w == CHANGE_BAD)
             return CHANGE_NONE;
         found = w;

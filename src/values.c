@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "sirecon/common.h"
+#include "sirecon/names.h"
 #include "sirecon/values.h"
 
 #define YEAR_MIN 1900
@@ -620,4 +621,48 @@ values_money_str(int64_t v, char sep, char *buf)
         buf[k++] = d[i];
     }
     buf[k] = '\0';
+}
+
+/* The change type a text names (values.h). */
+values_change
+values_change_word(const char *s, size_t n, bool cell)
+{
+    static const char *const roman[] = {"i", "ii", "iii", "iv", "v", "vi", "a", "b", "c",
+                                        "d", "phan", "muc", "part", "section"};
+    char buf[128];
+    const char *p = buf;
+
+    if (n == 0 || n > 100)
+        return n == 0 ? CHANGE_NONE : CHANGE_BAD;
+    names_fold_words(s, n, buf, sizeof buf);
+    for (;;) { /* section numbering */
+        size_t k = strcspn(p, " ");
+        bool num = (p[0] >= '0' && p[0] <= '9') || p[0] == '(' || p[0] == ')';
+        for (size_t i = 0; !num && i < sizeof roman / sizeof roman[0]; i++)
+            num = strlen(roman[i]) == k && strncmp(p, roman[i], k) == 0 && p[k] == ' ';
+        if (!num || p[k] == '\0')
+            break;
+        p += k + 1;
+    }
+    if (strncmp(p, "tang", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
+        return CHANGE_INCREASE;
+    if (strncmp(p, "giam", 4) == 0 && (p[4] == '\0' || p[4] == ' '))
+        return CHANGE_DECREASE;
+    if (strncmp(p, "dieu chinh", 10) == 0 && (p[10] == '\0' || p[10] == ' '))
+        return CHANGE_ADJUST;
+    if (strncmp(p, "increase", 8) == 0)
+        return CHANGE_INCREASE;
+    if (strncmp(p, "decrease", 8) == 0)
+        return CHANGE_DECREASE;
+    if (strncmp(p, "adjust", 6) == 0)
+        return CHANGE_ADJUST;
+    if (cell) {
+        if (strcmp(p, "t") == 0 || strcmp(p, "tm") == 0)
+            return CHANGE_INCREASE;
+        if (strcmp(p, "g") == 0)
+            return CHANGE_DECREASE;
+        if (strcmp(p, "dc") == 0)
+            return CHANGE_ADJUST;
+    }
+    return CHANGE_BAD;
 }

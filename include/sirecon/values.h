@@ -8,6 +8,7 @@
 #ifndef SIRECON_VALUES_H
 #define SIRECON_VALUES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,5 +76,19 @@ void values_date_str(sdate d, char *buf);
 /* Whole VND with thousands separated by sep: 4730000 -> "4,730,000"
  * (buf >= 32). */
 void values_money_str(int64_t v, char sep, char *buf);
+
+/* Change types of an SI change report (D02-LT "Tăng / Giảm / Điều chỉnh"). */
+typedef enum values_change {
+    CHANGE_NONE = 0, CHANGE_INCREASE, CHANGE_DECREASE, CHANGE_ADJUST, CHANGE_BAD
+} values_change;
+
+/*
+ * values_change_word: the change type a text names: "Tăng", "Giảm", "Điều chỉnh" (also
+ * "increase", "decrease", "adjustment"), after a section number ("I.",
+ * "II -", "A)", "Phần 1:"); `cell` also takes the one-letter codes of a
+ * change-type column ("T", "G", "ĐC").  Words after the first ("Tăng lao
+ * động", "Giảm do nghỉ việc") do not matter.
+ */
+values_change values_change_word(const char *s, size_t n, bool cell);
 
 #endif

@@ -492,10 +492,32 @@ test_money_str(void **state)
     assert_string_equal(b, "-9,223,372,036,854,775,808");
 }
 
+/* Change types of SI change reports, as sections and as column values. */
+static void
+test_change_words(void **state)
+{
+    static const struct { const char *s; bool cell; int want; } c[] = {
+        {"I. Tăng", false, 1}, {"II. GIẢM", false, 2}, {"III. Điều chỉnh", false, 3},
+        {"Tăng lao động", false, 1}, {"Giảm do nghỉ việc", false, 2}, {"A) Tăng", false, 1},
+        {"Phần 2: Giảm", false, 2}, {"Tang", false, 1}, {"increase", false, 1},
+        {"Decrease", false, 2}, {"G", true, 2}, {"T", true, 1}, {"ĐC", true, 3},
+        {"G", false, 4}, {"Tổng cộng", false, 4}, {"Nguyễn Văn Tăng", false, 4},
+        {"", false, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        int got = (int) values_change_word(c[i].s, strlen(c[i].s), c[i].cell);
+        if (got != c[i].want)
+            print_error("\"%s\": got %d, want %d\n", c[i].s, got, c[i].want);
+        assert_int_equal(got, c[i].want);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_change_words),
         cmocka_unit_test(test_money_str),
         cmocka_unit_test(test_date_table),
         cmocka_unit_test(test_date_serial_sequence),
