@@ -8,7 +8,7 @@
  * labels and content).
  *
  * The knowledge is the tables below, one per form, taken from the forms'
- * own exports (fixtures/forms, ../shared/forms): per column its indicator
+ * own exports (fixtures/forms): per column its indicator
  * ("[06]", "(1)") or machine field code ("HoTen"), the label words that head
  * it, and its field.  The matcher is small: find the column-number row (or
  * the field-code row), read each column's indicator, pick the form whose

@@ -605,8 +605,8 @@ form_label(const struct hrow *rows, int first, int last, int c)
 /* The header map of a file recognised as an official form: the form's own
  * columns, the title block above its header, its schedule. */
 static void
-fill_from_form(file_kind kind, const struct hrow *rows, size_t nrows,
-               const struct form_match *fm, struct header_map *m)
+fill_from_form(file_kind kind, const struct hrow *rows, const struct form_match *fm,
+               struct header_map *m)
 {
     int w = 0;
     char f[FOLD_MAX];
@@ -653,7 +653,6 @@ fill_from_form(file_kind kind, const struct hrow *rows, size_t nrows,
             m->hdr_fold[l * w + c] = xstrdup(f);
         }
     }
-    (void)nrows;
     hdr_scan_title(kind, rows, m->first, m);
     if (fm->def->schedule)
         m->schedule = fm->def->schedule;
@@ -685,7 +684,7 @@ header_detect(file_kind kind, const struct hrow *rows, size_t nrows,
                                 forms_name(fm.def, name, sizeof name), fm.def->refuse);
             }
             if (fm.def->kind == kind) {
-                fill_from_form(kind, rows, nrows, &fm, out);
+                fill_from_form(kind, rows, &fm, out);
                 return SIRECON_OK;
             }
         }

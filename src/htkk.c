@@ -41,7 +41,7 @@ static const struct ind ind_05_2[] = {
     {"ct11", C_INCOME}, {"ct15", C_WITHHELD},
 };
 
-/* The rest of each appendix's layout (DOMAIN.md "HTKK XML"): a person's
+/* The rest of each appendix's layout (docs/inputs.md, "Formats"): a person's
  * indicators ct07..(last), with sub-indicators such as ct15.1, and the
  * appendix's totals; sirecon reads only those above. */
 struct layout {

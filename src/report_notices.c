@@ -71,12 +71,6 @@ fmt(struct nw *w, bool bold, double size, const char *num, bool border, bool wra
     return f;
 }
 
-/* The registry row of an employer (the index found it, match_run), or NULL. */
-static const struct employer_rec *
-registry_of(const struct dataset *ds, const struct employer_sum *e)
-{
-    return e->registry >= 0 && (size_t)e->registry < ds->nemps ? &ds->emps[e->registry] : NULL;
-}
 
 void
 report_notice_name(const struct employer_sum *e, char *buf, size_t n)
@@ -313,7 +307,7 @@ notice_worker(void *arg)
         report_notice_name(e, name, sizeof name);
         snprintf(path, sizeof path, "%s/%s", j->sub, name);
         memset(&d, 0, sizeof d);
-        st = write_notice(j->ri, e, registry_of(j->ri->ds, e), path, &d);
+        st = write_notice(j->ri, e, report_registry_row(j->ri->ds, e), path, &d);
         /* hashed here, on the worker, while the file is fresh in the cache */
         if (st == SIRECON_OK && j->sha256 && outdir_sha256_file(path, j->sha256[i]) != SIRECON_OK)
             st = diag_set(&d, SIRECON_ERR_IO, path, 0, "cannot read back a notice to hash it");

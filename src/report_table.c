@@ -265,19 +265,18 @@ static const struct report_col reject_cols[] = {
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* ---- notices.csv: one row per listed employer, the notice beside it ---- */
 
-static const struct employer_rec *
-reg_of(const struct run_info *ri, size_t r)
+const struct employer_rec *
+report_registry_row(const struct dataset *ds, const struct employer_sum *e)
 {
-    int k = EMP(ri, r)->registry;
-    return k >= 0 && (size_t)k < ri->ds->nemps ? &ri->ds->emps[k] : NULL;
+    return e->registry >= 0 && (size_t)e->registry < ds->nemps ? &ds->emps[e->registry] : NULL;
 }
 static void n_file(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
 { report_notice_name(EMP(ri, r), b, REPORT_CELL_BUF); c->s = b; }
 static void n_unit(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
-{ const struct employer_rec *g = reg_of(ri, r); (void)b;
+{ const struct employer_rec *g = report_registry_row(ri->ds, EMP(ri, r)); (void)b;
   c->s = g && g->unit_code ? g->unit_code : ""; }
 static void n_address(const struct run_info *ri, size_t r, struct report_cell *c, char *b)
-{ const struct employer_rec *g = reg_of(ri, r); (void)b;
+{ const struct employer_rec *g = report_registry_row(ri->ds, EMP(ri, r)); (void)b;
   c->s = g && g->address ? g->address : ""; }
 
 static const struct report_col notice_cols[] = {

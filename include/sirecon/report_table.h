@@ -63,6 +63,10 @@ struct csvout;
 void report_csv_table(const struct run_info *ri, struct csvout *c,
                       const struct report_table *t, const size_t *idx, size_t n);
 
+/* An employer's registry row (the index found it, match_run), or NULL. */
+const struct employer_rec *report_registry_row(const struct dataset *ds,
+                                               const struct employer_sum *e);
+
 /* "RANK-CODE.xlsx", the notice of a listed employer, into buf. */
 void report_notice_name(const struct employer_sum *e, char *buf, size_t n);
 
