@@ -520,6 +520,23 @@ ids_key(id_kind k, const char *text)
     return ((uint64_t)k << 61) | ((uint64_t)(n & 31) << 56) | (x & ((1ull << 56) - 1));
 }
 
+int
+ids_key_cccd_birth_year(uint64_t key)
+{
+    uint64_t x = key & ((1ull << 56) - 1);
+    int prov, century;
+
+    /* the key of a 12-digit ID holds its digits as one number below 10^12;
+     * a passport's (base 37) is another kind */
+    if ((key >> 61) != IDK_PERSONAL || ((key >> 56) & 31) != 12 || x >= 1000000000000ull)
+        return 0;
+    prov = (int)(x / 1000000000ull);
+    century = (int)(x / 100000000ull % 10);
+    if (prov < 1 || prov > 96 || century > 5)
+        return 0;
+    return 1900 + (century / 2) * 100 + (int)(x / 1000000ull % 100);
+}
+
 id_kind
 ids_key_kind(uint64_t key)
 {

@@ -85,7 +85,9 @@ struct lstate {
     const char *t_emp, *t_emp_name, *t_unit;
     uint32_t t_emp_ord;         /* t_emp's ordinal (intern_emp) */
     const char **codes;         /* the file's employer codes by ordinal */
-    size_t ncodes, capcodes;
+    uint64_t *code_keys;        /* by ordinal: the code's first 10 digits as a
+                                   personal tax code key (own_code) */
+    size_t ncodes, capcodes, capcode_keys;
     unsigned t_emp_flags;
     int t_year;
     bool after_total;           /* a totals row was seen since the last header */
@@ -303,6 +305,21 @@ person_id(struct lstate *st, const struct table_row *r, field_id f, id_column co
     }
 }
 
+/* The key a person's tax code has when it is the employer's own code (its
+ * first 10 digits), 0 when the code is shorter: computed once per distinct
+ * code (intern_emp), compared per row (own_code). */
+static uint64_t
+own_code_key(const char *emp)
+{
+    char e[11];
+
+    if (strlen(emp) < 10)
+        return 0;
+    memcpy(e, emp, 10);
+    e[10] = '\0';
+    return ids_key(IDK_TAXCODE, e);
+}
+
 /* The file's one copy of an employer code (normalized: 10 or 13 digits):
  * two cells that normalize alike ("0100233488", "0100-233-488") share it.
  * *ord: its ordinal among the file's codes, which the records carry in
@@ -317,6 +334,9 @@ intern_emp(struct lstate *st, const char *code, uint32_t *ord)
         b->val = arena_strdup(&st->ds->a, code);
         b->ord = (uint32_t)st->ncodes;
         st->codes = xgrow(st->codes, &st->capcodes, st->ncodes + 1, sizeof *st->codes);
+        st->code_keys = xgrow(st->code_keys, &st->capcode_keys, st->ncodes + 1,
+                              sizeof *st->code_keys);
+        st->code_keys[st->ncodes] = own_code_key(code);
         st->codes[st->ncodes++] = b->val;
     }
     *ord = b->ord;
@@ -411,29 +431,23 @@ birth(struct lstate *st, const struct table_row *r)
 }
 
 /* Whether a person's tax code is the employer's own (its first 10 digits):
- * typed into every employee's cell, it says nothing about the person. */
+ * typed into every employee's cell, it says nothing about the person.
+ * ord: the employer code's ordinal (intern_emp), UINT32_MAX when none. */
 static bool
-own_code(uint64_t taxcode, const char *emp)
+own_code(const struct lstate *st, uint64_t taxcode, uint32_t ord)
 {
-    char e[11];
-
-    if (taxcode == 0 || emp == NULL || strlen(emp) < 10)
-        return false;
-    memcpy(e, emp, 10);
-    e[10] = '\0';
-    return ids_key(IDK_TAXCODE, e) == taxcode;
+    return taxcode != 0 && ord < st->ncodes && st->code_keys[ord] == taxcode;
 }
 
 static void
 check_birth_year(const struct person_ids *ids, sdate b, uint32_t *flags)
 {
-    char pid[IDS_MAX];
     uint64_t personal = ids_get(ids, IDK_PERSONAL);
     int y;
 
     if (b == 0 || personal == 0)
         return;
-    y = ids_cccd_birth_year(ids_key_text(personal, pid));
+    y = ids_key_cccd_birth_year(personal);
     if (y != 0 && y != b / 10000)
         *flags |= RF_ID_BIRTH_YEAR_MISMATCH;
 }
@@ -500,7 +514,7 @@ load_tax_row(struct lstate *st, const struct table_row *r)
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &ids, &fl);
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &ids, &fl);
-    if (own_code(ids.id[IDK_TAXCODE], t.emp)) {
+    if (own_code(st, ids.id[IDK_TAXCODE], t.emp_id)) {
         /* the employer's own code typed in the person's column */
         ids.id[IDK_TAXCODE] = 0;
         fl |= IDF_PLACEHOLDER;
@@ -617,7 +631,7 @@ load_si_row(struct lstate *st, const struct table_row *r)
     person_id(st, r, F_SI_NUMBER, IDCOL_SI, &ids, &fl);
     person_id(st, r, F_ID_NUMBER, IDCOL_IDNUMBER, &ids, &fl);
     person_id(st, r, F_EMPLOYEE_TAX_ID, IDCOL_TAXCODE, &ids, &fl);
-    if (own_code(ids.id[IDK_TAXCODE], s.emp)) {
+    if (own_code(st, ids.id[IDK_TAXCODE], s.emp_id)) {
         ids.id[IDK_TAXCODE] = 0; /* the employer's own code */
         fl |= IDF_PLACEHOLDER;
     }
@@ -1291,6 +1305,7 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
         fo->nemp_codes = (uint32_t)st.ncodes;
     }
     free(st.codes);
+    free(st.code_keys);
     names_cache_clear();
     arena_free(&st.tmp);
     free(st.texts);

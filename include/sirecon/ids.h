@@ -98,6 +98,9 @@ int ids_cccd_sex(const char *pid);
  */
 uint64_t ids_key(id_kind k, const char *text);
 const char *ids_key_text(uint64_t key, char out[IDS_MAX]);
+/* ids_cccd_birth_year() of a key's text, read from the key's digits
+ * (no text made): 0 unless a 12-digit personal ID of a domestic CCCD. */
+int ids_key_cccd_birth_year(uint64_t key);
 id_kind ids_key_kind(uint64_t key);
 int ids_key_cmp(uint64_t a, uint64_t b);
 

@@ -358,6 +358,43 @@ test_cccd_birth_year_and_sex(void **state)
     assert_int_equal(ids_cccd_sex(NULL), 0);
 }
 
+/* The birth year read from a key's digits is the one read from its text,
+ * for every ID the tests above name and for IDs made digit by digit. */
+static void
+test_key_cccd_birth_year(void **state)
+{
+    static const char *const pids[] = {
+        "034087001234", "034187001234", "001203001234", "079300001234", "001499001234",
+        "001599001234", "001687001234", "134087001234", "000000000001", "000185001234",
+        "097085001234", "096185001234", "034987001234", "999999999999",
+    };
+    char pid[IDS_MAX], back[IDS_MAX];
+    unsigned seed = 7;
+
+    (void)state;
+    for (size_t i = 0; i < N_OF(pids); i++)
+        assert_int_equal(ids_key_cccd_birth_year(ids_key(IDK_PERSONAL, pids[i])),
+                         ids_cccd_birth_year(pids[i]));
+    for (int i = 0; i < 20000; i++) {
+        for (int k = 0; k < 12; k++) {
+            seed = seed * 1103515245u + 12345u;
+            /* province digits mostly small, so that some are domestic */
+            pid[k] = (char)('0' + (k == 0 ? (seed >> 16) % 2 : (seed >> 16) % 10));
+        }
+        pid[12] = '\0';
+        uint64_t key = ids_key(IDK_PERSONAL, pid);
+        assert_string_equal(ids_key_text(key, back), pid);
+        if (ids_key_cccd_birth_year(key) != ids_cccd_birth_year(pid))
+            fail_msg("%s: key %d, text %d", pid, ids_key_cccd_birth_year(key),
+                     ids_cccd_birth_year(pid));
+    }
+    /* other kinds and lengths carry no birth year */
+    assert_int_equal(ids_key_cccd_birth_year(ids_key(IDK_TAXCODE, "0340870012")), 0);
+    assert_int_equal(ids_key_cccd_birth_year(ids_key(IDK_CMND, "034087001")), 0);
+    assert_int_equal(ids_key_cccd_birth_year(ids_key(IDK_PERSONAL, "03408700123")), 0);
+    assert_int_equal(ids_key_cccd_birth_year(0), 0);
+}
+
 /* Issue 19: a birth year (and sex) only from a domestic CCCD, whose first
  * three digits are a province 001-096; an anonymised 000000000001 in an HTKK
  * declaration once made a 2025 employee born in 1900. */
@@ -482,6 +519,7 @@ main(void)
         cmocka_unit_test(test_twelve_digits_by_column),
         cmocka_unit_test(test_cccd_birth_year_and_sex),
         cmocka_unit_test(test_cccd_birth_year_needs_province),
+        cmocka_unit_test(test_key_cccd_birth_year),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_mask),
     };
