@@ -158,18 +158,53 @@ buckets_put(struct buckets *b, unsigned bucket, uint64_t key, uint32_t owner)
     x->owner = owner;
 }
 
+/* LSD radix sort of one bucket (a few hundred to a few thousand entries):
+ * 8 bits a pass, and only over the digits where its keys differ.  The keys
+ * of a bucket share their kind, length and low digit, so a 12-digit ID
+ * takes four or five passes; each pass clears 256 counts, where
+ * radix_core's six digits of 2048 would clear 96 KiB per bucket, more than
+ * the bucket's entries (measured: the clearing was a tenth of a national
+ * run's instructions).  Stable, as radix_core. */
+static void
+radix_bucket(struct id_entry *a, size_t n, struct id_entry *tmp)
+{
+    struct id_entry *src = a, *dst = tmp;
+    uint64_t diff = 0, k0 = a[0].key;
+    size_t cnt[256];
+
+    for (size_t i = 1; i < n; i++)
+        diff |= a[i].key ^ k0;
+    for (int shift = 0; shift < 64; shift += 8) {
+        if (((diff >> shift) & 0xff) == 0)
+            continue;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[(src[i].key >> shift) & 0xff]++;
+        for (size_t b = 0, sum = 0; b < 256; b++) {
+            size_t x = cnt[b];
+            cnt[b] = sum;
+            sum += x;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[(src[i].key >> shift) & 0xff]++] = src[i];
+        struct id_entry *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
 /* Sort every bucket by key (tmp: the largest bucket's size); a few entries
  * by insertion, which is stable too. */
 static void
 buckets_sort(struct buckets *b, struct id_entry *tmp)
 {
-    size_t (*cnt)[RADIX_SIZE] = xmalloc(RADIX_DIGITS * sizeof *cnt);
-
     for (unsigned i = 0; i < RADIX_SIZE; i++) {
         struct id_entry *a = b->e + b->start[i];
         size_t n = b->start[i + 1] - b->start[i];
         if (n > 48) {
-            radix_core(a, n, tmp, cnt);
+            radix_bucket(a, n, tmp);
             continue;
         }
         for (size_t j = 1; j < n; j++) {
@@ -180,7 +215,6 @@ buckets_sort(struct buckets *b, struct id_entry *tmp)
             a[q] = x;
         }
     }
-    free(cnt);
 }
 
 /* The identifiers of record number owner (tax, then SI, then crosswalk). */
