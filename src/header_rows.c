@@ -628,6 +628,18 @@ fold_cell(const struct hrow *row, int c, char *f, size_t fsz)
     return header_fold(row->cells[c].s, row->cells[c].n, f, fsz) > 0;
 }
 
+/* Whether s[0..n) is one or more ASCII digits and nothing else. */
+static bool
+all_ascii_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)(s[i] - '0') > 9)
+            return false;
+    return true;
+}
+
 /* The first byte of the cell's fold (markers stripped), 0 when the fold is
  * empty.  Folds one character, not the cell: lets the per-row checks reject
  * most cells cheaply. */
@@ -641,6 +653,9 @@ first_folded_byte(const struct hrow *row, int c)
         return 0;
     s = row->cells[c].s;
     n = row->cells[c].n;
+    if (all_ascii_digits(s, n))
+        return (unsigned char)s[0]; /* no marker to strip, no space to trim:
+                                       an ID, amount or row number (most cells) */
     header_strip_marker(&s, &n);
     for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
@@ -853,6 +868,8 @@ cell_is_residue(const struct hrow *row, size_t c)
     size_t n = row->cells[c].n;
 
     values_trim(&s, &n);
+    if (n == 0 || n > 7 || (s[0] != '#' && s[0] != '0' && s[0] != '-'))
+        return false; /* every residue starts so and is short */
     for (size_t i = 0; i < NELEM(v); i++)
         if (n == strlen(v[i]) && memcmp(s, v[i], n) == 0)
             return true;

@@ -920,6 +920,12 @@ test_classify(void **state)
         {R("Cộng", "", "", "", "", "430.000.000"), ROW_TOTAL},
         {R("", "Total", "", "", "", "430000000"), ROW_TOTAL},
         {R("", "", "", "", "", "430000000", "", "", "", "", "", "", "Tổng"), ROW_TOTAL},
+        /* a total behind a number marker; a cell of digits alone is never one
+         * (the per-row fast path of first_folded_byte) */
+        {R("1. Tổng cộng", "", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("(1) Cộng", "", "", "", "", "430.000.000"), ROW_TOTAL},
+        {R("0300877271", "", "", "", "034190000125", "100000000"), ROW_DATA},
+        {R("00", "", "", "", "", "430000000"), ROW_DATA},
         /* people whose names look like totals words are data when they have an ID */
         {R("3", "Tống", "8012345678", "", "", "100000000"), ROW_DATA},
         {R("4", "Tổng Văn Công", "", "", "034190000123", "100000000"), ROW_DATA},
