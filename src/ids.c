@@ -179,6 +179,15 @@ ids_clean(const char *in, size_t n, char out[IDS_MAX], size_t *len)
     *len = 0;
     if (in == NULL)
         return IDS_CL_EMPTY;
+    /* most cells: digits only, nothing to trim, unwrap or drop; straight
+     * to the filler check below (the loop would copy them one by one) */
+    for (i = 0; i < n && i + 1 < IDS_MAX && is_digit(s[i]); i++)
+        ;
+    if (i == n && n > 0) {
+        memcpy(out, s, n);
+        o = n;
+        goto filler;
+    }
     trim_u(&s, &n);
     /* Excel's ="0123" keeps the zero; the wrapper may survive an export. */
     if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
@@ -229,10 +238,13 @@ ids_clean(const char *in, size_t n, char out[IDS_MAX], size_t *len)
             return IDS_CL_MALFORMED;
         }
     }
+    if (o == 0) {
+        out[0] = '\0';
+        return had_sep ? IDS_CL_PLACEHOLDER : IDS_CL_EMPTY; /* "-", "..." */
+    }
+filler:
     out[o] = '\0';
     *len = o;
-    if (o == 0)
-        return had_sep ? IDS_CL_PLACEHOLDER : IDS_CL_EMPTY; /* "-", "..." */
     /* "0", 000000000, 111111111: a filler where an ID was required. */
     if (is_digit((unsigned char)out[0])) {
         for (i = 1; i < o && out[i] == out[0]; i++)

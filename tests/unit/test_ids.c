@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -395,6 +396,37 @@ test_key_cccd_birth_year(void **state)
     assert_int_equal(ids_key_cccd_birth_year(0), 0);
 }
 
+/* A cell of digits alone takes ids_clean's short path; the same digits
+ * with a space around them take the long one: both read alike, in every
+ * column, at every length (fillers, lost zeros, too long). */
+static void
+test_digits_short_path(void **state)
+{
+    static const id_column cols[] = {IDCOL_TAXCODE, IDCOL_IDNUMBER, IDCOL_CMND, IDCOL_SI};
+    char digits[40], spaced[44], a[IDS_MAX], b[IDS_MAX];
+    unsigned seed = 11;
+
+    (void)state;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 1 + (size_t)round % 34;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* a run of one digit now and then: the filler check */
+            digits[i] = (char)('0' + (round % 7 == 0 ? 0 : (seed >> 16) % 10));
+        }
+        digits[n] = '\0';
+        snprintf(spaced, sizeof spaced, " %s ", digits);
+        for (size_t c = 0; c < N_OF(cols); c++) {
+            unsigned fa = 99, fb = 99;
+            id_kind ka = ids_person(cols[c], digits, n, a, &fa);
+            id_kind kb = ids_person(cols[c], spaced, n + 2, b, &fb);
+            if (ka != kb || fa != fb || strcmp(a, b) != 0)
+                fail_msg("%s in column %d: kind %d/%d flags %u/%u '%s'/'%s'", digits,
+                         (int)cols[c], ka, kb, fa, fb, a, b);
+        }
+    }
+}
+
 /* Issue 19: a birth year (and sex) only from a domestic CCCD, whose first
  * three digits are a province 001-096; an anonymised 000000000001 in an HTKK
  * declaration once made a 2025 employee born in 1900. */
@@ -520,6 +552,7 @@ main(void)
         cmocka_unit_test(test_cccd_birth_year_and_sex),
         cmocka_unit_test(test_cccd_birth_year_needs_province),
         cmocka_unit_test(test_key_cccd_birth_year),
+        cmocka_unit_test(test_digits_short_path),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_mask),
     };
