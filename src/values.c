@@ -455,6 +455,16 @@ values_money(const char *str, size_t n, int64_t *out)
 
     if (str == NULL)
         return VAL_EMPTY;
+    /* most cells: digits alone, one group (money_body's reading of them) */
+    for (k = 0; k < n && is_digit(s[k]); k++)
+        ;
+    if (k == n && n > 0) {
+        for (k = 0, v = 0; k < n; k++)
+            if ((v = v * 10 + (s[k] - '0')) > MONEY_MAX)
+                return VAL_BAD;
+        *out = v;
+        return VAL_OK;
+    }
     trim(&s, &n);
     if ((k = currency_suffix(s, n)) > 0) {
         n -= k;

@@ -368,6 +368,37 @@ test_money_table(void **state)
     }
 }
 
+/* Digits alone take values_money's short path; the same with a space
+ * after them take the long one: alike at every length, up to the cap. */
+static void
+test_money_digits_short_path(void **state)
+{
+    char digits[40], spaced[44];
+    unsigned seed = 5;
+
+    (void)state;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 1 + (size_t)round % 20;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            digits[i] = (char)('0' + (seed >> 16) % 10);
+        }
+        digits[n] = '\0';
+        snprintf(spaced, sizeof spaced, "%s ", digits);
+        int64_t a = -1, b = -1;
+        val_result ra = values_money(digits, n, &a), rb = values_money(spaced, n + 1, &b);
+        if (ra != rb || (ra == VAL_OK && a != b))
+            fail_msg("\"%s\": %d %lld, spaced %d %lld", digits, (int)ra, (long long)a,
+                     (int)rb, (long long)b);
+    }
+    int64_t v = -1;
+    assert_int_equal(values_money("1000000000000000", 16, &v), VAL_OK);
+    assert_int_equal(v, 1000000000000000LL);
+    assert_int_equal(values_money("1000000000000001", 16, &v), VAL_BAD);
+    /* past the cap in the first group, then grouped: still a grouping fault */
+    assert_int_equal(values_money("1000000000000001,000", 20, &v), VAL_BAD_GROUPING);
+}
+
 static void
 test_int_table(void **state)
 {
@@ -525,6 +556,7 @@ main(void)
         cmocka_unit_test(test_month_range),
         cmocka_unit_test(test_month_order),
         cmocka_unit_test(test_money_table),
+        cmocka_unit_test(test_money_digits_short_path),
         cmocka_unit_test(test_int_table),
         cmocka_unit_test(test_lengths_respected),
         cmocka_unit_test(test_format),
