@@ -186,16 +186,24 @@ feeder_free(struct feeder *f)
 }
 
 /*
- * A whole line (ending in LF) with no quote and no CR before its line end,
- * at the start of a row, is split here instead of by libcsv: cells at the
- * delimiter, spaces (' ') around each trimmed, a CRLF taken as one line
- * end, a line of spaces a blank row -- what libcsv makes of such a line
- * (test_table checks the two against each other on generated lines).
- * Most lines of a large export are like that, and libcsv's byte-by-byte
- * state machine was the biggest single cost of loading one (issue 11).
- * Anything else (quotes, a stray CR, an unfinished row, a field past
- * TABLE_MAX_FIELD) goes to libcsv.  "At the start of a row" is libcsv's
- * own state, read from its public struct (pstate 0: ROW_NOT_BEGUN).
+ * A whole line (ending in LF) with no CR before its line end, at the start
+ * of a row, whose quotes (if any) only enclose whole fields, is split here
+ * instead of by libcsv: cells at the delimiter, spaces (' ') around each
+ * unquoted cell trimmed, a CRLF taken as one line end, a line of spaces a
+ * blank row -- what libcsv makes of such a line (test_table checks the two
+ * against each other on generated lines).  A quoted field is taken only in
+ * its simplest form: its opening quote is the first byte of the field (right
+ * after the line start or a delimiter), its closing quote is the next quote
+ * and is followed directly by a delimiter or the line end; its cell is the
+ * bytes between the quotes, untrimmed ("" an empty cell).  Most lines of a
+ * large export are like that (a name with a comma in it is quoted), and
+ * libcsv's byte-by-byte state machine was the biggest single cost of
+ * loading one (issue 11).  Anything else (a doubled quote, a quote inside
+ * an unquoted field, spaces between a quote and the delimiter, a quote
+ * left open at the line end, a stray CR, an unfinished row, a line past
+ * TABLE_MAX_FIELD) goes to libcsv, the cells of the line split so far
+ * dropped.  "At the start of a row" is libcsv's own state, read from its
+ * public struct (pstate 0: ROW_NOT_BEGUN).
  */
 STATIC bool table_plain_lines = true; /* false: every line to libcsv (tests) */
 
@@ -204,39 +212,63 @@ plain_line(struct feeder *f, const char *s, size_t len)
 {
     struct tstate *t = &f->t;
     size_t n = len - 1; /* without the LF */
-    const char *end, *p;
+    const char *end, *p, *quote;
 
     if (!table_plain_lines || f->p.pstate != 0 || t->row_line != t->line || n > TABLE_MAX_FIELD)
         return false;
     if (n > 0 && s[n - 1] == '\r')
         n--;
-    if (memchr(s, '"', n) != NULL || memchr(s, '\r', n) != NULL)
+    if (memchr(s, '\r', n) != NULL)
         return false;
     end = s + n;
-    p = s;
-    while (p < end && *p == ' ')
-        p++;
-    if (p < end) { /* else a blank row: no cells */
+    quote = memchr(s, '"', n);
+    if (quote == NULL) {
         p = s;
-        for (;;) {
-            const char *q = memchr(p, f->delim, (size_t)(end - p));
-            const char *e = q ? q : end;
-            const char *b = p;
+        while (p < end && *p == ' ')
+            p++;
+        if (p == end) /* a blank row: no cells */
+            goto row;
+    } else if (f->delim == '"') {
+        return false;
+    }
+    p = s;
+    for (;;) {
+        const char *q, *b, *e;
+        if (p == quote) {
+            /* a quoted field: up to the next quote, then a delimiter or the end */
+            b = p + 1;
+            e = memchr(b, '"', (size_t)(end - b));
+            if (e == NULL || (e + 1 < end && e[1] != f->delim))
+                goto libcsv;
+            q = e + 1 < end ? e + 1 : NULL;
+            on_field((void *)(uintptr_t)b, (size_t)(e - b), t);
+            if (q != NULL)
+                quote = memchr(q + 1, '"', (size_t)(end - (q + 1)));
+        } else {
+            q = memchr(p, f->delim, (size_t)(end - p));
+            e = q ? q : end;
+            if (quote != NULL && quote < e)
+                goto libcsv; /* a quote inside an unquoted field */
+            b = p;
             while (b < e && *b == ' ')
                 b++;
             while (e > b && e[-1] == ' ')
                 e--;
             on_field((void *)(uintptr_t)b, (size_t)(e - b), t);
-            if (q == NULL)
-                break;
-            p = q + 1;
         }
+        if (q == NULL)
+            break;
+        p = q + 1;
     }
+row:
     t->last_term = '\n';
     emit(t, t->row_line);
     t->row_line = t->line + 1;
     t->rowbytes = 0;
     return true;
+libcsv:
+    t->bufn = t->noff = 0; /* the row had no cells before this line */
+    return false;
 }
 
 /*

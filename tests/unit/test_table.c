@@ -4,9 +4,9 @@
  * with an error "ERR(CODE)@LINE"; rows are separated by one space.  Cells
  * longer than 32 bytes print as "<N bytes>" so the 64 KiB cases stay short.
  * Covered: LF, CRLF, the BOM (left in place: stripping it is source.c's
- * job), blank lines, quoted newlines, quote at EOF, stray quotes, ragged
- * rows, field length limit, final line without newline, delimiters,
- * trimming, and the stop contract.  Then table_sniff_delim().
+ * job), blank lines, quoted fields, quoted newlines, quote at EOF, stray
+ * quotes, ragged rows, field length limit, final line without newline,
+ * delimiters, trimming, and the stop contract.  Then table_sniff_delim().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,6 +165,10 @@ static const struct ecase cases[] = {
      "[a|b|c]@1"},
     {"inner spaces are kept", " Nguyễn Văn  A ,x\n", ',', "[Nguyễn Văn  A|x]@1"},
     {"spaces inside quotes are kept", "\" a \",b\n", ',', "[ a |b]@1"},
+    {"simply quoted fields, an empty one, CRLF",
+     "1,\"Lê, Như\",,\"\",x\r\n\"a\"\r\n\"\"\n", ',', "[1|Lê, Như|||x]@1 [a]@2 []@3"},
+    {"spaces between quote and delimiter, before a quote", "\"a\"  ,b\n \"c\",d\n", ',',
+     "[a|b]@1 [c|d]@2"},
     {"tabs are delimiters in a tab file", "\ta\t\tb \t c\n", '\t', "[|a||b|c]@1"},
     {"tabs are not trimmed in a comma file", "\ta\t,b\n", ',', "[\ta\t|b]@1"},
 };
@@ -533,38 +537,113 @@ test_record_limit(void **state)
     free(in);
 }
 
-/* The quote-free line fast path (plain_line) against libcsv itself:
- * random inputs over a small alphabet (delimiters, spaces, CR, LF, quotes,
- * a two-byte letter) give the same events either way, in one piece and in
- * a stream of small pieces. */
+/* The line fast path (plain_line) against libcsv itself, on generated
+ * inputs that give the same events either way, in one piece and in a
+ * stream of small pieces.  Half are random bytes over a small alphabet
+ * (delimiters, spaces, CR, LF, quotes, a two-byte letter); half are lines
+ * built field by field: unquoted cells, simple quoted ones ("Lê, Như Thơ",
+ * "" -- the fast path's) and the near-misses that stay on libcsv (a doubled
+ * quote, a quote mid-field, spaces between a quote and the delimiter or
+ * before an opening quote, text after a closing quote, a line break or CR
+ * inside quotes, a quote left open), ending in LF, CRLF, a lone CR or
+ * nothing. */
 extern bool table_plain_lines;
+
+static uint64_t
+xorshift(uint64_t *x)
+{
+    *x ^= *x << 13; *x ^= *x >> 7; *x ^= *x << 17;
+    return *x;
+}
+
+static size_t
+gen_bytes(uint64_t *x, char *in)
+{
+    static const char *const alpha[] = {"a", "b", " ", " ", ",", ";", "\t", "|", "\r",
+                                        "\n", "\n", "\n", "\"", "\xC4\x90", "\r\n"};
+    size_t n = 0, len = (size_t)(xorshift(x) % 40);
+
+    for (size_t i = 0; i < len; i++) {
+        uint64_t r = xorshift(x);
+        /* quotes rarely, so most lines take the fast path */
+        size_t pick = (size_t)(r % N_OF(alpha));
+        if (pick == 12 && r % 5 != 0)
+            pick = 0;
+        memcpy(in + n, alpha[pick], strlen(alpha[pick]));
+        n += strlen(alpha[pick]);
+    }
+    return n;
+}
+
+/* Up to 4 lines of up to 5 fields; *simple counts the lines with a quoted
+ * field that the fast path may take (all fields unquoted or simply quoted,
+ * ending in LF or CRLF). */
+static size_t
+gen_fields(uint64_t *x, char *in, char delim, int *simple)
+{
+    static const char *const text[] = {"a", "b", " ", "\xC4\x90", ",", ";", "\t", "|"};
+    static const char *const miss[] = {
+        "\"a\"\"b\"", "\"\"\"\"", "\"\"\"", "ab\"c", "a\"", "\"a\"  ", "\"\" ", "  \"a\"",
+        " \"\"", "\"a\"b", "\"\"x", "\"a\nb\"", "\"a\r\nb\"", "\"a\rb\"", "\"ab", "\"",
+    };
+    static const char *const ends[] = {"\n", "\n", "\n", "\r\n", "\r\n", "\r", ""};
+    size_t n = 0, lines = 1 + (size_t)(xorshift(x) % 4);
+
+    for (size_t l = 0; l < lines; l++) {
+        size_t fields = (size_t)(xorshift(x) % 6);
+        int quoted = 0, missed = 0;
+        for (size_t k = 0; k < fields; k++) {
+            uint64_t r = xorshift(x);
+            if (k > 0)
+                in[n++] = r % 23 ? delim : ',';
+            switch (r / 23 % 8) {
+            case 0: case 1: case 2: /* unquoted, maybe with spaces */
+                for (size_t i = (size_t)(r / 256 % 4); i > 0; i--) {
+                    const char *c = text[xorshift(x) % 4];
+                    memcpy(in + n, c, strlen(c));
+                    n += strlen(c);
+                }
+                break;
+            case 3: case 4: case 5: case 6: /* simply quoted, delimiters inside */
+                in[n++] = '"';
+                for (size_t i = (size_t)(r / 256 % 6); i > 0; i--) {
+                    const char *c = text[xorshift(x) % N_OF(text)];
+                    memcpy(in + n, c, strlen(c));
+                    n += strlen(c);
+                }
+                in[n++] = '"';
+                quoted = 1;
+                break;
+            default: { /* a near-miss */
+                const char *c = miss[r / 256 % N_OF(miss)];
+                memcpy(in + n, c, strlen(c));
+                n += strlen(c);
+                missed = 1;
+                break;
+            }
+            }
+        }
+        const char *e = ends[xorshift(x) % N_OF(ends)];
+        if (quoted && !missed && *e == '\n')
+            (*simple)++;
+        memcpy(in + n, e, strlen(e));
+        n += strlen(e);
+    }
+    return n;
+}
 
 static void
 test_plain_lines_as_libcsv(void **state)
 {
-    static const char *const alpha[] = {"a", "b", " ", " ", ",", ";", "\t", "|", "\r",
-                                        "\n", "\n", "\n", "\"", "\xC4\x90", "\r\n"};
     static const char delims[] = {',', ';', '\t', '|'};
     uint64_t x = 88172645463325252ull; /* xorshift: the same inputs every run */
-    char in[128];
-    int bad = 0;
+    char in[512];
+    int bad = 0, simple = 0;
 
     (void)state;
-    for (int k = 0; k < 20000 && bad < 5; k++) {
-        size_t n = 0;
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-        size_t len = (size_t)(x % 40);
-        for (size_t i = 0; i < len; i++) {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            /* quotes rarely, so most lines take the fast path */
-            size_t pick = (size_t)(x % N_OF(alpha));
-            if (pick == 12 && x % 5 != 0)
-                pick = 0;
-            const char *a = alpha[pick];
-            memcpy(in + n, a, strlen(a));
-            n += strlen(a);
-        }
-        char delim = delims[k % 4];
+    for (int k = 0; k < 40000 && bad < 5; k++) {
+        char delim = delims[k / 2 % 4];
+        size_t n = k % 2 ? gen_fields(&x, in, delim, &simple) : gen_bytes(&x, in);
         table_plain_lines = false;
         char *want = events_n(in, n, delim, 0);
         char *want_s = stream_events(in, n, delim, 3);
@@ -572,12 +651,14 @@ test_plain_lines_as_libcsv(void **state)
         char *got = events_n(in, n, delim, 0);
         char *got_s = stream_events(in, n, delim, 3);
         if (strcmp(want, got) != 0 || strcmp(want_s, got_s) != 0 || strcmp(want, want_s) != 0) {
-            print_error("input %d (%zu bytes):\n  libcsv: %s\n  fast:   %s\n", k, n, want, got);
+            print_error("input %d (%zu bytes): %.*s\n  libcsv: %s\n  fast:   %s\n", k, n,
+                        (int)n, in, want, got);
             bad++;
         }
         free(want); free(got); free(want_s); free(got_s);
     }
     assert_int_equal(bad, 0);
+    assert_true(simple > 5000); /* the quoted fast path had its share */
 }
 
 int
