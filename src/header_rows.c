@@ -656,6 +656,9 @@ first_folded_byte(const struct hrow *row, int c)
     if (all_ascii_digits(s, n))
         return (unsigned char)s[0]; /* no marker to strip, no space to trim:
                                        an ID, amount or row number (most cells) */
+    if (n > 0 && isalpha((unsigned char)s[0]))
+        return tolower((unsigned char)s[0]); /* no leading marker or space; a
+                                                trailing one stripped leaves it */
     header_strip_marker(&s, &n);
     for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
@@ -943,9 +946,8 @@ header_classify(const struct header_map *m, const struct hrow *row)
                 break;
             continue;
         }
-        for (size_t i = 0; i < NELEM(person); i++)
-            if (m->col[person[i]] == (int)c)
-                excluded = true;
+        for (size_t i = 0; i < NELEM(person) && !excluded; i++)
+            excluded = m->col[person[i]] == (int)c;
         if (!excluded && cell_is_total(row, (int)c))
             return ROW_TOTAL;
     }
