@@ -314,9 +314,11 @@ values_month(const char *str, size_t n, int *out)
     trim(&s, &n);
     if (n == 0)
         return VAL_EMPTY;
-    skip_month_word(&s, &n);
-    if (english_month(s, n, out))
-        return VAL_OK;                              /* Jan-25, Jan 2025 */
+    if (!is_digit(s[0])) { /* the month words and names all start with a letter */
+        skip_month_word(&s, &n);
+        if (english_month(s, n, out))
+            return VAL_OK;                          /* Jan-25, Jan 2025 */
+    }
     la = digits(s, n, &i, &a);
     if (la == 6 && i == n) {
         if (a / 100 >= 1900 && a / 100 <= 2100)
