@@ -174,12 +174,15 @@ manifest_write(const struct manifest_info *mi, struct diag *d)
         js_u(&j, employers_finding_name((finding)s), r->by_finding[s]);
     js_close(&j, '}');
     js_open(&j, "by_flag", '{');
-    for (unsigned b = 0; b < RF_FLAG_COUNT; b++) {
-        uint64_t n = 0;
-        for (size_t i = 0; i < ds->ntax; i++)
-            n += !ds->tax[i].duplicate && (ds->tax[i].flags & (1u << b));
-        js_u(&j, records_flag_name(b), n);
-    }
+    uint64_t nflag[RF_FLAG_COUNT] = {0};
+    for (size_t i = 0; i < ds->ntax; i++) /* one walk over the records, not one a flag */
+        for (uint32_t fl = ds->tax[i].duplicate ? 0 : ds->tax[i].flags; fl != 0; fl &= fl - 1) {
+            unsigned b = (unsigned)__builtin_ctz(fl);
+            if (b < RF_FLAG_COUNT)
+                nflag[b]++;
+        }
+    for (unsigned b = 0; b < RF_FLAG_COUNT; b++)
+        js_u(&j, records_flag_name(b), nflag[b]);
     js_close(&j, '}');
     int64_t arrears = 0;
     for (size_t k = 0; k < r->nlisted; k++)
