@@ -359,6 +359,17 @@ parse(const char *text, size_t n, char delim, table_row_fn fn, void *ctx,
 
     if (feeder_init(&f, delim, fn, ctx) != 0)
         return diag_set(d, SIRECON_ERR_NOMEM, NULL, 0, "csv_init failed");
+    if (release) {
+        /* the passes before the parse (SHA-256, encoding, line count) left
+         * the whole file resident: let it go now, before any record is
+         * made, and fault it back in as the parse goes (MADV_SEQUENTIAL
+         * reads ahead), so that at most a window of it is held beside the
+         * records (the load's peak: the file and the records together) */
+        uintptr_t lo = ((uintptr_t)text + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+        uintptr_t hi = ((uintptr_t)text + n) & ~(uintptr_t)(PAGE - 1);
+        if (hi > lo)
+            madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    }
     while (pos < n && !f.t.stop && rc == SIRECON_OK) {
         size_t k = n - pos < RELEASE_STEP ? n - pos : RELEASE_STEP;
         rc = feed(&f, text + pos, k, d);
