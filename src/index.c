@@ -645,7 +645,7 @@ ep_find(const struct index *ix, uint64_t k)
 }
 
 void
-index_build(struct index *ix, struct dataset *ds)
+index_build_heads(struct index *ix, struct dataset *ds, uint32_t *heads)
 {
     size_t i, n;
 
@@ -653,31 +653,12 @@ index_build(struct index *ix, struct dataset *ds)
     cluster(ix, ds);
     number_employers(ix, ds);
 
-    /* chains by employer and by person: heads in arrays indexed by
-     * employer number and by person (a record number), the records taken
-     * last to first and each put at the front of its chains, so a chain is
-     * in record order without an array of tails */
-    ix->next_emp = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_emp);
-    ix->next_ep = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_ep);
-    ix->next_p = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_p);
-    ix->p_head = xmalloc((ix->nnodes ? ix->nnodes : 1) * sizeof *ix->p_head);
-    for (i = 0; i < ix->nnodes; i++)
-        ix->p_head[i] = CHAIN_END;
-    for (i = ds->nsi; i-- > 0;) {
-        const struct si_rec *s = &ds->si[i];
-        ix->next_emp[i] = ix->next_ep[i] = ix->next_p[i] = CHAIN_END;
-        if (s->emp_id == UINT32_MAX)
-            continue;
-        ix->next_emp[i] = ix->emps[s->emp_id].si_head;
-        ix->emps[s->emp_id].si_head = (uint32_t)i;
-        if (s->person == PERSON_NONE)
-            continue;
-        ix->next_p[i] = ix->p_head[s->person];
-        ix->p_head[s->person] = (uint32_t)i;
-    }
     /* (employer, person) chains: runs of equal keys, the sort being stable
      * keeps each run in record order; the pairs' array then holds one
      * entry a run, its head (written over the runs already read) */
+    ix->next_ep = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_ep);
+    for (i = 0; i < ds->nsi; i++)
+        ix->next_ep[i] = CHAIN_END;
     ix->ep = sorted_pairs(ds->nsi, ix->nemp_ids, si_pair, ds, &n);
     for (i = 0; i < n;) {
         size_t j = i + 1;
@@ -687,6 +668,39 @@ index_build(struct index *ix, struct dataset *ds)
         i = j;
     }
     ix->ep = xrealloc(ix->ep, (ix->nep ? ix->nep : 1) * sizeof *ix->ep);
+    /* the tax records' heads now, before the chains below are made: the
+     * tax pairs' sort and the chains are not held at once (the run's peak
+     * is here, at 1 M rows) */
+    if (heads != NULL)
+        index_emp_person_heads(ix, ds, heads);
+
+    /* chains by employer and by person: heads in arrays indexed by
+     * employer number and by person (a record number), the records taken
+     * last to first and each put at the front of its chains, so a chain is
+     * in record order without an array of tails */
+    ix->next_emp = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_emp);
+    ix->next_p = xmalloc((ds->nsi ? ds->nsi : 1) * sizeof *ix->next_p);
+    ix->p_head = xmalloc((ix->nnodes ? ix->nnodes : 1) * sizeof *ix->p_head);
+    for (i = 0; i < ix->nnodes; i++)
+        ix->p_head[i] = CHAIN_END;
+    for (i = ds->nsi; i-- > 0;) {
+        const struct si_rec *s = &ds->si[i];
+        ix->next_emp[i] = ix->next_p[i] = CHAIN_END;
+        if (s->emp_id == UINT32_MAX)
+            continue;
+        ix->next_emp[i] = ix->emps[s->emp_id].si_head;
+        ix->emps[s->emp_id].si_head = (uint32_t)i;
+        if (s->person == PERSON_NONE)
+            continue;
+        ix->next_p[i] = ix->p_head[s->person];
+        ix->p_head[s->person] = (uint32_t)i;
+    }
+}
+
+void
+index_build(struct index *ix, struct dataset *ds)
+{
+    index_build_heads(ix, ds, NULL);
 }
 
 void

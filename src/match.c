@@ -186,12 +186,20 @@ sort_job(void *arg)
     index_group_codes(e, ds->ntax, index_tax_emp, ds);
     for (size_t i = 0; i < ds->ntax; i++)
         ms->order[i] = e[i].owner;
+    /* the blocks' ends, so that the entries go before the sorts (the
+     * index is being built beside this: its peak is the run's) */
+    uint32_t *ends = NULL;
+    size_t nblocks = 0, capends = 0;
     for (size_t i = 0, j; i < ds->ntax; i = j) {
         j = index_code_run(e, ds->ntax, i, index_tax_emp, ds);
-        if (j - i > 1)
-            qsort_r(ms->order + i, j - i, sizeof *ms->order, cmp_tax, ds);
+        ends = xgrow(ends, &capends, nblocks + 1, sizeof *ends);
+        ends[nblocks++] = (uint32_t)j;
     }
     free(e);
+    for (size_t b = 0, i = 0; b < nblocks; i = ends[b++])
+        if (ends[b] - i > 1)
+            qsort_r(ms->order + i, ends[b] - i, sizeof *ms->order, cmp_tax, ds);
+    free(ends);
     for (size_t i = 1; i < ds->ntax; i++)
         if (same_content(&ds->tax[ms->order[i - 1]], &ds->tax[ms->order[i]]))
             ds->tax[ms->order[i]].duplicate = true;
@@ -930,7 +938,8 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     ms.rank = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *ms.rank);
     pthread_t th;
     bool threaded = pthread_create(&th, NULL, sort_job, &ms) == 0;
-    index_build(&ms.ix, ds);
+    uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
+    index_build_heads(&ms.ix, ds, head_of);
     if (threaded)
         pthread_join(th, NULL);
     else
@@ -960,6 +969,8 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
             }
         }
     }
+    free(ms.order); /* the rank is what the rules read from here on */
+    ms.order = NULL;
     for (i = 0; i < ds->nsi; i++) {
         const struct si_rec *s = &ds->si[i];
         if (ds->files[s->file].nunread == 0 || s->emp_id >= ms.ix.nemp_ids)
@@ -973,9 +984,7 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
      * one record from its own data visit the records in memory order: in
      * the canonical order a national file (rows in random employer order)
      * costs a cache miss per record. */
-    uint32_t *head_of = xmalloc((ds->ntax ? ds->ntax : 1) * sizeof *head_of);
     size_t *left = NULL, nleft = 0, capleft = 0;
-    index_emp_person_heads(&ms.ix, ds, head_of);
     for (i = 0; i < ds->ntax; i++) {
         struct tax_rec *t = &ds->tax[i];
         uint32_t h = head_of[i];

@@ -88,6 +88,10 @@ uint32_t index_emp_person_si_by_id(const struct index *ix, uint32_t emp_id,
  * radix-sorted and merged with the index's sorted pairs, where a binary
  * search per record cost a cache miss per step (measured at 10 M records). */
 void index_emp_person_heads(const struct index *ix, const struct dataset *ds, uint32_t *out);
+/* index_build() with index_emp_person_heads() taken inside it (heads:
+ * ds->ntax entries), before the chains by employer and by person are made,
+ * so that the run's memory peak holds one or the other. */
+void index_build_heads(struct index *ix, struct dataset *ds, uint32_t *heads);
 
 /* Registry row of an employer code, -1 if none. */
 int index_registry(const struct index *ix, const char *emp);
