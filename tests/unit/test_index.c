@@ -569,6 +569,19 @@ test_bulk_against_plain(void **state)
         found += heads[i] != CHAIN_END;
     }
     assert_true(found > 0 && found < NTAX);
+    /* the same heads when the build takes them itself, before its chains
+     * (index_build_heads), and the same chains after them */
+    uint32_t *inside = malloc(NTAX * sizeof *inside);
+    struct index ix2;
+    assert_non_null(inside);
+    index_build_heads(&ix2, &ds, inside);
+    assert_memory_equal(inside, heads, NTAX * sizeof *heads);
+    assert_int_equal(ix2.nemp_ids, ix.nemp_ids);
+    assert_memory_equal(ix2.next_emp, ix.next_emp, NSI * sizeof *ix.next_emp);
+    assert_memory_equal(ix2.next_ep, ix.next_ep, NSI * sizeof *ix.next_ep);
+    assert_memory_equal(ix2.next_p, ix.next_p, NSI * sizeof *ix.next_p);
+    index_free(&ix2);
+    free(inside);
     free(heads);
     free(k);
     index_free(&ix);
