@@ -194,7 +194,7 @@ RUNS ?= 3
 bench-national: $(BIN) ## one big file per side, rows in random order: vs DuckDB when ../shared/bench is there
 	@PYTHON=$(PYTHON) sh bench/national.sh $(BIN) $(ROWS) $(RUNS)
 
-GUARD_RSS ?= 830
+GUARD_RSS ?= 740
 bench-guard: $(BIN) ## bytes per record and peak RSS per row on a generated national-shape file, bounded
 	@BOUND_RSS=$(GUARD_RSS) sh tests/bench/guard.sh $(BIN) $(PYTHON)
 
