@@ -971,7 +971,10 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
     }
     free(ms.order); /* the rank is what the rules read from here on */
     ms.order = NULL;
-    for (i = 0; i < ds->nsi; i++) {
+    bool any_unread = false; /* most runs: no file has an unread ID column */
+    for (i = 0; i < ds->nfiles; i++)
+        any_unread |= ds->files[i].nunread != 0;
+    for (i = 0; any_unread && i < ds->nsi; i++) {
         const struct si_rec *s = &ds->si[i];
         if (ds->files[s->file].nunread == 0 || s->emp_id >= ms.ix.nemp_ids)
             continue;
