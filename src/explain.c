@@ -663,8 +663,8 @@ si_fields(struct out *o, const struct si_rec *s, const char *key, char *buf, siz
         F_S(s->to_month == MONTH_OPEN ? "to_month" : NULL, 5, "open",
             .ts = month_s(o, s->to_month, b, sizeof b)),
         F_M("salary", 6, s->salary, .ts = s->salary > 0 ? NULL : T(o, "explain.unknown")),
-        F_S("plan_code", 7, s->plan_code ? s->plan_code : "",
-            .ts = s->plan_code && s->plan_code[0] ? s->plan_code : "-"),
+        F_S("plan_code", 7, records_plan_code(o->ds, s),
+            .ts = records_plan_code(o->ds, s)[0] ? records_plan_code(o->ds, s) : "-"),
         F_B("decrease", 0, s->decrease),
     };
     if (buf) {

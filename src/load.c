@@ -59,7 +59,7 @@ struct tx_bucket {
     const char *rawp;         /* the cell when longer than TX_INLINE (tmp arena) */
     uint32_t rawn;            /* the cell's length */
     uint32_t flags;           /* slot 3: ids_employer's flags */
-    uint32_t ord;             /* slots 3 and 4: the code's ordinal in the file */
+    uint32_t ord;             /* slots 3 and 4: the code's ordinal in the file; slot 2: the plan code's */
     uint8_t slot;             /* 0 employer name, 1 unit code, 2 plan code,
                                  3 employer code cell, 4 normalized code,
                                  5 person's full name */
@@ -85,6 +85,8 @@ struct lstate {
     const char *t_emp, *t_emp_name, *t_unit;
     uint32_t t_emp_ord;         /* t_emp's ordinal (intern_emp) */
     const char **codes;         /* the file's employer codes by ordinal */
+    const char **plans;         /* the file's distinct plan codes, by ordinal */
+    size_t nplans, capplans;
     uint64_t *code_keys;        /* by ordinal: the code's first 10 digits as a
                                    personal tax code key (own_code) */
     size_t ncodes, capcodes, capcode_keys;
@@ -247,8 +249,8 @@ tx_slot(struct lstate *st, struct cellref c, int slot, bool *fresh)
     return st->last_tx[slot] = b;
 }
 
-/* text() of a repeating column (slots 0..2: employer name, unit code, plan
- * code): one copy per distinct value per file. */
+/* text() of a repeating column (slots 0 and 1: employer name, unit code):
+ * one copy per distinct value per file. */
 static const char *
 text_same(struct lstate *st, struct cellref c, int slot)
 {
@@ -688,7 +690,17 @@ load_si_row(struct lstate *st, const struct table_row *r)
         return;
     }
     c = cell(st, r, F_PLAN_CODE);
-    s.plan_code = c.n ? text_same(st, c, 2) : "";
+    if (c.n) { /* a number in the file's list of plan codes (input_file.plan_codes) */
+        bool fresh;
+        struct tx_bucket *b = tx_slot(st, c, 2, &fresh);
+        if (fresh) {
+            b->val = text(st, c);
+            b->ord = (uint32_t)st->nplans;
+            st->plans = xgrow(st->plans, &st->capplans, st->nplans + 1, sizeof *st->plans);
+            st->plans[st->nplans++] = b->val;
+        }
+        s.plan = b->ord + 1;
+    }
     c = cell(st, r, F_CHANGE_TYPE);
     int change = c.n ? (int)values_change_word(c.s, c.n, true) : st->section;
     if (change == CHANGE_BAD) {
@@ -1304,6 +1316,14 @@ load_file(struct dataset *ds, const char *path, file_kind kind,
         fo->emp_codes = codes;
         fo->nemp_codes = (uint32_t)st.ncodes;
     }
+    if (st.nplans > 0) {
+        struct input_file *fo = file_of(&st);
+        const char **plans = arena_alloc(&ds->a, st.nplans * sizeof *plans);
+        memcpy(plans, st.plans, st.nplans * sizeof *plans);
+        fo->plan_codes = plans;
+        fo->nplan_codes = (uint32_t)st.nplans;
+    }
+    free(st.plans);
     free(st.codes);
     free(st.code_keys);
     names_cache_clear();

@@ -272,6 +272,14 @@ dataset_merge(struct dataset *dst, struct dataset *src)
 }
 
 const char *
+records_plan_code(const struct dataset *ds, const struct si_rec *s)
+{
+    if (s->plan == 0 || s->file >= ds->nfiles || s->plan > ds->files[s->file].nplan_codes)
+        return "";
+    return ds->files[s->file].plan_codes[s->plan - 1];
+}
+
+const char *
 records_other_emp(const struct dataset *ds, const struct tax_rec *t)
 {
     return t->other_si != 0 && t->other_si <= ds->nsi ? ds->si[t->other_si - 1].emp : NULL;

@@ -7,12 +7,13 @@
  * (index.h) point into them and must be rebuilt if an array grows.
  *
  * Record layout (a national run holds tens of millions): a fixed struct of
- * 104 bytes (tax: no padding; SI: 6 bytes of it); identifiers as 64-bit keys
+ * 104 bytes (tax, no padding) or 96 (SI, 2 of padding); identifiers as 64-bit keys
  * (ids_key), two of them inline (struct person_ids: a record with three
  * kinds or more points to all of them in the arena), amounts and months as
  * integers, file and line as numbers.
  * Text is shared, never copied per record: the employer code, employer
- * name, unit and plan codes point to one copy per distinct value per file,
+ * name and unit code point to one copy per distinct value per file, an SI
+ * record's plan code is a number in its file's list of them,
  * and the name to one struct pname (name, keys, diacritics) per distinct
  * name cell per file (load.c).  Limits: a file holds under 2^32 rows and
  * lines; the text of every distinct name and code stays in memory for the
@@ -130,6 +131,9 @@ struct input_file {
                                       (UINT32_MAX: none); NULL when its records
                                       were not loaded by load.c */
     uint32_t nemp_codes;
+    const char **plan_codes;       /* the file's distinct plan codes (arena):
+                                      si_rec.plan - 1 indexes them */
+    uint32_t nplan_codes;
 };
 
 /* A personal identity as the loader reads it: up to one value per id kind,
@@ -221,7 +225,6 @@ struct si_rec {
     const char *emp_filed;    /* the code before folding (match_run keeps it) */
     const char *unit_code;    /* "" when absent */
     const struct pname *name;
-    const char *plan_code;
     struct person_ids ids;
     int64_t salary;           /* 0 unknown */
     sdate birth;
@@ -231,7 +234,15 @@ struct si_rec {
     bool matched;             /* claimed by a tax record (diagnostics) */
     bool decrease;            /* a decrease row of a change report: no coverage
                                  from from_month to to_month (match.c) */
+    uint32_t plan;            /* the plan code: 1 + its place in its file's
+                                 input_file.plan_codes, 0 none (records_plan_code);
+                                 a number where a pointer was: 96 bytes a record */
 };
+
+/* The sizes the layout comment above gives (a national run holds tens of
+ * millions): a field added is a choice, not an accident. */
+_Static_assert(sizeof(struct tax_rec) == 104, "tax_rec: 104 bytes");
+_Static_assert(sizeof(struct si_rec) == 96, "si_rec: 96 bytes");
 
 struct employer_rec {
     const char *emp;          /* 10 or 13 digits */
@@ -291,6 +302,9 @@ void dataset_merge(struct dataset *dst, struct dataset *src);
 /* The identifier shown for a record (the strongest present: personal ID,
  * tax code, CMND, SI number, passport) as a key (0 none), and its kind. */
 uint64_t records_person_id(const struct person_ids *p, id_kind *kind);
+
+/* An SI record's plan code ("" when none). */
+const char *records_plan_code(const struct dataset *ds, const struct si_rec *s);
 
 /* The other employer of a COVERED_ELSEWHERE record (its SI record's
  * employer), NULL for any other record. */

@@ -107,7 +107,6 @@ add_si(struct fx *f, const char *emp, const char *name, id_kind k, const char *i
         ids_put(&f->ds.a, &s->ids, ids_key(k, id));
     s->from_month = from;
     s->to_month = to;
-    s->plan_code = "";
     s->file = 1;
     s->line = (uint32_t)(i + 2);
     s->person = PERSON_NONE;
