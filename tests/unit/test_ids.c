@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "sirecon/ids.h"
+#include "digits.h"
 
 #define LZR IDF_LEADING_ZERO_RESTORED
 #define COR IDF_CORRUPTED
@@ -409,12 +410,8 @@ test_digits_short_path(void **state)
     (void)state;
     for (int round = 0; round < 4000; round++) {
         size_t n = 1 + (size_t)round % 34;
-        for (size_t i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
-            /* a run of one digit now and then: the filler check */
-            digits[i] = (char)('0' + (round % 7 == 0 ? 0 : (seed >> 16) % 10));
-        }
-        digits[n] = '\0';
+        /* all zeros now and then: the filler check */
+        test_digits(digits, n, &seed, round % 7 == 0);
         snprintf(spaced, sizeof spaced, " %s ", digits);
         for (size_t c = 0; c < N_OF(cols); c++) {
             unsigned fa = 99, fb = 99;

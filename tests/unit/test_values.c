@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sirecon/values.h"
+#include "digits.h"
 
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
@@ -379,11 +380,7 @@ test_money_digits_short_path(void **state)
     (void)state;
     for (int round = 0; round < 3000; round++) {
         size_t n = 1 + (size_t)round % 20;
-        for (size_t i = 0; i < n; i++) {
-            seed = seed * 1103515245u + 12345u;
-            digits[i] = (char)('0' + (seed >> 16) % 10);
-        }
-        digits[n] = '\0';
+        test_digits(digits, n, &seed, false);
         snprintf(spaced, sizeof spaced, "%s ", digits);
         int64_t a = -1, b = -1;
         val_result ra = values_money(digits, n, &a), rb = values_money(spaced, n + 1, &b);
