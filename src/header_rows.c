@@ -656,7 +656,7 @@ first_folded_byte(const struct hrow *row, int c)
     if (all_ascii_digits(s, n))
         return (unsigned char)s[0]; /* no marker to strip, no space to trim:
                                        an ID, amount or row number (most cells) */
-    if (n > 0 && isalpha((unsigned char)s[0]))
+    if (n > 0 && (unsigned char)s[0] < 0x80 && isalpha((unsigned char)s[0]))
         return tolower((unsigned char)s[0]); /* no leading marker or space; a
                                                 trailing one stripped leaves it */
     header_strip_marker(&s, &n);
