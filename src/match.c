@@ -208,16 +208,6 @@ sort_job(void *arg)
     return NULL;
 }
 
-/* Tax records by canonical rank (ctx: the rank of each record). */
-static int
-cmp_rank(const void *pa, const void *pb, void *ctx)
-{
-    const uint32_t *rank = ctx;
-    uint32_t a = rank[*(const size_t *)pa], b = rank[*(const size_t *)pb];
-
-    return a < b ? -1 : a > b;
-}
-
 /* Employer codes fold to the 10-digit parent unless branch-level. */
 static const char *
 block(struct dataset *ds, const char *emp, bool branch_level)
@@ -1026,9 +1016,22 @@ match_run(struct dataset *ds, const struct match_opts *o, const struct profile *
         ent_next = xmalloc(ds->nsi * sizeof *ent_next);
         ent_next_cap = ds->nsi;
     }
-    /* what R1 left, in canonical order: an employer's records are together */
-    if (nleft > 1) /* left is NULL when R1 matched everything */
-        qsort_r(left, nleft, sizeof *left, cmp_rank, ms.rank);
+    /* what R1 left, in canonical order: an employer's records are together.
+     * The ranks are a permutation of 0..ntax-1, so the records are placed
+     * at their rank and read back in order, where a sort compared ranks
+     * through the rank array, a cache miss a look (5 s for 8.5 M records
+     * left at 20 M + 18 M rows) */
+    if (nleft > 1) { /* left is NULL when R1 matched everything */
+        uint32_t *at_rank = xmalloc(ds->ntax * sizeof *at_rank);
+        memset(at_rank, 0xff, ds->ntax * sizeof *at_rank);
+        for (i = 0; i < nleft; i++)
+            at_rank[ms.rank[left[i]]] = (uint32_t)left[i];
+        size_t k = 0;
+        for (i = 0; i < ds->ntax; i++)
+            if (at_rank[i] != UINT32_MAX)
+                left[k++] = at_rank[i];
+        free(at_rank);
+    }
     /* The SI records the name rules look at: unclaimed by R1, at an
      * employer with a tax record left, counted per employer and then placed
      * by employer in record order (the order of its chain): one read of the
