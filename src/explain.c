@@ -642,6 +642,7 @@ si_fields(struct out *o, const struct si_rec *s, const char *key, char *buf, siz
 {
     char src[640], a[16], b[16], code[64];
     const char *tmpl = T(o, s->decrease ? "explain.si_decrease" : "explain.si");
+    const char *plan = records_plan_code(o->ds, s);
 
     if (s->emp_filed && s->emp && strcmp(s->emp_filed, s->emp) != 0)
         snprintf(code, sizeof code, "%s (%s)", s->emp, s->emp_filed);
@@ -663,8 +664,7 @@ si_fields(struct out *o, const struct si_rec *s, const char *key, char *buf, siz
         F_S(s->to_month == MONTH_OPEN ? "to_month" : NULL, 5, "open",
             .ts = month_s(o, s->to_month, b, sizeof b)),
         F_M("salary", 6, s->salary, .ts = s->salary > 0 ? NULL : T(o, "explain.unknown")),
-        F_S("plan_code", 7, records_plan_code(o->ds, s),
-            .ts = records_plan_code(o->ds, s)[0] ? records_plan_code(o->ds, s) : "-"),
+        F_S("plan_code", 7, plan, .ts = plan[0] ? plan : "-"),
         F_B("decrease", 0, s->decrease),
     };
     if (buf) {

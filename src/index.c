@@ -61,25 +61,15 @@ unite(struct index *ix, uint32_t a, uint32_t b)
 #define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
 #define RADIX_SIZE (1u << RADIX_BITS)
 
-static void radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp);
-
-void
-index_radix_sort(struct index_entry *a, size_t n)
-{
-    struct id_entry *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
-
-    radix_sort_with(a, n, tmp);
-    free(tmp);
-}
-
-/* The passes of an LSD radix sort of a[0..n) with a caller's counts
- * (RADIX_DIGITS x RADIX_SIZE, cleared here) and buffer of n entries. */
+/* LSD radix sort of a[0..n) with a buffer of n entries (NULL: one is
+ * made here). */
 static void
-radix_core(struct id_entry *a, size_t n, struct id_entry *tmp, size_t (*cnt)[RADIX_SIZE])
+radix_sort(struct id_entry *a, size_t n, struct id_entry *tmp)
 {
-    struct id_entry *src = a, *dst = tmp;
+    size_t (*cnt)[RADIX_SIZE] = xcalloc(RADIX_DIGITS, sizeof *cnt);
+    struct id_entry *own = tmp ? NULL : xmalloc((n ? n : 1) * sizeof *own);
+    struct id_entry *src = a, *dst = tmp ? tmp : own;
 
-    memset(cnt, 0, RADIX_DIGITS * sizeof *cnt);
     for (size_t i = 0; i < n; i++) {
         uint64_t k = src[i].key;
         for (int d = 0; d < RADIX_DIGITS; d++)
@@ -103,14 +93,7 @@ radix_core(struct id_entry *a, size_t n, struct id_entry *tmp, size_t (*cnt)[RAD
     }
     if (src != a)
         memcpy(a, src, n * sizeof *a);
-}
-
-static void
-radix_sort_with(struct index_entry *a, size_t n, struct index_entry *tmp)
-{
-    size_t (*cnt)[RADIX_SIZE] = xmalloc(RADIX_DIGITS * sizeof *cnt);
-
-    radix_core(a, n, tmp, cnt);
+    free(own);
     free(cnt);
 }
 
@@ -162,9 +145,9 @@ buckets_put(struct buckets *b, unsigned bucket, uint64_t key, uint32_t owner)
  * 8 bits a pass, and only over the digits where its keys differ.  The keys
  * of a bucket share their kind, length and low digit, so a 12-digit ID
  * takes four or five passes; each pass clears 256 counts, where
- * radix_core's six digits of 2048 would clear 96 KiB per bucket, more than
+ * radix_sort's six digits of 2048 would clear 96 KiB per bucket, more than
  * the bucket's entries (measured: the clearing was a tenth of a national
- * run's instructions).  Stable, as radix_core. */
+ * run's instructions).  Stable, as radix_sort. */
 static void
 radix_bucket(struct id_entry *a, size_t n, struct id_entry *tmp)
 {
@@ -439,10 +422,7 @@ index_sort_codes(struct index_entry *e, size_t n, struct index_entry *tmp,
 {
     for (size_t i = 0; i < n; i++)
         e[i].key = index_pack_emp(code(ctx, e[i].owner));
-    if (tmp)
-        radix_sort_with(e, n, tmp);
-    else
-        index_radix_sort(e, n);
+    radix_sort(e, n, tmp);
     sort_unpacked(e, n, 0, code, ctx);
 }
 

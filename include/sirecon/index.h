@@ -41,9 +41,6 @@ struct index {
     uint32_t *next_emp, *next_ep, *next_p;     /* per SI record */
 };
 
-/* Stable LSD radix sort of a[0..n) by key. */
-void index_radix_sort(struct index_entry *a, size_t n);
-
 /* Records grouped by employer code: e[0..n) hold owners; their keys are
  * set to the packed codes and the entries sorted so that each code is one
  * run (packed codes by number, codes that do not pack after them by text).
